@@ -1,0 +1,1 @@
+"""Grafana-managed alert rules, contact point and notification policy per environment."""

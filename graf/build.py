@@ -1,0 +1,37 @@
+"""`graf build`: every environment's resources as canonical JSON files."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from graf.config import Project
+from graf.render import render_all
+from graf.resources import KIND_ORDER, Resource
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    out: Path
+    resources: Mapping[str, list[Resource]]
+
+    def summary(self, env: str) -> str:
+        counts = Counter(r.kind for r in self.resources[env])
+        parts = [f"{counts[k]} {k}{'' if counts[k] == 1 else 's'}" for k in KIND_ORDER if counts[k]]
+        return f"{env}: {', '.join(parts)} -> {self.out / env}"
+
+
+def tree(resources: Mapping[str, list[Resource]]) -> dict[str, str]:
+    """`<env>/<kind>/<uid>.json` -> canonical JSON, for every resource."""
+    return {f"{env}/{r.kind}/{r.uid}.json": r.canonical_json() for env, rs in resources.items() for r in rs}
+
+
+def build(project: Project, out: Path, envs: Iterable[str] = ()) -> BuildResult:
+    """Render, then replace `out` with the canonical tree (nothing is written if rendering fails)."""
+    from graf.files import write_tree
+
+    resources = render_all(project, envs)
+    write_tree(out, tree(resources))
+    return BuildResult(out, resources)

@@ -1,0 +1,542 @@
+"""graf.yaml -> Project: typed, validated, frozen.
+
+Loading goes YAML -> JSON Schema (`config_schema.ROOT`) -> dataclasses. Every error is a
+`ConfigError` whose path names the file and the key path (`graf.yaml: environments.prod.grafana.url`).
+Secrets stay `Secret(name)` references; only the edges that send them (Grafana client, stack
+renderer) resolve them, and nothing ever prints their value.
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal
+
+from graf.errors import ConfigError, format_path
+
+if TYPE_CHECKING:
+    import jsonschema
+
+CONFIG_NAME = "graf.yaml"
+DATASOURCE_TYPES: Mapping[str, str] = {"prometheus": "prometheus", "loki": "loki", "tempo": "tempo"}
+BUILTIN_DASHBOARDS = ("overview", "jvm", "node", "latency", "logs")
+
+
+@dataclass(frozen=True)
+class Secret:
+    """A `${NAME}` reference to an environment variable; `str()` never shows a value."""
+
+    name: str
+    where: str = ""
+
+    def resolve(self, environ: Mapping[str, str] | None = None) -> str:
+        value = (os.environ if environ is None else environ).get(self.name)
+        if not value:
+            raise ConfigError(
+                self.where or "${" + self.name + "}",
+                f"environment variable {self.name} is not set",
+                f"export {self.name}=... before running graf",
+            )
+        return value
+
+    def __str__(self) -> str:
+        return "${" + self.name + "}"
+
+
+@dataclass(frozen=True)
+class Labels:
+    environment: str = "environment"
+    application: str = "application"
+    instance: str = "instance"
+    host: str = "host"
+    service: str = "service_name"
+    level: str = "level"
+
+
+@dataclass(frozen=True)
+class Jobs:
+    node: str = "node"
+    app: str = "spring-boot"
+    logs: str = "app-logs"
+
+
+@dataclass(frozen=True)
+class App:
+    name: str
+    metrics_path: str = "/actuator/prometheus"
+    port: int = 8080
+    log_files: tuple[str, ...] = ()
+    log_format: Literal["json", "plain"] = "json"
+    percentiles_histogram: bool = True
+
+
+@dataclass(frozen=True)
+class Datasource:
+    """One of graf's datasources as one environment's Grafana reaches it."""
+
+    logical: str  # prometheus | loki | tempo: the name dashboards and rules use in code
+    uid: str
+    url: str
+    name: str
+    basic_auth_user: str | None = None
+    basic_auth_password: Secret | None = None
+    bearer_token: Secret | None = None
+    trace_id_regex: str | None = None
+    timeout: int | None = None
+
+    @property
+    def type(self) -> str:
+        return DATASOURCE_TYPES[self.logical]
+
+    @property
+    def ref(self) -> dict[str, str]:
+        return {"type": self.type, "uid": self.uid}
+
+
+@dataclass(frozen=True)
+class GrafanaTarget:
+    url: str
+    token: Secret | None = None
+    user: str | None = None
+    password: Secret | None = None
+    verify_tls: bool = True
+    timeout: float = 10.0
+
+
+@dataclass(frozen=True)
+class Folder:
+    uid: str
+    title: str
+
+
+@dataclass(frozen=True)
+class NodeExporter:
+    port: int = 9100
+    tls: bool = False
+    basic_auth_user: str | None = None
+    basic_auth_password: Secret | None = None
+
+
+@dataclass(frozen=True)
+class Server:
+    host: str
+    address: str
+    apps: tuple[str, ...] = ()
+    node_exporter: NodeExporter = field(default_factory=NodeExporter)
+
+
+@dataclass(frozen=True)
+class AlertRuleSettings:
+    enabled: bool = True
+    threshold: float | None = None
+    for_: str | None = None
+    severity: str | None = None
+
+
+@dataclass(frozen=True)
+class ContactPoint:
+    type: Literal["webhook", "slack", "email"]
+    name: str = "graf"
+    url: Secret | None = None
+    addresses: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Alerts:
+    interval: str = "1m"
+    runbook_url: str | None = None
+    editable_in_ui: bool = False
+    rules: Mapping[str, AlertRuleSettings] = field(default_factory=dict)
+    contact_point: ContactPoint | None = None
+
+
+@dataclass(frozen=True)
+class Environment:
+    name: str
+    label: str
+    grafana: GrafanaTarget
+    folder: Folder
+    datasources: Mapping[str, Datasource]
+    servers: tuple[Server, ...] = ()
+    alerts: Alerts = field(default_factory=Alerts)
+    trace_sampling: float = 1.0
+
+
+@dataclass(frozen=True)
+class Dashboards:
+    builtin: tuple[str, ...] = BUILTIN_DASHBOARDS
+    modules: tuple[Path, ...] = ()
+    files: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Stack:
+    profile: str = "small"
+    server_host: str = "monitoring"
+    server_address: str = "127.0.0.1"
+    images: Mapping[str, str] = field(default_factory=dict)
+    retention: Mapping[str, str] = field(default_factory=dict)
+    ports: Mapping[str, int] = field(default_factory=dict)
+    publish_ingest: bool = True
+    metrics_generator: bool = True
+    scrape_interval: str = "15s"
+
+
+@dataclass(frozen=True)
+class Project:
+    path: Path
+    name: str
+    labels: Labels
+    jobs: Jobs
+    apps: Mapping[str, App]
+    dashboards: Dashboards
+    stack: Stack
+    environments: Mapping[str, Environment]
+
+    @property
+    def root(self) -> Path:
+        return self.path.parent
+
+    def environment(self, name: str) -> Environment:
+        try:
+            return self.environments[name]
+        except KeyError:
+            raise ConfigError(
+                f"{self.path.name}: environments",
+                f"unknown environment {name!r}{_did_you_mean(name, self.environments)}",
+                f"known: {', '.join(self.environments)}",
+            ) from None
+
+    def select(self, names: tuple[str, ...] | list[str] = ()) -> list[Environment]:
+        """The named environments in the order given, or all of them in file order."""
+        return [self.environment(n) for n in names] if names else list(self.environments.values())
+
+
+# ---------------------------------------------------------------------------- durations
+
+
+_DURATION_UNITS = {"ms": 0.001, "s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800, "y": 31536000}
+_DURATION_PART = re.compile(r"([0-9]+)(ms|s|m|h|d|w|y)")
+
+
+def parse_duration(text: str) -> float:
+    """Seconds in a Prometheus-style duration (`15s`, `1h30m`, `7d`); ValueError when it does not parse."""
+    if not text or _DURATION_PART.sub("", text) != "":
+        raise ValueError(f"not a duration: {text!r} (expected e.g. 30s, 5m, 1h30m, 7d)")
+    return sum(int(n) * _DURATION_UNITS[u] for n, u in _DURATION_PART.findall(text))
+
+
+# ---------------------------------------------------------------------------- loading
+
+
+def find_config(start: Path | None = None) -> Path:
+    """graf.yaml in `start` or its nearest parent, like git finds its repository."""
+    here = (start or Path.cwd()).resolve()
+    for folder in (here, *here.parents):
+        candidate = folder / CONFIG_NAME
+        if candidate.is_file():
+            return candidate
+    raise ConfigError(
+        CONFIG_NAME,
+        f"not found in {here} or any parent folder",
+        "run graf inside a graf project or pass --config FILE",
+    )
+
+
+def load_project(path: Path | str | None = None) -> Project:
+    """Read, validate and type graf.yaml (found from the current folder upwards when no path is given)."""
+    config_path = Path(path) if path is not None else find_config()
+    raw = _read_yaml(config_path)
+    _check_schema(raw, config_path)
+    return _build_project(raw, config_path)
+
+
+def _read_yaml(path: Path) -> dict[str, Any]:
+    import yaml
+
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ConfigError(str(path), "file not found", "pass --config with an existing graf.yaml") from None
+    except OSError as exc:
+        raise ConfigError(str(path), f"cannot read: {exc.strerror}") from exc
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"{path}:{mark.line + 1}:{mark.column + 1}" if mark else str(path)
+        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        raise ConfigError(where, f"YAML syntax error: {problem}") from None
+    if data is None:
+        raise ConfigError(str(path), "file is empty", "see README.md, 'Configuration reference'")
+    if not isinstance(data, dict):
+        raise ConfigError(str(path), f"expected a mapping at the top level, got {_type_name(data)}")
+    return data
+
+
+_VALIDATOR: jsonschema.Draft202012Validator | None = None
+
+
+def _validator() -> jsonschema.Draft202012Validator:
+    global _VALIDATOR
+    if _VALIDATOR is None:
+        import jsonschema
+
+        from graf.config_schema import ROOT
+
+        _VALIDATOR = jsonschema.Draft202012Validator(ROOT)
+    return _VALIDATOR
+
+
+def _check_schema(raw: dict[str, Any], path: Path) -> None:
+    errors = sorted(_validator().iter_errors(raw), key=lambda e: (list(e.absolute_path).__len__(), e.path))
+    if not errors:
+        return
+    error = _most_specific(errors)
+    key_path = format_path(list(error.absolute_path))
+    where = f"{path.name}: {key_path}" if key_path else path.name
+    raise ConfigError(where, _describe(error))
+
+
+def _most_specific(errors: list[jsonschema.ValidationError]) -> jsonschema.ValidationError:
+    """The error deepest in the document, so the message names the key the user got wrong."""
+    return max(errors, key=lambda e: len(e.absolute_path))
+
+
+def _describe(error: jsonschema.ValidationError) -> str:
+    kind, expected, value = error.validator, error.validator_value, error.instance
+    if kind == "additionalProperties" and isinstance(value, dict):
+        known = list(error.schema.get("properties", {}))
+        unknown = [k for k in value if k not in known]
+        if unknown:
+            key = unknown[0]
+            return f"unknown key {key!r}{_did_you_mean(key, known)}"
+    if kind == "propertyNames":
+        bad = error.context[0].instance if error.context else value
+        allowed = expected.get("enum") if isinstance(expected, dict) else None
+        if allowed:
+            return f"unknown name {bad!r}{_did_you_mean(str(bad), allowed)} (expected one of {', '.join(allowed)})"
+        return f"name {bad!r} must be lowercase letters, digits, '-' or '_', starting with a letter"
+    if kind == "required":
+        missing = [k for k in expected if k not in value]
+        return f"missing required key {missing[0]!r}" if missing else error.message
+    if kind == "type":
+        return f"expected {_article(expected)}, got {_type_name(value)} {value!r}"
+    if kind == "enum":
+        return f"expected one of {', '.join(map(str, expected))}, got {value!r}{_did_you_mean(str(value), expected)}"
+    if kind == "const":
+        return f"expected {expected!r}, got {value!r}"
+    if kind == "pattern":
+        return f"{value!r} {_pattern_hint(expected)}"
+    if kind in ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"):
+        return f"{value!r} is out of range ({kind} {expected})"
+    if kind in ("minItems", "minProperties", "minLength"):
+        return "must not be empty"
+    if kind == "uniqueItems":
+        return f"has duplicate entries: {value!r}"
+    return error.message
+
+
+def _pattern_hint(pattern: str) -> str:
+    from graf import config_schema as s
+
+    return {
+        s.SECRET_PATTERN: "must be a ${VAR} reference: secrets are never written in graf.yaml",
+        s.UID_PATTERN: "is not a valid uid (1-40 letters, digits, '-' or '_')",
+        s.NAME_PATTERN: "must be lowercase letters, digits, '-' or '_', starting with a letter",
+        s.DURATION_PATTERN: "is not a duration (expected e.g. 30s, 5m, 1h30m, 7d)",
+        "^https?://": "must be a URL starting with http:// or https://",
+        "^/": "must start with '/'",
+    }.get(pattern, f"does not match {pattern}")
+
+
+def _article(expected: str | list[str]) -> str:
+    names = {"string": "a string", "integer": "an integer", "number": "a number", "boolean": "true or false",
+             "object": "a mapping", "array": "a list", "null": "nothing"}
+    if isinstance(expected, list):
+        return " or ".join(names.get(e, e) for e in expected)
+    return names.get(expected, expected)
+
+
+def _type_name(value: object) -> str:
+    return {dict: "a mapping", list: "a list", str: "a string", bool: "a boolean", int: "an integer",
+            float: "a number", type(None): "nothing"}.get(type(value), type(value).__name__)
+
+
+def _did_you_mean(word: str, choices: Any) -> str:
+    close = difflib.get_close_matches(word, [str(c) for c in choices], n=1, cutoff=0.6)
+    return f", did you mean {close[0]!r}?" if close else ""
+
+
+# ---------------------------------------------------------------------------- typed objects
+
+
+def _secret(value: str | None, where: str) -> Secret | None:
+    if value is None:
+        return None
+    return Secret(value[2:-1], where)
+
+
+def _build_project(raw: dict[str, Any], path: Path) -> Project:
+    file = path.name
+    labels = Labels(**raw.get("labels", {}))
+    jobs = Jobs(**raw.get("jobs", {}))
+    apps = {name: App(name=name, **{k: tuple(v) if isinstance(v, list) else v for k, v in spec.items()})
+            for name, spec in raw.get("apps", {}).items()}
+    dashboards_raw = raw.get("dashboards", {})
+    dashboards = Dashboards(
+        builtin=tuple(dashboards_raw.get("builtin", BUILTIN_DASHBOARDS)),
+        modules=tuple(Path(m) for m in dashboards_raw.get("modules", [])),
+        files=tuple(dashboards_raw.get("files", [])),
+    )
+    defaults_ds = raw.get("datasources", {})
+    defaults_alerts = raw.get("alerts", {})
+    environments: dict[str, Environment] = {}
+    for env_name, env_raw in raw["environments"].items():
+        where = f"{file}: environments.{env_name}"
+        environments[env_name] = Environment(
+            name=env_name,
+            label=env_raw.get("label", env_name),
+            grafana=_grafana(env_raw["grafana"], f"{where}.grafana"),
+            folder=Folder(**{"uid": f"graf-{env_name}", "title": f"{raw['name']} · {env_name}",
+                             **env_raw.get("folder", {})}),
+            datasources=_datasources(defaults_ds, env_raw.get("datasources", {}), where),
+            servers=_servers(env_raw.get("servers", []), apps, f"{where}.servers"),
+            alerts=_alerts(defaults_alerts, env_raw.get("alerts", {}), f"{where}.alerts"),
+            trace_sampling=env_raw.get("trace_sampling", 1.0),
+        )
+    stack_raw = raw.get("stack", {})
+    server = stack_raw.get("server", {})
+    stack = Stack(
+        profile=stack_raw.get("profile", "small"),
+        server_host=server.get("host", "monitoring"),
+        server_address=server.get("address", "127.0.0.1"),
+        images=dict(stack_raw.get("images", {})),
+        retention=dict(stack_raw.get("retention", {})),
+        ports=dict(stack_raw.get("ports", {})),
+        publish_ingest=stack_raw.get("publish_ingest", True),
+        metrics_generator=stack_raw.get("metrics_generator", True),
+        scrape_interval=stack_raw.get("scrape_interval", "15s"),
+    )
+    _check_durations(raw, file)
+    return Project(path=path.resolve(), name=raw["name"], labels=labels, jobs=jobs, apps=apps,
+                   dashboards=dashboards, stack=stack, environments=environments)
+
+
+def _grafana(raw: dict[str, Any], where: str) -> GrafanaTarget:
+    if "password" in raw and "user" not in raw:
+        raise ConfigError(f"{where}.password", "a password needs a user", f"add {where.split(': ')[1]}.user")
+    return GrafanaTarget(
+        url=raw["url"].rstrip("/"),
+        token=_secret(raw.get("token"), f"{where}.token"),
+        user=raw.get("user"),
+        password=_secret(raw.get("password"), f"{where}.password"),
+        verify_tls=raw.get("verify_tls", True),
+        timeout=float(raw.get("timeout", 10.0)),
+    )
+
+
+_DEFAULT_DATASOURCE_URLS = {"prometheus": "http://prometheus:9090", "loki": "http://loki:3100",
+                            "tempo": "http://tempo:3200"}
+
+
+def _datasources(defaults: dict[str, Any], overrides: dict[str, Any], where: str) -> dict[str, Datasource]:
+    out: dict[str, Datasource] = {}
+    for logical in DATASOURCE_TYPES:
+        spec = {"uid": logical, "url": _DEFAULT_DATASOURCE_URLS[logical], "name": logical.capitalize(),
+                **defaults.get(logical, {}), **overrides.get(logical, {})}
+        key = f"{where}.datasources.{logical}"
+        out[logical] = Datasource(
+            logical=logical,
+            uid=spec["uid"],
+            url=spec["url"],
+            name=spec["name"],
+            basic_auth_user=spec.get("basic_auth_user"),
+            basic_auth_password=_secret(spec.get("basic_auth_password"), f"{key}.basic_auth_password"),
+            bearer_token=_secret(spec.get("bearer_token"), f"{key}.bearer_token"),
+            trace_id_regex=spec.get("trace_id_regex"),
+            timeout=spec.get("timeout"),
+        )
+        if spec.get("trace_id_regex") is not None:
+            _check_trace_regex(spec["trace_id_regex"], f"{key}.trace_id_regex")
+    return out
+
+
+def _check_trace_regex(pattern: str, where: str) -> None:
+    try:
+        compiled = re.compile(pattern)
+    except re.error as exc:
+        raise ConfigError(where, f"not a valid regular expression: {exc}") from None
+    if compiled.groups != 1:
+        raise ConfigError(where, f"needs exactly one capture group for the trace id, has {compiled.groups}")
+
+
+def _servers(raw: list[dict[str, Any]], apps: Mapping[str, App], where: str) -> tuple[Server, ...]:
+    servers = []
+    seen: dict[str, int] = {}
+    for i, spec in enumerate(raw):
+        key = f"{where}[{i}]"
+        if spec["host"] in seen:
+            raise ConfigError(f"{key}.host", f"duplicate host {spec['host']!r} (also servers[{seen[spec['host']]}])")
+        seen[spec["host"]] = i
+        for app in spec.get("apps", []):
+            if app not in apps:
+                raise ConfigError(f"{key}.apps", f"unknown app {app!r}{_did_you_mean(app, apps)}",
+                                  "define it under apps:")
+        ne = spec.get("node_exporter", {})
+        servers.append(Server(
+            host=spec["host"],
+            address=spec["address"],
+            apps=tuple(spec.get("apps", [])),
+            node_exporter=NodeExporter(
+                port=ne.get("port", 9100),
+                tls=ne.get("tls", False),
+                basic_auth_user=ne.get("basic_auth_user"),
+                basic_auth_password=_secret(ne.get("basic_auth_password"), f"{key}.node_exporter.basic_auth_password"),
+            ),
+        ))
+    return tuple(servers)
+
+
+def _alerts(defaults: dict[str, Any], overrides: dict[str, Any], where: str) -> Alerts:
+    merged = {**defaults, **overrides}
+    rules: dict[str, AlertRuleSettings] = {}
+    for name in {**defaults.get("rules", {}), **overrides.get("rules", {})}:
+        spec = {**defaults.get("rules", {}).get(name, {}), **overrides.get("rules", {}).get(name, {})}
+        rules[name] = AlertRuleSettings(enabled=spec.get("enabled", True), threshold=spec.get("threshold"),
+                                        for_=spec.get("for"), severity=spec.get("severity"))
+    contact = merged.get("contact_point")
+    contact_point = None
+    if contact is not None:
+        contact_point = ContactPoint(
+            type=contact["type"],
+            name=contact.get("name", "graf"),
+            url=_secret(contact.get("url"), f"{where}.contact_point.url"),
+            addresses=tuple(contact.get("addresses", [])),
+        )
+        if contact_point.type in ("webhook", "slack") and contact_point.url is None:
+            raise ConfigError(f"{where}.contact_point.url", f"a {contact_point.type} contact point needs a url")
+        if contact_point.type == "email" and not contact_point.addresses:
+            raise ConfigError(f"{where}.contact_point.addresses", "an email contact point needs addresses")
+    return Alerts(
+        interval=merged.get("interval", "1m"),
+        runbook_url=merged.get("runbook_url"),
+        editable_in_ui=merged.get("editable_in_ui", False),
+        rules=rules,
+        contact_point=contact_point,
+    )
+
+
+def _check_durations(raw: dict[str, Any], file: str) -> None:
+    """Retention values are free-form in the schema (sizes too); check they parse."""
+    retention = raw.get("stack", {}).get("retention", {})
+    for key in ("metrics", "logs", "traces"):
+        if key in retention:
+            try:
+                parse_duration(retention[key])
+            except ValueError as exc:
+                raise ConfigError(f"{file}: stack.retention.{key}", str(exc)) from None

@@ -1,0 +1,211 @@
+"""The JSON Schema of graf.yaml, one constant per section.
+
+`config.py` runs it (jsonschema) before building typed objects, so every structural error is
+reported with its key path. Values that need more than a schema (durations, sizes, cross
+references) are checked in `config.py`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+SECRET_PATTERN = r"^\$\{[A-Za-z_][A-Za-z0-9_]*\}$"
+UID_PATTERN = r"^[A-Za-z0-9_-]{1,40}$"
+NAME_PATTERN = r"^[a-z][a-z0-9_-]*$"
+DURATION_PATTERN = r"^([0-9]+(ms|s|m|h|d|w|y))+$"
+
+_secret: dict[str, Any] = {
+    "type": "string",
+    "pattern": SECRET_PATTERN,
+    "description": "a ${VAR} reference, resolved from the environment when used",
+}
+_duration: dict[str, Any] = {"type": "string", "pattern": DURATION_PATTERN}
+
+
+def _object(properties: dict[str, Any], required: tuple[str, ...] = ()) -> dict[str, Any]:
+    return {
+        "type": "object",
+        "properties": properties,
+        "required": list(required),
+        "additionalProperties": False,
+    }
+
+
+LABELS = _object(
+    {
+        "environment": {"type": "string"},
+        "application": {"type": "string"},
+        "instance": {"type": "string"},
+        "host": {"type": "string"},
+        "service": {"type": "string"},
+        "level": {"type": "string"},
+    }
+)
+
+JOBS = _object({"node": {"type": "string"}, "app": {"type": "string"}, "logs": {"type": "string"}})
+
+APP = _object(
+    {
+        "metrics_path": {"type": "string", "pattern": "^/"},
+        "port": {"type": "integer", "minimum": 1, "maximum": 65535},
+        "log_files": {"type": "array", "items": {"type": "string"}, "minItems": 1},
+        "log_format": {"enum": ["json", "plain"]},
+        "percentiles_histogram": {"type": "boolean"},
+    }
+)
+
+DATASOURCE = _object(
+    {
+        "uid": {"type": "string", "pattern": UID_PATTERN},
+        "url": {"type": "string", "pattern": "^https?://"},
+        "name": {"type": "string"},
+        "basic_auth_user": {"type": "string"},
+        "basic_auth_password": _secret,
+        "bearer_token": _secret,
+        "trace_id_regex": {"type": "string"},
+        "timeout": {"type": "integer", "minimum": 1},
+    }
+)
+
+DATASOURCES = {
+    "type": "object",
+    "propertyNames": {"enum": ["prometheus", "loki", "tempo"]},
+    "additionalProperties": DATASOURCE,
+}
+
+DASHBOARDS = _object(
+    {
+        "builtin": {
+            "type": "array",
+            "items": {"enum": ["overview", "jvm", "node", "latency", "logs"]},
+            "uniqueItems": True,
+        },
+        "modules": {"type": "array", "items": {"type": "string"}},
+        "files": {"type": "array", "items": {"type": "string"}},
+    }
+)
+
+ALERT_RULE = _object(
+    {
+        "enabled": {"type": "boolean"},
+        "threshold": {"type": "number"},
+        "for": _duration,
+        "severity": {"enum": ["critical", "warning", "info"]},
+    }
+)
+
+CONTACT_POINT = _object(
+    {
+        "name": {"type": "string", "minLength": 1},
+        "type": {"enum": ["webhook", "slack", "email"]},
+        "url": _secret,
+        "addresses": {"type": "array", "items": {"type": "string"}, "minItems": 1},
+    },
+    required=("type",),
+)
+
+ALERTS = _object(
+    {
+        "interval": _duration,
+        "runbook_url": {"type": "string"},
+        "editable_in_ui": {"type": "boolean"},
+        "rules": {"type": "object", "additionalProperties": ALERT_RULE},
+        "contact_point": CONTACT_POINT,
+    }
+)
+
+NODE_EXPORTER = _object(
+    {
+        "port": {"type": "integer", "minimum": 1, "maximum": 65535},
+        "tls": {"type": "boolean"},
+        "basic_auth_user": {"type": "string"},
+        "basic_auth_password": _secret,
+    }
+)
+
+SERVER = _object(
+    {
+        "host": {"type": "string", "minLength": 1},
+        "address": {"type": "string", "minLength": 1},
+        "apps": {"type": "array", "items": {"type": "string"}},
+        "node_exporter": NODE_EXPORTER,
+    },
+    required=("host", "address"),
+)
+
+GRAFANA = _object(
+    {
+        "url": {"type": "string", "pattern": "^https?://"},
+        "token": _secret,
+        "user": {"type": "string"},
+        "password": _secret,
+        "verify_tls": {"type": "boolean"},
+        "timeout": {"type": "number", "exclusiveMinimum": 0},
+    },
+    required=("url",),
+)
+
+FOLDER = _object({"uid": {"type": "string", "pattern": UID_PATTERN}, "title": {"type": "string", "minLength": 1}})
+
+ENVIRONMENT = _object(
+    {
+        "label": {"type": "string", "minLength": 1},
+        "grafana": GRAFANA,
+        "folder": FOLDER,
+        "datasources": DATASOURCES,
+        "servers": {"type": "array", "items": SERVER},
+        "alerts": ALERTS,
+        "trace_sampling": {"type": "number", "minimum": 0, "maximum": 1},
+    },
+    required=("grafana",),
+)
+
+STACK = _object(
+    {
+        "profile": {"type": "string"},
+        "server": _object({"host": {"type": "string"}, "address": {"type": "string"}}),
+        "images": _object(
+            {
+                "grafana": {"type": "string"},
+                "prometheus": {"type": "string"},
+                "loki": {"type": "string"},
+                "tempo": {"type": "string"},
+                "alloy": {"type": "string"},
+                "promtail": {"type": "string"},
+            }
+        ),
+        "retention": _object(
+            {
+                "metrics": {"type": "string"},
+                "metrics_size": {"type": "string"},
+                "logs": {"type": "string"},
+                "traces": {"type": "string"},
+            }
+        ),
+        "ports": {"type": "object", "additionalProperties": {"type": "integer"}},
+        "publish_ingest": {"type": "boolean"},
+        "metrics_generator": {"type": "boolean"},
+        "scrape_interval": _duration,
+    }
+)
+
+ROOT = _object(
+    {
+        "version": {"const": 1},
+        "name": {"type": "string", "pattern": NAME_PATTERN},
+        "labels": LABELS,
+        "jobs": JOBS,
+        "apps": {"type": "object", "propertyNames": {"pattern": NAME_PATTERN}, "additionalProperties": APP},
+        "datasources": DATASOURCES,
+        "dashboards": DASHBOARDS,
+        "alerts": ALERTS,
+        "stack": STACK,
+        "environments": {
+            "type": "object",
+            "propertyNames": {"pattern": NAME_PATTERN},
+            "additionalProperties": ENVIRONMENT,
+            "minProperties": 1,
+        },
+    },
+    required=("name", "environments"),
+)

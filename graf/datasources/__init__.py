@@ -1,0 +1,1 @@
+"""graf's datasources: Prometheus, Loki and Tempo with the links between them."""

@@ -1,0 +1,1 @@
+"""The monitoring server's compose stack and the app servers' agents."""

@@ -1,0 +1,1 @@
+"""Schema and lint checks for rendered (and hand-made) resources."""

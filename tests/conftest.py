@@ -1,0 +1,27 @@
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+EXAMPLE = ROOT / "graf.yaml"
+
+
+@pytest.fixture(autouse=True)
+def _clean_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    """No GRAF_* or GRAFANA_* variable of the developer's shell leaks into a test."""
+    for name in list(os.environ):
+        if name.startswith(("GRAF_", "GRAFANA_")) and name != "GRAF_REFERENCE":
+            monkeypatch.delenv(name)
+
+
+@pytest.fixture
+def example_project(tmp_path: Path) -> Iterator[Path]:
+    """A copy of the example graf.yaml in a temp folder; yields the file's path."""
+    target = tmp_path / "graf.yaml"
+    shutil.copy(EXAMPLE, target)
+    yield target
