@@ -1,0 +1,93 @@
+"""`graf diff`: what changes, per resource, as a review-sized semantic diff."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import click
+
+from graf.cli import App, env_option
+
+if TYPE_CHECKING:
+    from graf.diff import Diff
+
+FORMATS = ("terminal", "markdown", "json")
+
+
+@click.command()
+@click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path), metavar="[OLD NEW]")
+@click.option("--base", metavar="REV", help="Git revision to compare against (e.g. origin/main).")
+@click.option("--head", metavar="REV", help="Git revision to compare with --base (default: the working tree).")
+@env_option(multiple=True)
+@click.option("--format", "-f", "fmt", type=click.Choice(FORMATS), default="terminal", show_default=True,
+              help="terminal text, markdown for a pull-request comment, or JSON.")
+@click.option("--color/--no-color", "colour", default=None,
+              help="Colour the terminal format (default: when stdout is a terminal and NO_COLOR is unset).")
+@click.pass_obj
+def diff(app: App, paths: tuple[Path, ...], base: str | None, head: str | None, envs: tuple[str, ...],
+         fmt: str, colour: bool | None) -> None:
+    """Show what differs, resource by resource: exit 0 when nothing, 3 when something does.
+
+    \b
+    graf diff OLD NEW                 two build folders or JSON files
+    graf diff --base origin/main      the code at a git revision vs the working tree
+    graf diff --base A --head B       the code at two git revisions
+    graf diff --env prod              the code vs what the environment's Grafana has now
+    """
+    from graf.diff import diff_sets, render_json, render_markdown, render_terminal
+    from graf.errors import UsageError
+
+    if paths and (base or head):
+        raise UsageError("graf diff", "give either two paths or --base/--head, not both")
+    if paths and len(paths) != 2:
+        raise UsageError("graf diff", f"expected two paths (OLD NEW), got {len(paths)}")
+    if head and not base:
+        raise UsageError("--head", "needs --base", "graf diff --base origin/main --head HEAD")
+    if paths:
+        from graf.diff.sources import load_pair
+
+        pair = load_pair(*paths)
+        result = diff_sets(pair.old, pair.new, old_label=str(paths[0]), new_label=str(paths[1]),
+                           unchanged=pair.unchanged)
+    elif base:
+        result = _revisions(app, base, head, envs)
+    elif envs:
+        result = _live(app, envs)
+    else:
+        raise UsageError("graf diff", "nothing to compare",
+                         "graf diff OLD NEW | graf diff --base REV [--head REV] | graf diff --env NAME")
+
+    if fmt == "json":
+        click.echo(render_json(result), nl=False)
+    elif fmt == "markdown":
+        click.echo(render_markdown(result), nl=False)
+    else:
+        use_colour = colour if colour is not None else sys.stdout.isatty() and "NO_COLOR" not in os.environ
+        click.echo(render_terminal(result, colour=use_colour), nl=False, color=use_colour)
+    click.get_current_context().exit(0 if result.empty else 3)
+
+
+def _revisions(app: App, base: str, head: str | None, envs: tuple[str, ...]) -> Diff:
+    from graf.diff import diff_sets
+    from graf.diff.sources import render_revision, revision_label
+    from graf.render import render_all
+
+    config = app.project.path
+    old = render_revision(config, base, envs)
+    if head:
+        new = render_revision(config, head, envs)
+        new_label = revision_label(head, config)
+    else:
+        new = render_all(app.project, envs)
+        new_label = "working tree"
+    return diff_sets(old, new, old_label=revision_label(base, config), new_label=new_label)
+
+
+def _live(app: App, envs: tuple[str, ...]) -> Diff:
+    from graf.errors import UsageError
+
+    raise UsageError("--env", "comparing with live Grafana is not available yet",
+                     "compare builds (graf diff OLD NEW) or revisions (--base)")
