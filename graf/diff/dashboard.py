@@ -133,11 +133,13 @@ def _diff_panels(old: list[_Panel], new: list[_Panel]) -> list[Change]:
 
 
 def _match_panels(old: list[_Panel], new: list[_Panel]) -> list[tuple[_Panel | None, _Panel | None]]:
-    """Pair panels by (id and title), then by a title unique on both sides, then by id."""
+    """Pair panels by (id and title), then by a title unique on both sides, then by id, then by
+    type and position (for panels with neither id nor title)."""
     passes: tuple[Callable[[_Panel], Hashable | None], ...] = (
         lambda p: (p.id, p.title) if p.id is not None else None,
         lambda p: p.title or None,
         lambda p: p.id,
+        lambda p: (p.type, p.pos) if p.pos is not None else None,
     )
     left_old, left_new = list(old), list(new)
     pairs: list[tuple[_Panel | None, _Panel | None]] = []

@@ -28,7 +28,7 @@ def word_diff(old: str, new: str) -> tuple[tuple[WordOp, str], ...] | None:
     """
     a, b = _TOKEN.findall(old), _TOKEN.findall(new)
     matcher = SequenceMatcher(None, a, b, autojunk=False)
-    if matcher.ratio() < MIN_SIMILARITY:
+    if _similarity(matcher, a, b) < MIN_SIMILARITY:
         return None
     segments: list[tuple[WordOp, str]] = []
     for tag, i1, i2, j1, j2 in matcher.get_opcodes():
@@ -40,6 +40,16 @@ def word_diff(old: str, new: str) -> tuple[tuple[WordOp, str], ...] | None:
         if tag in ("replace", "insert"):
             _append(segments, "+", "".join(b[j1:j2]))
     return tuple(segments)
+
+
+def _similarity(matcher: SequenceMatcher[str], a: list[str], b: list[str]) -> float:
+    """Share of the visible text (whitespace not counted) that is unchanged."""
+    def visible(tokens: list[str]) -> int:
+        return sum(len(t) for t in tokens if not t.isspace())
+
+    same = sum(visible(a[m.a:m.a + m.size]) for m in matcher.get_matching_blocks())
+    total = visible(a) + visible(b)
+    return 2 * same / total if total else 1.0
 
 
 def _append(segments: list[tuple[WordOp, str]], op: WordOp, text: str) -> None:
