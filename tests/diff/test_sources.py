@@ -32,7 +32,8 @@ def test_identical_files_are_counted_not_parsed(project: Path, tmp_path: Path) -
     assert pair.unchanged == 4
     assert [r.uid for r in pair.old["dev"]] == ["jvm"] and [r.uid for r in pair.new["dev"]] == ["jvm"]
     result = diff_sets(pair.old, pair.new, unchanged=pair.unchanged)
-    assert [c.op for c in result.resources[0].changes] == ["renamed", "moved", "changed"]
+    assert [(c.op, c.where) for c in result.resources[0].changes] == [
+        ("renamed", "panel \"Heap\""), ("changed", "panel \"Heap used\" › targets[A].expr")]
     assert result.summary() == "1 changed, 4 unchanged"
 
 
