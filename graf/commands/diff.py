@@ -76,6 +76,7 @@ def _revisions(app: App, base: str, head: str | None, envs: tuple[str, ...]) -> 
     from graf.render import render_all
 
     config = app.project.path
+    app.project.select(envs)  # an unknown --env fails before any rendering
     old = render_revision(config, base, envs)
     if head:
         new = render_revision(config, head, envs)
