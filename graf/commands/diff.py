@@ -37,7 +37,7 @@ def diff(app: App, paths: tuple[Path, ...], base: str | None, head: str | None, 
     graf diff --base A --head B       the code at two git revisions
     graf diff --env prod              the code vs what the environment's Grafana has now
     """
-    from graf.diff import diff_sets, render_json, render_markdown, render_terminal
+    from graf.diff._gc import gc_paused
     from graf.errors import UsageError
 
     if paths and (base or head):
@@ -46,35 +46,40 @@ def diff(app: App, paths: tuple[Path, ...], base: str | None, head: str | None, 
         raise UsageError("graf diff", f"expected two paths (OLD NEW), got {len(paths)}")
     if head and not base:
         raise UsageError("--head", "needs --base", "graf diff --base origin/main --head HEAD")
-    if paths:
-        from graf.diff.sources import load_pair
-
-        pair = load_pair(*paths)
-        result = diff_sets(pair.old, pair.new, old_label=str(paths[0]), new_label=str(paths[1]),
-                           unchanged=pair.unchanged)
-    elif base:
-        result = _revisions(app, base, head, envs)
-    elif envs:
-        result = _live(app, envs)
-    else:
+    if not (paths or base or envs):
         raise UsageError("graf diff", "nothing to compare",
                          "graf diff OLD NEW | graf diff --base REV [--head REV] | graf diff --env NAME")
-
-    if fmt == "json":
-        click.echo(render_json(result), nl=False)
-    elif fmt == "markdown":
-        click.echo(render_markdown(result), nl=False)
-    else:
+    with gc_paused():  # a short run over large JSON trees: see graf.diff._gc
+        result = _paths(paths) if paths else _revisions(app, base, head, envs) if base else _live(app, envs)
         use_colour = colour if colour is not None else sys.stdout.isatty() and "NO_COLOR" not in os.environ
-        click.echo(render_terminal(result, colour=use_colour), nl=False, color=use_colour)
+        click.echo(_render(result, fmt, use_colour), nl=False, color=use_colour)
     click.get_current_context().exit(0 if result.empty else 3)
 
 
-def _revisions(app: App, base: str, head: str | None, envs: tuple[str, ...]) -> Diff:
+def _render(result: Diff, fmt: str, colour: bool) -> str:
+    from graf.diff import render_json, render_markdown, render_terminal
+
+    if fmt == "json":
+        return render_json(result)
+    if fmt == "markdown":
+        return render_markdown(result)
+    return render_terminal(result, colour=colour)
+
+
+def _paths(paths: tuple[Path, ...]) -> Diff:
+    from graf.diff import diff_sets
+    from graf.diff.sources import load_pair
+
+    pair = load_pair(*paths)
+    return diff_sets(pair.old, pair.new, old_label=str(paths[0]), new_label=str(paths[1]), unchanged=pair.unchanged)
+
+
+def _revisions(app: App, base: str | None, head: str | None, envs: tuple[str, ...]) -> Diff:
     from graf.diff import diff_sets
     from graf.diff.sources import render_revision, revision_label
     from graf.render import render_all
 
+    assert base is not None
     config = app.project.path
     app.project.select(envs)  # an unknown --env fails before any rendering
     old = render_revision(config, base, envs)

@@ -42,7 +42,8 @@ class _Panel:
 
 
 def diff_dashboard(old: JSON, new: JSON) -> list[Change]:
-    """Changes between two canonical dashboard bodies, dashboard-level fields first, then in layout order."""
+    """Changes between two dashboard bodies (top-level volatile fields already removed),
+    dashboard-level fields first, then in layout order."""
     old_rest, new_rest = dict(old), dict(new)
     old_panels = _flatten(old_rest.pop("panels", None))
     new_panels = _flatten(new_rest.pop("panels", None))
@@ -304,8 +305,8 @@ def _renames(gone: list[str], came: list[str], old_by: dict[str, JSON], new_by: 
 
 
 def _alike(old: JSON, new: JSON) -> bool:
-    return {k: v for k, v in old.items() if k not in _VARIABLE_STATE} == \
-        {k: v for k, v in new.items() if k not in _VARIABLE_STATE}
+    return {k: v for k, v in old.items() if k not in _VARIABLE_STATE and v is not None} == \
+        {k: v for k, v in new.items() if k not in _VARIABLE_STATE and v is not None}
 
 
 def _variable_note(item: JSON) -> str:

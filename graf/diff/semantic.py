@@ -9,10 +9,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 
+from graf.diff._gc import gc_paused
 from graf.diff.dashboard import dashboard_summary, diff_dashboard
 from graf.diff.model import Change, Diff, ResourceDiff
 from graf.diff.tree import diff_values
-from graf.resources import KIND_ORDER, Resource
+from graf.resources import JSON, KIND_ORDER, VOLATILE, Resource
 
 ResourceSets = Mapping[str, Sequence[Resource]]
 
@@ -23,10 +24,11 @@ def diff_sets(old: ResourceSets, new: ResourceSets, *, old_label: str = "old", n
     envs = [*new, *(e for e in old if e not in new)]
     found: list[ResourceDiff] = []
     same = unchanged
-    for env in envs:
-        diffs, equal = diff_resources(old.get(env, ()), new.get(env, ()), env=env)
-        found.extend(diffs)
-        same += equal
+    with gc_paused():
+        for env in envs:
+            diffs, equal = diff_resources(old.get(env, ()), new.get(env, ()), env=env)
+            found.extend(diffs)
+            same += equal
     return Diff(old_label, new_label, tuple(found), same, tuple(notes))
 
 
@@ -52,8 +54,12 @@ def diff_resources(old: Iterable[Resource], new: Iterable[Resource], *,
 
 
 def diff_resource(old: Resource, new: Resource) -> tuple[Change, ...]:
-    """The changes from one version of a resource to another (same kind), canonical form compared."""
-    before, after = old.canonical(), new.canonical()
+    """The changes from one version of a resource to another (same kind), canonical form compared.
+
+    Only the top level is normalised here; `diff_values` normalises the parts that differ as it
+    goes, which is what keeps large dashboards fast.
+    """
+    before, after = _without_volatile(old), _without_volatile(new)
     changes: list[Change] = []
     if old.folder and new.folder and old.folder != new.folder:
         changes.append(Change("changed", path="folderUid", old=old.folder, new=new.folder))
@@ -71,5 +77,10 @@ def _order(key: tuple[str, str]) -> tuple[int, str, str]:
     return (KIND_ORDER.index(kind) if kind in KIND_ORDER else len(KIND_ORDER), kind, uid)  # type: ignore[arg-type]
 
 
+def _without_volatile(resource: Resource) -> JSON:
+    volatile = VOLATILE.get(resource.kind, {})
+    return {k: v for k, v in resource.body.items() if k not in volatile and v is not None}
+
+
 def _summary(resource: Resource) -> str:
-    return dashboard_summary(resource.canonical()) if resource.kind == "dashboard" else ""
+    return dashboard_summary(resource.body) if resource.kind == "dashboard" else ""

@@ -17,6 +17,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from graf.diff._gc import gc_paused
 from graf.errors import GrafError, UsageError
 from graf.resources import JSON, KIND_ORDER, Resource
 
@@ -48,19 +49,16 @@ def load_pair(old: Path, new: Path) -> Pair:
     if old.is_file() and new.is_file():
         before, after = _read(old_files[0]), _read(new_files[0])
         return Pair({"": [replace(before, kind=after.kind, uid=after.uid)]}, {"": [after]}, 0)
-    new_by_key = {f.key: f for f in new_files}
-    same: set[str] = set()
-    for file in old_files:
-        twin = new_by_key.get(file.key)
-        if twin is not None and file.path.read_bytes() == twin.path.read_bytes():
-            same.add(file.key)
-    return Pair(_load(f for f in old_files if f.key not in same),
-                _load(f for f in new_files if f.key not in same), len(same))
+    old_data = {f.key: _bytes(f) for f in old_files}
+    new_data = {f.key: _bytes(f) for f in new_files}
+    same = {key for key, data in old_data.items() if new_data.get(key) == data}
+    return Pair(_load((f, old_data[f.key]) for f in old_files if f.key not in same),
+                _load((f, new_data[f.key]) for f in new_files if f.key not in same), len(same))
 
 
 def load_path(path: Path) -> ResourceSets:
     """Every resource under a build folder (or in one JSON file), by environment ("" when there is none)."""
-    return _load(_scan(path))
+    return _load((f, _bytes(f)) for f in _scan(path))
 
 
 def render_revision(config: Path, rev: str, envs: Iterable[str] = ()) -> ResourceSets:
@@ -117,22 +115,29 @@ def _scan(path: Path) -> list[_File]:
     return [_File("", None, f, f.name) for f in files]
 
 
-def _load(files: Iterable[_File]) -> ResourceSets:
+def _load(files: Iterable[tuple[_File, bytes]]) -> ResourceSets:
     out: ResourceSets = {}
-    for file in files:
-        resource = _read(file)
-        out.setdefault(file.env, []).append(resource)
+    with gc_paused():
+        for file, data in files:
+            out.setdefault(file.env, []).append(_read(file, data))
     _reject_duplicates(out)
     return out
 
 
-def _read(file: _File) -> Resource:
+def _bytes(file: _File) -> bytes:
     try:
-        data = json.loads(file.path.read_text(encoding="utf-8"))
+        return file.path.read_bytes()
+    except OSError as exc:
+        raise GrafError(str(file.path), f"cannot read: {exc.strerror}") from None
+
+
+def _read(file: _File, raw: bytes | None = None) -> Resource:
+    try:
+        data = json.loads(_bytes(file) if raw is None else raw)
     except json.JSONDecodeError as exc:
         raise GrafError(f"{file.path}:{exc.lineno}:{exc.colno}", f"invalid JSON: {exc.msg}") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise GrafError(str(file.path), f"cannot read: {exc}") from None
+    except UnicodeDecodeError as exc:
+        raise GrafError(str(file.path), f"not UTF-8 text: {exc.reason}") from None
     if not isinstance(data, dict):
         raise GrafError(str(file.path), "expected a JSON object")
     body: JSON = data["dashboard"] if isinstance(data.get("dashboard"), dict) else data  # UI/API export

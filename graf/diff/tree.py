@@ -3,7 +3,11 @@
 Lists of objects are matched by an identity field when every item has a distinct one
 (`refId` for targets, `name`, `uid`, `title`, `id`, or an override's matcher), so a reordered or
 inserted item is one line, not a shifted rewrite of everything after it. Other lists are
-aligned with difflib. Both values are expected in canonical form (no nulls).
+aligned with difflib.
+
+Values are compared as `graf.resources.canonical` would leave them (a key whose value is null is
+absent, 1.0 equals 1), but only the parts that differ are looked at: equal subtrees are skipped
+with one `==`, so diffing two large dashboards that differ in one query stays cheap.
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ from typing import Any
 
 from graf.diff.model import Change
 from graf.diff.words import is_long, word_diff
+from graf.resources import canonical
 
 # Identity fields of list items, most specific first.
 KEY_FIELDS = ("refId", "name", "uid", "title", "id")
@@ -28,14 +33,14 @@ _PLAIN_ITEM = re.compile(r"^[\w.=:/-]+$")
 
 def diff_values(old: Any, new: Any, path: str = "", subject: str = "") -> list[Change]:
     """Changes turning `old` into `new`; `path` is where they sit, `subject` the part they belong to."""
-    if old == new and type(old) is type(new):
+    if old == new:
         return []
     if isinstance(old, dict) and isinstance(new, dict):
         return _diff_objects(old, new, path, subject)
     if isinstance(old, list) and isinstance(new, list):
         return _diff_lists(old, new, path, subject)
     words = word_diff(old, new) if is_long(old, new) else None
-    return [Change("changed", subject, path, old, new, words)]
+    return [Change("changed", subject, path, normal(old), normal(new), words)]
 
 
 def key_path(path: str, key: str) -> str:
@@ -54,15 +59,20 @@ def item_path(path: str, key: object) -> str:
 
 def _diff_objects(old: dict[str, Any], new: dict[str, Any], path: str, subject: str) -> list[Change]:
     changes: list[Change] = []
-    for key in sorted(old.keys() | new.keys()):
+    for key in sorted({k for k, v in old.items() if v is not None} | {k for k, v in new.items() if v is not None}):
         here = key_path(path, key)
-        if key not in new:
-            changes.append(Change("removed", subject, here, old=old[key]))
-        elif key not in old:
-            changes.append(Change("added", subject, here, new=new[key]))
+        if new.get(key) is None:
+            changes.append(Change("removed", subject, here, old=normal(old[key])))
+        elif old.get(key) is None:
+            changes.append(Change("added", subject, here, new=normal(new[key])))
         else:
             changes.extend(diff_values(old[key], new[key], here, subject))
     return changes
+
+
+def normal(value: Any) -> Any:
+    """A value as `canonical` leaves it (for showing an added or removed subtree)."""
+    return canonical("", {"value": value}).get("value")
 
 
 def _diff_lists(old: list[Any], new: list[Any], path: str, subject: str) -> list[Change]:
@@ -71,7 +81,7 @@ def _diff_lists(old: list[Any], new: list[Any], path: str, subject: str) -> list
         return diff_keyed(old, new, identity, path, subject)
     if all(not isinstance(v, (dict, list)) for v in (*old, *new)) and \
             max(len(_dump(old)), len(_dump(new))) <= SHORT_LIST:
-        return [Change("changed", subject, path, old, new)]
+        return [Change("changed", subject, path, normal(old), normal(new))]
     return _diff_aligned(old, new, path, subject)
 
 
@@ -113,8 +123,9 @@ def diff_keyed(old: Sequence[dict[str, Any]], new: Sequence[dict[str, Any]],
         if key in old_by:
             changes.extend(diff_values(old_by[key], item, item_path(path, key), subject))
         else:
-            changes.append(Change("added", subject, item_path(path, key), new=item))
-    changes.extend(Change("removed", subject, item_path(path, k), old=v) for k, v in old_by.items() if k not in new_by)
+            changes.append(Change("added", subject, item_path(path, key), new=normal(item)))
+    changes.extend(Change("removed", subject, item_path(path, k), old=normal(v))
+                   for k, v in old_by.items() if k not in new_by)
     return changes
 
 
@@ -127,8 +138,10 @@ def _diff_aligned(old: list[Any], new: list[Any], path: str, subject: str) -> li
         paired = min(i2 - i1, j2 - j1) if tag == "replace" else 0
         for k in range(paired):
             changes.extend(diff_values(old[i1 + k], new[j1 + k], item_path(path, j1 + k), subject))
-        changes.extend(Change("removed", subject, item_path(path, i), old=old[i]) for i in range(i1 + paired, i2))
-        changes.extend(Change("added", subject, item_path(path, j), new=new[j]) for j in range(j1 + paired, j2))
+        changes.extend(Change("removed", subject, item_path(path, i), old=normal(old[i]))
+                       for i in range(i1 + paired, i2))
+        changes.extend(Change("added", subject, item_path(path, j), new=normal(new[j]))
+                       for j in range(j1 + paired, j2))
     return changes
 
 

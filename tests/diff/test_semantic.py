@@ -85,13 +85,18 @@ def test_scalar_lists_short_are_one_line_long_are_aligned() -> None:
 
 
 def test_changed_type_and_added_removed_keys() -> None:
-    changes = diff_values({"a": 1, "b": {"c": True}, "odd key": 1}, {"a": "1", "b": {"d": None}, "odd key": 2})
+    changes = diff_values({"a": 1, "b": {"c": True}, "odd key": 1},
+                          {"a": "1", "b": {"d": {"e": None, "f": 2.0}}, "odd key": 2})
     assert [f"{sign(c)} {sentence(c)}" for c in changes] == [
         '~ a: 1 → "1"',
         '- b.c removed: true',
-        '+ b.d added: null',
+        '+ b.d added: {"f": 2}',
         '~ ["odd key"]: 1 → 2',
     ]
+
+
+def test_null_is_absent_and_whole_floats_are_ints_as_in_canonical() -> None:
+    assert diff_values({"a": None, "x": 1.0, "l": [{"k": None}]}, {"x": 1, "l": [{}]}) == []
 
 
 def test_variable_renamed_when_alike_even_with_others_added() -> None:
