@@ -34,11 +34,20 @@ class _Panel:
     pos: tuple[int, int] | None  # (x, y)
     size: tuple[int, int] | None  # (w, h)
     row: str | None  # title of the row it sits in (collapsed or not)
-    body: JSON  # everything else: compared field by field
+    raw: JSON  # the panel as written; `body()` is what is compared field by field
 
     @property
     def is_row(self) -> bool:
         return self.type == "row"
+
+    def body(self) -> JSON:
+        """Everything but the title, the grid position and (for a row) its nested panels."""
+        skip = ("title", "gridPos", "panels") if self.is_row else ("title", "gridPos")
+        body = {k: v for k, v in self.raw.items() if k not in skip}
+        grid = self.raw.get("gridPos")
+        if isinstance(grid, dict) and grid.keys() - {"x", "y", "w", "h"}:
+            body["gridPos"] = {k: v for k, v in grid.items() if k not in ("x", "y", "w", "h")}  # e.g. `static`
+        return body
 
 
 def diff_dashboard(old: JSON, new: JSON) -> list[Change]:
@@ -93,22 +102,16 @@ def _yx(raw: JSON) -> tuple[int, int]:
 
 def _panel(raw: JSON, row: str | None) -> _Panel:
     grid = raw.get("gridPos")
-    body = {k: v for k, v in raw.items() if k not in ("title", "gridPos")}
-    if raw.get("type") == "row":
-        body.pop("panels", None)
     pos = size = None
     if isinstance(grid, dict):
         pos = (_int(grid.get("x")), _int(grid.get("y")))
         size = (_int(grid.get("w")), _int(grid.get("h")))
-        extra = {k: v for k, v in grid.items() if k not in ("x", "y", "w", "h")}
-        if extra:
-            body["gridPos"] = extra  # e.g. `static`: compared like any field
     panel_id = raw.get("id")
     return _Panel(
-        id=panel_id if isinstance(panel_id, int) and not isinstance(panel_id, bool) else None,
+        id=panel_id if type(panel_id) is int else None,
         title=str(raw.get("title") or ""),
         type=str(raw.get("type") or ""),
-        pos=pos, size=size, row=row, body=body,
+        pos=pos, size=size, row=row, raw=raw,
     )
 
 
@@ -175,7 +178,8 @@ def _diff_panel(before: _Panel, after: _Panel, old_name: str, new_name: str) -> 
         changes.append(Change("moved", new_name, old=before.pos, new=after.pos, note=rows))
     if before.size != after.size:
         changes.append(Change("resized", new_name, old=before.size, new=after.size))
-    changes.extend(diff_values(before.body, after.body, "", new_name))
+    if before.raw != after.raw:
+        changes.extend(diff_values(before.body(), after.body(), "", new_name))
     return changes
 
 
@@ -330,7 +334,9 @@ def _list_of(section: Any) -> list[Any]:
 
 
 def _int(value: Any) -> int:
-    return int(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else 0
+    if type(value) is int:
+        return value
+    return int(value) if isinstance(value, float) else 0
 
 
 def _plural(n: int, word: str) -> str:
