@@ -12,7 +12,11 @@ import click
 from graf.cli import App, env_option
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from graf.config import Environment, Project
     from graf.diff import Diff
+    from graf.resources import Resource
 
 FORMATS = ("terminal", "markdown", "json")
 
@@ -24,11 +28,13 @@ FORMATS = ("terminal", "markdown", "json")
 @env_option(multiple=True)
 @click.option("--format", "-f", "fmt", type=click.Choice(FORMATS), default="terminal", show_default=True,
               help="terminal text, markdown for a pull-request comment, or JSON.")
+@click.option("--url", metavar="URL", envvar="GRAFANA_URL",
+              help="With --env alone: the Grafana to read instead of graf.yaml's [env var: GRAFANA_URL]")
 @click.option("--color/--no-color", "colour", default=None,
               help="Colour the terminal format (default: when stdout is a terminal and NO_COLOR is unset).")
 @click.pass_obj
 def diff(app: App, paths: tuple[Path, ...], base: str | None, head: str | None, envs: tuple[str, ...],
-         fmt: str, colour: bool | None) -> None:
+         fmt: str, url: str | None, colour: bool | None) -> None:
     """Show what differs, resource by resource: exit 0 when nothing, 3 when something does.
 
     \b
@@ -50,7 +56,7 @@ def diff(app: App, paths: tuple[Path, ...], base: str | None, head: str | None, 
         raise UsageError("graf diff", "nothing to compare",
                          "graf diff OLD NEW | graf diff --base REV [--head REV] | graf diff --env NAME")
     with gc_paused():  # a short run over large JSON trees: see graf.diff._gc
-        result = _paths(paths) if paths else _revisions(app, base, head, envs) if base else _live(app, envs)
+        result = _paths(paths) if paths else _revisions(app, base, head, envs) if base else _live(app, envs, url)
         use_colour = colour if colour is not None else sys.stdout.isatty() and "NO_COLOR" not in os.environ
         click.echo(_render(result, fmt, use_colour), nl=False, color=use_colour)
     click.get_current_context().exit(0 if result.empty else 3)
@@ -92,8 +98,32 @@ def _revisions(app: App, base: str | None, head: str | None, envs: tuple[str, ..
     return diff_sets(old, new, old_label=revision_label(base, config), new_label=new_label)
 
 
-def _live(app: App, envs: tuple[str, ...]) -> Diff:
+def _live(app: App, envs: tuple[str, ...], url: str | None) -> Diff:
+    """Live Grafana (old) vs the code (new): what `graf sync` would change, read the way `graf plan` reads."""
+    from graf.diff import diff_sets
     from graf.errors import UsageError
 
-    raise UsageError("--env", "comparing with live Grafana is not available yet",
-                     "compare builds (graf diff OLD NEW) or revisions (--base)")
+    try:
+        from graf.grafana.live import read_live
+    except ImportError:
+        raise UsageError("--env", "this graf cannot read live Grafana (graf.grafana.live is missing)",
+                         "compare builds (graf diff OLD NEW) or revisions (--base)") from None
+    code_side = _code_reader()
+    project = app.project
+    old, new = {}, {}
+    for env in project.select(envs):
+        old[env.name] = read_live(project, env, url=url)
+        new[env.name] = code_side(project, env)
+    names = ", ".join(old)
+    return diff_sets(old, new, old_label=f"live Grafana ({names})", new_label="code")
+
+
+def _code_reader() -> Callable[[Project, Environment], list[Resource]]:
+    """The code side in the shape the live side is read in (graf plan's `desired_resources`), if there is one."""
+    try:
+        from graf.grafana.live import desired_resources
+    except ImportError:
+        from graf.render import render
+
+        return render
+    return desired_resources
