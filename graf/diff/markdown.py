@@ -18,12 +18,17 @@ MARKER = "<!-- graf-diff -->"
 COMMENT_LIMIT = 60_000
 
 
-def _code(text: str) -> str:
-    return f"<code>{html.escape(text, quote=False)}</code>"
+# Text inside <code> tags is still parsed as markdown by GitHub (emphasis, `$…$` math, links), so
+# these characters, common in queries, are written as character references.
+_MARKDOWN_CHARS = str.maketrans({c: f"&#{ord(c)};" for c in "*_$`~\\[]|"})
 
 
 def _inline(text: str) -> str:
-    return html.escape(text, quote=False)
+    return html.escape(text, quote=False).translate(_MARKDOWN_CHARS)
+
+
+def _code(text: str) -> str:
+    return f"<code>{_inline(text)}</code>"
 
 
 MARKDOWN = Style(

@@ -61,14 +61,22 @@ def test_markdown_sections() -> None:
     assert text.startswith(MARKER + "\n### graf diff: <code>origin/main (1a2b3c4d)</code> → <code>working tree</code>")
     assert "**1 changed, 1 added, 1 removed, 7 unchanged**" in text
     assert ('<details><summary>✏️ <b>dashboard/shop-prod-jvm "JVM" (prod)</b>: 4 changes</summary>\n\n'
-            '- <code>panel "Errors &lt;5xx&gt;" › targets[A].expr</code>: '
-            '<code>sum(rate(http_server_requests_seconds_count{status=~"5.."}[<del>5m</del><ins>1m</ins>]))</code>\n'
+            '- <code>panel "Errors &lt;5xx&gt;" › targets&#91;A&#93;.expr</code>: '
+            '<code>sum(rate(http&#95;server&#95;requests&#95;seconds&#95;count{status=&#126;"5.."}'
+            '&#91;<del>5m</del><ins>1m</ins>&#93;))</code>\n'
             '- <code>panel "Heap used"</code> moved from (0,8) to (12,8)\n'
             '- <code>panel "Threads"</code> added: timeseries at (0,16) 12×8\n'
             '- <code>refresh</code>: <del><code>"30s"</code></del> → <ins><code>"1m"</code></ins>\n'
             '\n</details>\n') in text
     assert '➕ <b>dashboard/shop-prod-logs "Logs" (prod)</b> added: 3 panels\n' in text
     assert '➖ <b>datasource/tempo "Tempo" (prod)</b> removed\n' in text
+
+
+def test_markdown_escapes_what_github_would_render_inside_code() -> None:
+    change = Change("changed", 'panel "$instance *load*"', "targets[A].expr", "a", "b")
+    text = render_markdown(Diff("a", "b", (ResourceDiff("", "dashboard", "d", "D", "changed", (change,)),)))
+    assert "<code>panel \"&#36;instance &#42;load&#42;\" › targets&#91;A&#93;.expr</code>" in text
+    assert "$" not in text and "*load*" not in text
 
 
 def test_markdown_is_cut_to_the_comment_limit() -> None:
