@@ -81,7 +81,9 @@ def dashboard_summary(body: JSON) -> str:
 def _flatten(panels: Any) -> list[_Panel]:
     """Every panel in layout order (top to bottom, left to right), nested ones right after their row."""
     top = [p for p in panels or () if isinstance(p, dict)]
-    ordered = sorted(range(len(top)), key=lambda i: (*_yx(top[i]), i))
+    # Rows first among equals, then title and id: membership must not depend on the array's order.
+    ordered = sorted(range(len(top)), key=lambda i: (*_yx(top[i]), top[i].get("type") != "row",
+                                                     str(top[i].get("title") or ""), str(top[i].get("id")), i))
     out: list[_Panel] = []
     row: str | None = None
     for i in ordered:

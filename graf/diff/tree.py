@@ -130,7 +130,7 @@ def diff_keyed(old: Sequence[dict[str, Any]], new: Sequence[dict[str, Any]],
 
 
 def _diff_aligned(old: list[Any], new: list[Any], path: str, subject: str) -> list[Change]:
-    matcher = SequenceMatcher(None, [_dump(v) for v in old], [_dump(v) for v in new], autojunk=False)
+    matcher = SequenceMatcher(None, [_dump(normal(v)) for v in old], [_dump(normal(v)) for v in new], autojunk=False)
     changes: list[Change] = []
     for tag, i1, i2, j1, j2 in matcher.get_opcodes():
         if tag == "equal":
