@@ -4,7 +4,8 @@ Panels (including those nested in collapsed rows) are flattened and matched by i
 so a panel moved on the grid is one `moved` line and a renamed one is one `renamed` line,
 whatever their position in the JSON arrays. Variables and annotations are matched by name;
 one renamed keeps its history. When many panels shift down or up together (a panel was
-inserted above them) that is one `shifted` line, not one line per panel.
+inserted above them) that is one `shifted` line, and many panels getting new ids (numbered
+in order, after an insert) one `renumbered` line, not one line per panel.
 """
 
 from __future__ import annotations
@@ -135,7 +136,7 @@ def _diff_panels(old: list[_Panel], new: list[_Panel]) -> list[Change]:
             changes.append(Change("added", new_names(after), new=after.title, note=_placement(after)))
         else:
             changes.extend(_diff_panel(before, after, old_names(before), new_names(after)))
-    return _summarise_shifts(changes)
+    return _summarise_renumbering(_summarise_shifts(changes))
 
 
 def _match_panels(old: list[_Panel], new: list[_Panel]) -> list[tuple[_Panel | None, _Panel | None]]:
@@ -230,6 +231,17 @@ def _summarise_shifts(changes: list[Change]) -> list[Change]:
             summary[indexes[0]] = Change("shifted", f"{len(indexes)} panels", old=subjects, new=offset)
             dropped.update(indexes[1:])
     return [summary.get(i, c) for i, c in enumerate(changes) if i not in dropped]
+
+
+def _summarise_renumbering(changes: list[Change]) -> list[Change]:
+    """Replace SHIFT_GROUP or more `id: a → b` lines of panels (ids renumbered after an insert) with one line."""
+    indexes = [i for i, c in enumerate(changes) if c.op == "changed" and c.path == "id" and c.subject]
+    if len(indexes) < SHIFT_GROUP:
+        return changes
+    pairs = tuple((changes[i].subject, changes[i].old, changes[i].new) for i in indexes)
+    summary = Change("renumbered", f"{len(indexes)} panels", old=pairs)
+    first, dropped = indexes[0], set(indexes[1:])
+    return [summary if i == first else c for i, c in enumerate(changes) if i not in dropped]
 
 
 def _row_name(row: str | None) -> str:

@@ -13,7 +13,7 @@ from typing import Any, Literal
 
 PATH_SEPARATOR = " › "
 
-Op = Literal["changed", "added", "removed", "moved", "resized", "renamed", "reordered", "shifted"]
+Op = Literal["changed", "added", "removed", "moved", "resized", "renamed", "reordered", "shifted", "renumbered"]
 Status = Literal["added", "removed", "changed"]
 WordOp = Literal["=", "-", "+"]
 
@@ -35,8 +35,11 @@ class Change:
     `subject` names the dashboard part the line is about (`panel "Heap used"`, `variable "instance"`,
     `row "CPU"`; empty for the resource itself), `path` the key path inside it (`targets[A].expr`).
     `old`/`new` are the values (MISSING where absent); for a move, the (x, y) positions, for a resize
-    the (w, h) sizes. `words` is an inline word diff when both values are long strings.
-    `note` carries extra context such as the row a panel moved between.
+    the (w, h) sizes, for a reorder the identities in old and new order. A `shifted` line (many
+    panels moved vertically by the same offset) has the panels' names in `old` and the offset in
+    `new`; a `renumbered` line has (name, old id, new id) triples in `old`.
+    `words` is an inline word diff when both values are long strings. `note` carries extra
+    context: where an added/removed panel sits, the rows a panel moved between.
     """
 
     op: Op

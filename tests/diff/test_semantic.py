@@ -40,6 +40,15 @@ def test_panels_renumbered_are_matched_by_title() -> None:
     ]
 
 
+def test_many_renumbered_panels_are_one_line() -> None:
+    old = dash(p(1, "A"), p(2, "B", y=8), p(3, "C", y=16))
+    new = dash(p(1, "New"), p(2, "A"), p(3, "B", y=8), p(4, "C", y=16))
+    assert lines(old, new) == [
+        '~ 3 panels got new ids: panel "A" 1 → 2, panel "B" 2 → 3, panel "C" 3 → 4',
+        '+ panel "New" added: timeseries at (0,0) 12×8',
+    ]
+
+
 def test_renamed_panel_is_matched_by_id() -> None:
     assert lines(dash(p(7, "Heap")), dash(p(7, "Heap used"))) == ['~ panel "Heap" renamed to "Heap used"']
 
