@@ -82,7 +82,7 @@ def _paths(paths: tuple[Path, ...]) -> Diff:
 
 def _revisions(app: App, base: str | None, head: str | None, envs: tuple[str, ...]) -> Diff:
     from graf.diff import diff_sets
-    from graf.diff.sources import render_revision, revision_label
+    from graf.diff.sources import render_revision
     from graf.render import render_all
 
     assert base is not None
@@ -91,11 +91,11 @@ def _revisions(app: App, base: str | None, head: str | None, envs: tuple[str, ..
     old = render_revision(config, base, envs)
     if head:
         new = render_revision(config, head, envs)
-        new_label = revision_label(head, config)
+        new_sets, new_label, notes = new.resources, new.label, (old.note, new.note)
     else:
-        new = render_all(app.project, envs)
-        new_label = "working tree"
-    return diff_sets(old, new, old_label=revision_label(base, config), new_label=new_label)
+        new_sets, new_label, notes = render_all(app.project, envs), "working tree", (old.note,)
+    return diff_sets(old.resources, new_sets, old_label=old.label, new_label=new_label,
+                     notes=[n for n in notes if n])
 
 
 def _live(app: App, envs: tuple[str, ...], url: str | None) -> Diff:

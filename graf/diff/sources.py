@@ -61,36 +61,41 @@ def load_path(path: Path) -> ResourceSets:
     return _load((f, _bytes(f)) for f in _scan(path))
 
 
-def render_revision(config: Path, rev: str, envs: Iterable[str] = ()) -> ResourceSets:
+@dataclass(frozen=True)
+class Revision:
+    """A git revision rendered: its resources, how to name it (`origin/main (1a2b3c4d)`), and a note
+    when there was nothing to render."""
+
+    resources: ResourceSets
+    label: str
+    note: str = ""
+
+
+def render_revision(config: Path, rev: str, envs: Iterable[str] = ()) -> Revision:
     """Render the project at git revision `rev` with that revision's code, in a temporary worktree.
 
     `config` is the graf.yaml of the working tree; the same path inside the revision is used.
     The revision's own `graf` package renders it when the revision has one at its top level
     (graf's own repository); otherwise the installed graf does. A revision without the
-    graf.yaml renders nothing (every resource shows as added).
+    graf.yaml renders nothing (every resource shows as added), and says so in `note`.
     """
     root = Path(_git(["rev-parse", "--show-toplevel"], config.parent)).resolve()
     relative = config.resolve().relative_to(root)
     commit = _commit(rev, root)
+    label = f"{rev} ({commit[:8]})"
     wanted = list(envs)
     with tempfile.TemporaryDirectory(prefix="graf-diff-") as tmp:
         tree = Path(tmp) / "tree"
         _git(["worktree", "add", "--detach", "--quiet", str(tree), commit], root)
         try:
             if not (tree / relative).is_file():
-                return {}
+                return Revision({}, label, f"{rev} has no {relative}: everything shows as added or removed")
             out = Path(tmp) / "build"
             _build(tree, tree / relative, out, f"{rev}:{relative}")
             resources = load_path(out)
         finally:
             _git(["worktree", "remove", "--force", str(tree)], root, check=False)
-    return {env: rs for env, rs in resources.items() if not wanted or env in wanted}
-
-
-def revision_label(rev: str, config: Path) -> str:
-    """`origin/main (1a2b3c4d)`: the name given and the commit it was."""
-    commit = _commit(rev, Path(_git(["rev-parse", "--show-toplevel"], config.parent)))
-    return f"{rev} ({commit[:8]})"
+    return Revision({env: rs for env, rs in resources.items() if not wanted or env in wanted}, label)
 
 
 # ---------------------------------------------------------------------------- files

@@ -9,7 +9,7 @@ import pytest
 from click.testing import CliRunner
 
 from graf.cli import cli, main
-from tests.diff.conftest import dashboard, write_json
+from tests.diff.conftest import dashboard, git, write_json
 
 QUERY_LINE = ('    ~ panel "Heap" › targets[A].expr: '
               'sum(jvm_memory_used_bytes{area="[-heap-]{+nonheap+}"})')
@@ -118,6 +118,19 @@ def test_base_equal_to_working_tree_exits_0(project: Path) -> None:
     code, out, _ = run("--config", str(project), "diff", "--base", "HEAD")
     assert code == 0
     assert out.endswith("no differences (5 unchanged)\n")
+
+
+def test_base_without_the_project_says_so(project: Path) -> None:
+    root = project.parent
+    git(root, "checkout", "--quiet", "--orphan", "empty")
+    git(root, "rm", "-r", "--quiet", "--cached", ".")
+    git(root, "commit", "--quiet", "--allow-empty", "-m", "nothing yet")
+    git(root, "checkout", "--quiet", "--force", "main")
+    code, out, _ = run("--config", str(project), "diff", "--base", "empty")
+    assert code == 3
+    lines = out.splitlines()
+    assert lines[1] == "note: empty has no graf.yaml: everything shows as added or removed"
+    assert lines[-1] == "5 added"
 
 
 def test_uncommitted_edits_count_when_head_is_not_given(project: Path) -> None:

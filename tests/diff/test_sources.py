@@ -69,14 +69,16 @@ def test_bad_inputs_name_the_file(tmp_path: Path) -> None:
 
 def test_render_revision_uses_a_temporary_worktree(project: Path) -> None:
     root = project.parent
-    first = render_revision(project, "HEAD~1")
-    second = render_revision(project, "main")
+    first = render_revision(project, "HEAD~1").resources
+    second = render_revision(project, "main").resources
     jvm_first = next(r for r in first["dev"] if r.uid == "jvm")
     jvm_second = next(r for r in second["dev"] if r.uid == "jvm")
     assert jvm_first.body["panels"][0]["gridPos"]["x"] == 0
     assert jvm_second.body["panels"][0]["gridPos"]["x"] == 12
     assert len(git(root, "worktree", "list").splitlines()) == 1  # the temporary worktrees are gone
-    assert render_revision(project, "HEAD", envs=["prod"]) == {}
+    assert render_revision(project, "HEAD", envs=["prod"]).resources == {}
+    head = render_revision(project, "HEAD")
+    assert head.label == f"HEAD ({git(root, 'rev-parse', 'HEAD')[:8]})" and head.note == ""
 
 
 def test_render_revision_errors(project: Path) -> None:
@@ -88,7 +90,9 @@ def test_render_revision_errors(project: Path) -> None:
     git(root, "rm", "-r", "--quiet", "--cached", ".")
     git(root, "commit", "--quiet", "--allow-empty", "-m", "nothing yet")
     git(root, "checkout", "--quiet", "--force", "main")
-    assert render_revision(project, "empty") == {}
+    empty = render_revision(project, "empty")
+    assert empty.resources == {}
+    assert empty.note == "empty has no graf.yaml: everything shows as added or removed"
 
 
 def test_render_revision_with_its_own_graf_code(project: Path) -> None:
@@ -105,7 +109,7 @@ def test_render_revision_with_its_own_graf_code(project: Path) -> None:
         encoding="utf-8")
     git(root, "add", ".")
     git(root, "commit", "--quiet", "-m", "vendored graf")
-    sets = render_revision(project, "HEAD")
+    sets = render_revision(project, "HEAD").resources
     assert [(r.uid, r.title) for r in sets["dev"]] == [("mark", "rendered by the revision")]
 
 
