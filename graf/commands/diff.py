@@ -35,7 +35,8 @@ FORMATS = ("terminal", "markdown", "json")
 @click.pass_obj
 def diff(app: App, paths: tuple[Path, ...], base: str | None, head: str | None, envs: tuple[str, ...],
          fmt: str, url: str | None, colour: bool | None) -> None:
-    """Show what differs, resource by resource: exit 0 when nothing, 3 when something does.
+    """Show what differs, resource by resource: exit 0 when nothing, 3 when something does
+    (1 on an error, 2 on bad usage).
 
     \b
     graf diff OLD NEW                 two build folders or JSON files

@@ -7,6 +7,7 @@
     model.py      Diff, ResourceDiff, Change: the data every renderer formats
     terminal.py / markdown.py / jsonformat.py   renderers: Diff -> str
     sources.py    the edges: build folders and JSON files, git revisions
+    _gc.py        pausing the cyclic GC while large JSON trees are read and compared
 """
 
 from __future__ import annotations
