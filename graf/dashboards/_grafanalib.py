@@ -256,7 +256,21 @@ def _panel(panel: JSON, refs: _Refs, inherited: JSON | None) -> JSON:
         out["targets"] = targets
     if "fieldConfig" in out:
         out["fieldConfig"] = _field_config(out["fieldConfig"])
+    if out.get("type") == "table":
+        _table(out)
     return out
+
+
+def _table(panel: JSON) -> None:
+    """grafanalib's Table writes Grafana 7 keys: top-level color/mappings, `custom.displayMode`."""
+    panel.pop("color", None)
+    panel.pop("mappings", None)
+    custom = panel.get("fieldConfig", {}).get("defaults", {}).get("custom")
+    if isinstance(custom, dict) and "displayMode" in custom:
+        mode = custom.pop("displayMode")
+        custom.setdefault("cellOptions", {"type": mode})
+    if panel.get("options", {}).get("sortBy") == []:
+        panel["options"].pop("sortBy")
 
 
 def _target(target: JSON, refs: _Refs, panel_ref: JSON | None) -> JSON:

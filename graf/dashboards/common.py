@@ -54,11 +54,16 @@ def app_selector(ctx: RenderContext) -> Selector:
                      f'{lb.application}=~"$application"', f'{lb.instance}=~"$instance"'))
 
 
-def log_selector(ctx: RenderContext) -> Selector:
-    """Loki stream selector of the app logs the shipper sends (job, environment, application, host)."""
+def log_selector(ctx: RenderContext, *, by_host: bool = True) -> Selector:
+    """Loki stream selector of the app logs the shipper sends (job, environment, application[, host]).
+
+    The Logs dashboard's `instance` variable holds the shipper's host label; elsewhere `instance`
+    holds scrape targets (`host:port`), which logs do not carry, so `by_host=False` leaves it out.
+    """
     lb = ctx.labels
+    host = (f'{lb.host}=~"$instance"',) if by_host else ()
     return Selector((f'job="{ctx.jobs.logs}"', f'{lb.environment}="$environment"',
-                     f'{lb.application}=~"$application"', f'{lb.host}=~"$instance"'))
+                     f'{lb.application}=~"$application"', *host))
 
 
 def promql_regex_literal(text: str) -> str:

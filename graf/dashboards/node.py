@@ -17,6 +17,27 @@ DISK_FILTER = 'device!~"loop.*|ram.*|dm-.*|sr.*"'
 YEAR = 365 * 86400
 
 
+def cpu_busy(ctx: RenderContext) -> str:
+    idle = common.node_selector(ctx)('mode="idle"')
+    return f"1 - avg by ({ctx.labels.instance}) (rate(node_cpu_seconds_total{idle}{RATE}))"
+
+
+def load_per_core(ctx: RenderContext) -> str:
+    n, inst = common.node_selector(ctx), ctx.labels.instance
+    idle = n('mode="idle"')
+    return f"max by ({inst}) (node_load1{n()}) / count by ({inst}) (node_cpu_seconds_total{idle})"
+
+
+def memory_used(ctx: RenderContext) -> str:
+    n = common.node_selector(ctx)
+    return f"1 - node_memory_MemAvailable_bytes{n()} / node_memory_MemTotal_bytes{n()}"
+
+
+def fullest_filesystem(ctx: RenderContext) -> str:
+    fs = common.node_selector(ctx)(*FS_FILTER)
+    return f"max by ({ctx.labels.instance}) (1 - node_filesystem_avail_bytes{fs} / node_filesystem_size_bytes{fs})"
+
+
 def dashboard(ctx: RenderContext) -> Dashboard:
     n = common.node_selector(ctx)
     inst = ctx.labels.instance
@@ -26,18 +47,17 @@ def dashboard(ctx: RenderContext) -> Dashboard:
     panels = [
         row("Saturation at a glance"),
         stat("CPU busy", "Share of CPU time not idle, averaged over all cores of each host.",
-             [prom(f"1 - avg by ({inst}) (rate(node_cpu_seconds_total{idle}{RATE}))", "{{instance}}")],
+             [prom(cpu_busy(ctx), "{{instance}}")],
              unit="percentunit", min=0, max=1, thresholds=((GREEN, None), (ORANGE, 0.7), (RED, 0.9))),
         stat("Load per core", "1-minute load average divided by the number of cores; above 1 means work is "
              "queueing for CPU (or waiting on disk).",
-             [prom(f"max by ({inst}) (node_load1{n()}) / {cores}", "{{instance}}")],
+             [prom(load_per_core(ctx), "{{instance}}")],
              unit="none", decimals=2, thresholds=((GREEN, None), (ORANGE, 0.8), (RED, 1.5))),
         stat("Memory used", "1 - MemAvailable / MemTotal: memory the kernel cannot hand out without swapping.",
-             [prom(f"1 - node_memory_MemAvailable_bytes{n()} / node_memory_MemTotal_bytes{n()}", "{{instance}}")],
+             [prom(memory_used(ctx), "{{instance}}")],
              unit="percentunit", min=0, max=1, thresholds=((GREEN, None), (ORANGE, 0.8), (RED, 0.9))),
         stat("Fullest filesystem", "Used share of the fullest real filesystem of each host.",
-             [prom(f"max by ({inst}) (1 - node_filesystem_avail_bytes{fs} / node_filesystem_size_bytes{fs})",
-                   "{{instance}}")],
+             [prom(fullest_filesystem(ctx), "{{instance}}")],
              unit="percentunit", min=0, max=1, thresholds=((GREEN, None), (ORANGE, 0.8), (RED, 0.9))),
         stat("Swap used", "Swap in use; any steady swap use on an app server slows the JVM down badly.",
              [prom(f"node_memory_SwapTotal_bytes{n()} - node_memory_SwapFree_bytes{n()}", "{{instance}}")],
