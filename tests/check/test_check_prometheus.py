@@ -174,4 +174,5 @@ def test_cli_exits_0_when_every_panel_has_data_and_1_listing_dead_ones(
     assert exit_dev.value.code == 1
     assert "EMPTY  JVM · dev › Heap used [A]: no series" in dev.out
     assert 'jvm_memory_used_bytes{environment="dev", job="spring-boot"' in dev.out
-    assert "0 with data" in dev.err
+    # only "Targets down" (count(...) or vector(0)) has a value without any target
+    assert f"1 with data, {len(results) - 1} empty, 0 errors" in dev.err
