@@ -14,11 +14,9 @@ from dataclasses import dataclass
 from grafanalib.core import Dashboard, DashboardLink, Template, Templating, Time
 
 from graf.context import RenderContext
+from graf.datasources.tempo import TRACE_ENVIRONMENT_ATTRIBUTE, TRACE_SERVICE_ATTRIBUTE
 
-# Span/resource attribute carrying the environment on traces (OTel semantic conventions); graf's
-# Spring settings set it from the environment's label, Tempo search and trace-to-logs filter on it.
-TRACE_ENVIRONMENT_ATTRIBUTE = "deployment.environment"
-TRACE_SERVICE_ATTRIBUTE = "service.name"
+__all__ = ["TRACE_ENVIRONMENT_ATTRIBUTE", "TRACE_SERVICE_ATTRIBUTE"]
 
 TITLES: Mapping[str, str] = {
     "overview": "Overview",
