@@ -14,9 +14,6 @@ from dataclasses import dataclass
 from grafanalib.core import Dashboard, DashboardLink, Template, Templating, Time
 
 from graf.context import RenderContext
-from graf.datasources.tempo import TRACE_ENVIRONMENT_ATTRIBUTE, TRACE_SERVICE_ATTRIBUTE
-
-__all__ = ["TRACE_ENVIRONMENT_ATTRIBUTE", "TRACE_SERVICE_ATTRIBUTE"]
 
 TITLES: Mapping[str, str] = {
     "overview": "Overview",

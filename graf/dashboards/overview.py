@@ -12,13 +12,14 @@ from graf.dashboards import common, latency, logs, node
 from graf.dashboards.panels import GREEN, ORANGE, RED, loki, prom, row, stat, timeseries, traceql
 from graf.dashboards.panels import logs as logs_panel
 from graf.dashboards.panels import traces as traces_panel
+from graf.datasources.tempo import TRACE_ENVIRONMENT_ATTRIBUTE, TRACE_SERVICE_ATTRIBUTE
 
 RATE = "[$__rate_interval]"
 
 
 def trace_search(ctx: RenderContext, slow_seconds: float) -> str:
     """TraceQL: this environment's traces of the chosen apps that failed or took longer than the alert limit."""
-    env, service = common.TRACE_ENVIRONMENT_ATTRIBUTE, common.TRACE_SERVICE_ATTRIBUTE
+    env, service = TRACE_ENVIRONMENT_ATTRIBUTE, TRACE_SERVICE_ATTRIBUTE
     slow_ms = round(slow_seconds * 1000)
     return (f'{{resource.{env}="$environment" && resource.{service}=~"${{application:regex}}" '
             f"&& (status=error || duration>{slow_ms}ms)}}")
