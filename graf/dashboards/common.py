@@ -96,7 +96,7 @@ def instance_variable(ctx: RenderContext, kind: str) -> Template:
     elif kind == "node":
         query = f'label_values(node_uname_info{{{env}, job="{ctx.jobs.node}"}}, {lb.instance})'
     elif kind == "any":
-        query = f"label_values(up{{{env}}}, {lb.instance})"
+        query = f'label_values(up{{{env}, job=~"{ctx.jobs.node}|{ctx.jobs.app}"}}, {lb.instance})'
     elif kind == "logs":
         return _multi("instance", "Host", f'label_values({{job="{ctx.jobs.logs}", {env}}}, {lb.host})', "loki")
     else:

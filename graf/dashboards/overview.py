@@ -37,7 +37,7 @@ def dashboard(ctx: RenderContext) -> Dashboard:
     duration, duration_title = ((latency.quantile(ctx, 0.99, lb.application), "p99 latency by application")
                                 if histograms else
                                 (latency.average(ctx, lb.application), "Average latency by application"))
-    up = f'up{{{lb.environment}="$environment", {lb.instance}=~"$instance"}}'
+    up = f'up{{{lb.environment}="$environment", job=~"{ctx.jobs.node}|{ctx.jobs.app}", {lb.instance}=~"$instance"}}'
     panels = [
         row("Requests: rate, errors, duration"),
         stat("Requests per second", "Requests served per second by the chosen apps.",
