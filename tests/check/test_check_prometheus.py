@@ -69,27 +69,27 @@ def exposition_server(path: str, body: Callable[[int], str]) -> Iterator[str]:
 
 def scrape_config(project: Project, env: Environment, node_targets: dict[str, str],
                   app_targets: dict[tuple[str, str], str]) -> str:
-    """prometheus.yml for one environment from graf.yaml: one job per kind, labels from `labels:`.
+    """prometheus.yml for one environment from graf.yaml, shaped like graf's stack writes it.
 
-    The real addresses of graf.yaml are swapped for the local stand-ins (`node_targets[host]`,
-    `app_targets[(host, app)]`); job names, label names, label values and metrics paths are the config's.
+    One job per server and kind; the `job` label is the name from `jobs`, every target carries the
+    environment label (its `label` value) and the host, app targets the application name. The real
+    addresses are swapped for the local stand-ins (`node_targets[host]`, `app_targets[(host, app)]`).
     """
-    lb = project.labels
-    node_job = {"job_name": project.jobs.node, "static_configs": [
-        {"targets": [node_targets[s.host]], "labels": {lb.environment: env.label, lb.host: s.host}}
-        for s in env.servers]}
-    app_jobs: dict[str, dict[str, object]] = {}
+    lb, jobs = project.labels, project.jobs
+    scrape_configs: list[dict[str, object]] = []
     for server in env.servers:
+        labels = {lb.environment: env.label, lb.host: server.host}
+        scrape_configs.append({"job_name": f"{env.name}/{jobs.node}/{server.host}", "static_configs": [
+            {"targets": [node_targets[server.host]], "labels": {"job": jobs.node, **labels}}]})
         for name in server.apps:
-            app = project.apps[name]
-            job = app_jobs.setdefault(app.metrics_path, {
-                "job_name": project.jobs.app if not app_jobs else f"{project.jobs.app}-{len(app_jobs)}",
-                "metrics_path": app.metrics_path, "static_configs": []})
-            job["static_configs"].append(  # type: ignore[union-attr]
-                {"targets": [app_targets[(server.host, name)]],
-                 "labels": {lb.environment: env.label, lb.host: server.host}})
+            scrape_configs.append({
+                "job_name": f"{env.name}/{jobs.app}/{server.host}/{name}",
+                "metrics_path": project.apps[name].metrics_path,
+                "static_configs": [{"targets": [app_targets[(server.host, name)]],
+                                    "labels": {"job": jobs.app, **labels, lb.application: name}}],
+            })
     config = {"global": {"scrape_interval": "1s", "scrape_timeout": "1s", "evaluation_interval": "1s"},
-              "scrape_configs": [node_job, *app_jobs.values()]}
+              "scrape_configs": scrape_configs}
     return yaml.safe_dump(config, sort_keys=False)
 
 
@@ -137,9 +137,9 @@ def test_queries_were_filtered_by_environment(running: tuple[Project, Prometheus
 
 
 def test_both_app_targets_feed_the_jvm_dashboard(running: tuple[Project, Prometheus, list[QueryResult]]) -> None:
-    """The WebFlux capture has no `application` label; All (`.*`) still matches it."""
+    """The WebFlux capture carries no `application` tag; the scrape's target label gives it one."""
     _, prom, _ = running
-    series = prom.query('jvm_threads_live_threads{environment="prod", job="spring-boot", application=~".*"}')
+    series = prom.query('jvm_threads_live_threads{environment="prod", job="spring-boot", application="shop-api"}')
     hosts = sorted(s["metric"]["host"] for s in series["data"]["result"])
     assert hosts == ["prod-app-1", "prod-app-2"]
 
