@@ -32,7 +32,7 @@ from graf.context import RenderContext
 from graf.errors import RenderError
 from graf.resources import JSON
 
-SCHEMA_VERSION = 39  # Grafana 11.0's dashboard model; Grafana 11 loads it without migrating panels
+SCHEMA_VERSION = 41  # Grafana 11.6 (the stack's pinned image) saves 41: a UI save does not bump it
 GRID_COLUMNS = 24
 DEFAULT_SIZE = (12, 8)  # w, h of a panel that comes without gridPos
 ROW_HEIGHT = 1
