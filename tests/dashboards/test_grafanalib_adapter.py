@@ -6,6 +6,8 @@ from pathlib import Path
 
 import pytest
 from grafanalib import core as g
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from graf.config import load_project
 from graf.context import RenderContext
@@ -132,3 +134,33 @@ def test_panel_helpers_check_their_arguments(call: object, message: str) -> None
 def test_panel_helpers_number_queries() -> None:
     panel = panels.timeseries("T", "d", [panels.prom("a"), panels.prom("b"), panels.prom("c")], unit="s")
     assert [t.refId for t in panel.targets] == ["A", "B", "C"]
+
+
+sizes = st.lists(st.one_of(st.just(None), st.tuples(st.integers(1, 24), st.integers(1, 12))), min_size=1, max_size=30)
+
+
+@given(sizes)
+@settings(max_examples=60, deadline=None)
+def test_flowed_layout_fits_the_grid_without_overlaps_in_panel_order(spec: list[tuple[int, int] | None]) -> None:
+    """Law: any sequence of rows (None) and sized panels flows into the 24 columns, no overlaps, reading order kept."""
+    project = load_project(Path(__file__).resolve().parents[2] / "graf.yaml")
+    ctx = RenderContext(project, project.environment("prod"))
+    items = [{"type": "row", "title": f"r{i}"} if s is None else
+             {"type": "text", "title": f"t{i}", "gridPos": {"w": s[0], "h": s[1], "x": 0, "y": 0}}
+             for i, s in enumerate(spec)]
+    if len(items) == 1 and items[0]["type"] == "text":
+        items.append({"type": "text", "title": "extra", "gridPos": {"w": 1, "h": 1, "x": 0, "y": 0}})
+    body = to_model({"title": "L", "uid": "l", "panels": items}, ctx)
+    grids = [p["gridPos"] for p in body["panels"]]
+    for p, g_ in zip(body["panels"], grids, strict=True):
+        assert g_["x"] >= 0 and g_["x"] + g_["w"] <= 24
+        if p["type"] == "row":
+            assert (g_["x"], g_["w"], g_["h"]) == (0, 24, 1)
+    for i, a in enumerate(grids):
+        for b in grids[i + 1:]:
+            assert not (a["x"] < b["x"] + b["w"] and b["x"] < a["x"] + a["w"]
+                        and a["y"] < b["y"] + b["h"] and b["y"] < a["y"] + a["h"])
+        if i:
+            before = grids[i - 1]
+            assert (a["y"], a["x"]) > (before["y"], before["x"])  # reading order: later panels right or below
+    assert [p["title"] for p in body["panels"]] == [i["title"] for i in items]
