@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import base64
 import json
+import re
 import time
 import urllib.error
 import urllib.parse
@@ -70,6 +71,10 @@ class QueryResult:
 
 QueryRunner = Callable[[str, bool], Answer]  # (promql, instant) -> Answer
 
+# Grafana's Prometheus variable query `label_values(<selector>, <label>)` (the selector is optional).
+LABEL_VALUES = re.compile(r"\s*label_values\(\s*(?:(?P<selector>.+?)\s*,\s*)?(?P<label>[A-Za-z_]\w*)\s*\)\s*")
+SIMPLE_SELECTOR = re.compile(r"\s*(?P<name>[A-Za-z_:][\w:]*)?\s*(?:\{(?P<matchers>.*)\})?\s*")
+
 
 # ---------------------------------------------------------------------------- pure part
 
@@ -120,6 +125,48 @@ def panel_queries(resources: Iterable[Resource]) -> list[PanelQuery]:
                     instant=bool(target.get("instant")) and not target.get("range"),
                 ))
     return out
+
+
+def variable_queries(resources: Iterable[Resource]) -> list[PanelQuery]:
+    """A query per Prometheus `label_values(selector, label)` variable: do its values exist?
+
+    An empty variable is a dead dropdown (and usually a label the scrape or the app never sets).
+    The selector is asked for series that carry the label, grouped by it, over the same window.
+    """
+    out: list[PanelQuery] = []
+    for resource in resources:
+        if resource.kind != "dashboard":
+            continue
+        body = resource.body
+        defaults = variable_defaults(body)
+        for variable in body.get("templating", {}).get("list", []):
+            query = variable.get("query")
+            query = query.get("query") if isinstance(query, dict) else query
+            if variable.get("type") != "query" or not _is_prometheus(variable.get("datasource")) \
+                    or not isinstance(query, str):
+                continue
+            expr = _label_values_expr(query)
+            if expr is None:
+                continue
+            out.append(PanelQuery(
+                dashboard_uid=resource.uid, dashboard_title=str(body.get("title", resource.uid)),
+                panel_title=f"variable ${variable.get('name')}", panel_id=None, ref_id="query", expr=query,
+                query=substitute(expr, defaults), instant=False,
+            ))
+    return out
+
+
+def _label_values_expr(query: str) -> str | None:
+    """`label_values(sel, label)` as PromQL returning one series per value; None for other forms."""
+    match = LABEL_VALUES.fullmatch(query)
+    if match is None or match.group("selector") is None:
+        return None
+    selector, label = match.group("selector"), match.group("label")
+    simple = SIMPLE_SELECTOR.fullmatch(selector)
+    if simple is None or not (simple.group("name") or simple.group("matchers")):
+        return None
+    matchers = [m for m in [(simple.group("matchers") or "").strip(), f'{label}!=""'] if m]
+    return f"group by ({label}) ({simple.group('name') or ''}{{{', '.join(matchers)}}})"
 
 
 def _panels(panels: list[JSON]) -> Iterable[JSON]:

@@ -16,10 +16,11 @@ from graf.cli import App, env_option
 def check(app: App, env: str, prometheus_url: str | None) -> int:
     """Run every Prometheus query of the environment's dashboards; list each that errors or returns nothing.
 
-    Variables take their defaults (the environment's label, All), Grafana's built-ins sane values
+    Panel queries and the `label_values(...)` queries of variables are checked. Variables take
+    their defaults (the environment's label, All), Grafana's built-ins sane values
     ($__rate_interval 1m, $__range 1h). Exit code 1 when any query fails.
     """
-    from graf.check import PrometheusHTTP, failures, panel_queries
+    from graf.check import PrometheusHTTP, failures, panel_queries, variable_queries
     from graf.check import check as run_check
     from graf.render import render
 
@@ -27,7 +28,8 @@ def check(app: App, env: str, prometheus_url: str | None) -> int:
     environment = project.environment(env)
     datasource = environment.datasources["prometheus"]
     url = prometheus_url or datasource.url
-    queries = panel_queries(render(project, environment))
+    resources = render(project, environment)
+    queries = [*variable_queries(resources), *panel_queries(resources)]
     results = run_check(queries, PrometheusHTTP(url, datasource))
     failed = failures(results)
     for result in results if app.verbose else failed:

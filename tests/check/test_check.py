@@ -14,7 +14,16 @@ from urllib.parse import parse_qs
 
 import pytest
 
-from graf.check import Answer, PanelQuery, PrometheusHTTP, check, failures, panel_queries, variable_defaults
+from graf.check import (
+    Answer,
+    PanelQuery,
+    PrometheusHTTP,
+    check,
+    failures,
+    panel_queries,
+    variable_defaults,
+    variable_queries,
+)
 from graf.config import Datasource, Secret
 from graf.errors import GrafError
 from graf.resources import Resource
@@ -141,3 +150,22 @@ def test_unreachable_prometheus_is_one_error_line(tmp_path: Path) -> None:
     with pytest.raises(GrafError) as exc:
         PrometheusHTTP(f"http://127.0.0.1:{free_port()}")("up", False)
     assert "cannot reach Prometheus" in exc.value.message and "--prometheus" in exc.value.hint
+
+
+def test_variable_queries_ask_for_series_carrying_the_label() -> None:
+    resource = dashboard([], [
+        {"name": "environment", "type": "query", "datasource": PROM, "query": "label_values(up, environment)",
+         "current": {"value": "prod"}},
+        {"name": "app", "type": "query", "datasource": PROM, "current": {"value": "$__all"}, "includeAll": True,
+         "query": {"query": 'label_values(jvm_info{environment="$environment"}, application)', "refId": "X"}},
+        {"name": "host", "type": "query", "datasource": {"type": "loki", "uid": "loki"},
+         "query": 'label_values({job="x"}, host)'},
+        {"name": "names", "type": "query", "datasource": PROM, "query": "label_names()"},
+        {"name": "bare", "type": "query", "datasource": PROM, "query": "label_values(instance)"},
+        {"name": "custom", "type": "custom", "query": "a,b"},
+    ])
+    queries = variable_queries([resource])
+    assert [(q.panel_title, q.query) for q in queries] == [
+        ("variable $environment", 'group by (environment) (up{environment!=""})'),
+        ("variable $app", 'group by (application) (jvm_info{environment="prod", application!=""})'),
+    ]

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from graf.check import PanelQuery, PrometheusHTTP, QueryResult, check, panel_queries
+from graf.check import PanelQuery, PrometheusHTTP, QueryResult, check, panel_queries, variable_queries
 from graf.cli import main
 from graf.config import Environment, Project, load_project
 from graf.render import render
@@ -111,7 +111,8 @@ def running(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Project,
         prom.wait_for(f'count(up{{{project.labels.environment}="prod"}} == 1) == 4')
         prom.wait_for("sum(rate(http_server_requests_seconds_count[1m])) > 0")
         prom.wait_for("count(rate(node_cpu_seconds_total[1m]))")
-        results = check(panel_queries(render(project, env)), PrometheusHTTP(prom.url))
+        resources = render(project, env)
+        results = check([*variable_queries(resources), *panel_queries(resources)], PrometheusHTTP(prom.url))
         yield project, prom, results
 
 
@@ -130,9 +131,17 @@ def test_every_panel_query_returns_data(running: tuple[Project, Prometheus, list
                                  if (r.query.panel_title, r.query.ref_id) == k)
 
 
+def test_every_variable_has_values(running: tuple[Project, Prometheus, list[QueryResult]]) -> None:
+    _, _, results = running
+    variables = [r for r in results if r.query.panel_title.startswith("variable $")]
+    assert len(variables) == 11  # environment, application, instance on app dashboards; environment, instance on node
+    assert {r.query.panel_title: r.status for r in variables if r.status != "ok"} == {}
+
+
 def test_queries_were_filtered_by_environment(running: tuple[Project, Prometheus, list[QueryResult]]) -> None:
     _, _, results = running
-    assert all('environment="prod"' in r.query.query for r in results if r.query.dashboard_uid != "")
+    panels = [r for r in results if not r.query.panel_title.startswith("variable $")]
+    assert all('environment="prod"' in r.query.query for r in panels)
     assert not any("$" in r.query.query for r in results), "a variable was left unsubstituted"
 
 
@@ -174,5 +183,6 @@ def test_cli_exits_0_when_every_panel_has_data_and_1_listing_dead_ones(
     assert exit_dev.value.code == 1
     assert "EMPTY  JVM · dev › Heap used [A]: no series" in dev.out
     assert 'jvm_memory_used_bytes{environment="dev", job="spring-boot"' in dev.out
-    # only "Targets down" (count(...) or vector(0)) has a value without any target
-    assert f"1 with data, {len(results) - 1} empty, 0 errors" in dev.err
+    assert "EMPTY  JVM · dev › variable $application [query]: no series" in dev.out
+    # with data: "Targets down" (count(...) or vector(0)), and the environment variables (prod exists)
+    assert f"5 with data, {len(results) - 5} empty, 0 errors" in dev.err
