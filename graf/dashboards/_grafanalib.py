@@ -41,6 +41,11 @@ LEGACY_KEYS = ("rows", "style", "sharedCrosshair", "hideControls", "gnetId", "id
 PANEL_LEGACY_KEYS = ("cacheTimeout", "editable", "error", "height", "span", "minSpan", "columns", "fontSize",
                      "styles", "scroll", "sort", "legend", "nullPointMode", "aliasColors", "thresholdType")
 VARIABLE_LEGACY_KEYS = ("useTags", "tagsQuery", "tagValuesQuery", "tags", "auto", "auto_min", "auto_count")
+# Keys grafanalib writes on every variable that only query variables have.
+QUERYLESS_VARIABLE_KEYS: Mapping[str, tuple[str, ...]] = {
+    "textbox": ("refresh", "sort", "regex"), "constant": ("refresh", "sort", "regex"),
+    "interval": ("sort", "regex"), "custom": ("refresh", "regex"),
+}
 # grafanalib's defaults that Grafana would not write: removed when they carry grafanalib's value.
 PANEL_DEFAULTS: Mapping[str, Any] = {"hideTimeOverride": False, "transparent": False, "maxDataPoints": 100,
                                      "links": [], "transformations": [], "repeatDirection": "h"}
@@ -173,7 +178,6 @@ class _Refs:
         for logical, ds in ctx.env.datasources.items():
             for key in (logical, ds.name, ds.uid):
                 self.by_key.setdefault(key, dict(ds.ref))
-        self.types = {ds.uid: ds.type for ds in ctx.env.datasources.values()}
 
     def ref(self, value: Any) -> JSON | None:
         if value is None:
@@ -202,7 +206,9 @@ def _annotations(annotations: JSON, refs: _Refs) -> JSON:
 
 
 def _variable(variable: JSON, refs: _Refs) -> JSON:
-    out = {k: v for k, v in variable.items() if k not in VARIABLE_LEGACY_KEYS}
+    interval = variable.get("type") == "interval"  # the auto* keys are an interval variable's own
+    out = {k: v for k, v in variable.items()
+           if k not in VARIABLE_LEGACY_KEYS or (interval and k.startswith("auto"))}
     if "datasource" in out:
         out["datasource"] = refs.ref(out["datasource"])
     current = out.get("current")
@@ -211,9 +217,8 @@ def _variable(variable: JSON, refs: _Refs) -> JSON:
         if current.get("value") == "$__all":
             current["text"] = "All"
         out["current"] = current if current.get("value") is not None else {}
-    if out.get("type") in ("textbox", "constant", "custom", "interval"):
-        for key in ("refresh", "sort", "regex") if out.get("type") != "custom" else ("refresh", "regex"):
-            out.pop(key, None)
+    for key in QUERYLESS_VARIABLE_KEYS.get(out.get("type", "query"), ()):
+        out.pop(key, None)
     return out
 
 

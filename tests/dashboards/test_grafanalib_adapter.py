@@ -164,3 +164,13 @@ def test_flowed_layout_fits_the_grid_without_overlaps_in_panel_order(spec: list[
             before = grids[i - 1]
             assert (a["y"], a["x"]) > (before["y"], before["x"])  # reading order: later panels right or below
     assert [p["title"] for p in body["panels"]] == [i["title"] for i in items]
+
+
+def test_variables_keep_only_the_keys_of_their_type(ctx: RenderContext) -> None:
+    body = to_model(g.Dashboard(title="V", uid="v", templating=g.Templating(list=[
+        g.Template(name="step", type="interval", query="1m,5m", auto=True, default="1m"),
+        g.Template(name="text", type="textbox", query="", default=""),
+    ])), ctx)
+    step, text = body["templating"]["list"]
+    assert step["auto"] is True and step["auto_count"] == 30 and "regex" not in step
+    assert not {"auto", "refresh", "sort", "useTags"} & set(text)
