@@ -95,6 +95,8 @@ def test_span_metrics_queries_parse_as_promql(ctx: RenderContext) -> None:
     " : failed",
     # Spring Boot 3.0/3.1 pattern: [app,traceId,spanId]
     f"2025-01-01 10:00:00.000 ERROR [shop-api,{TRACE},{SPAN}] 4242 --- [nio-8081-exec-1] c.e.Order : failed",
+    # graf's Spring settings for plain logs: logging.pattern.correlation = "[traceId=… spanId=…] "
+    f"2025-01-01T10:00:00.000Z ERROR 4242 --- [shop-api] [nio-8081-exec-1] [traceId={TRACE} spanId={SPAN}] c.e.O : x",
     f"level=error trace_id={TRACE} span_id={SPAN} msg=failed",
     f"traceId={TRACE} message",
 ])
