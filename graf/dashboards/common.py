@@ -8,6 +8,7 @@ default is the environment's label value.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
@@ -59,6 +60,14 @@ def log_selector(ctx: RenderContext, *, by_host: bool = True) -> Selector:
     host = (f'{lb.host}=~"$instance"',) if by_host else ()
     return Selector((f'job="{ctx.jobs.logs}"', f'{lb.environment}="$environment"',
                      f'{lb.application}=~"$application"', *host))
+
+
+def legend(ctx: RenderContext, text: str) -> str:
+    """A legend template written with graf's logical label names (`{{instance}} {{id}}`), in the configured ones."""
+    lb = ctx.labels
+    names = {"environment": lb.environment, "application": lb.application, "instance": lb.instance,
+             "host": lb.host, "level": lb.level, "service": lb.service}
+    return re.sub(r"\{\{\s*(\w+)\s*\}\}", lambda m: "{{" + names.get(m.group(1), m.group(1)) + "}}", text)
 
 
 def promql_regex_literal(text: str) -> str:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+
 from grafanalib.core import Dashboard
 
 from graf.context import RenderContext
@@ -12,6 +14,7 @@ RATE = "[$__rate_interval]"
 
 
 def dashboard(ctx: RenderContext) -> Dashboard:
+    lg = functools.partial(common.legend, ctx)
     a = common.app_selector(ctx)
     inst = ctx.labels.instance
     heap, nonheap = a('area="heap"'), a('area="nonheap"')
@@ -55,103 +58,106 @@ def dashboard(ctx: RenderContext) -> Dashboard:
                     prom(f"sum by (id) (jvm_memory_max_bytes{nonheap} > 0)", "{{id}} max")],
                    unit="bytes", min=0),
         timeseries("Heap used per instance", "Heap used and committed per instance, against its limit.",
-                   [prom(f"sum by ({inst}) (jvm_memory_used_bytes{heap})", "{{instance}} used"),
-                    prom(f"sum by ({inst}) (jvm_memory_committed_bytes{heap})", "{{instance}} committed"),
-                    prom(f"sum by ({inst}) (jvm_memory_max_bytes{heap} > 0)", "{{instance}} max")],
+                   [prom(f"sum by ({inst}) (jvm_memory_used_bytes{heap})", lg("{{instance}} used")),
+                    prom(f"sum by ({inst}) (jvm_memory_committed_bytes{heap})", lg("{{instance}} committed")),
+                    prom(f"sum by ({inst}) (jvm_memory_max_bytes{heap} > 0)", lg("{{instance}} max"))],
                    unit="bytes", min=0),
         timeseries("Buffers", "Direct and mapped buffer memory (off-heap; Netty and NIO use it).",
-                   [prom(f"sum by ({inst}, id) (jvm_buffer_memory_used_bytes{a()})", "{{instance}} {{id}} used"),
+                   [prom(f"sum by ({inst}, id) (jvm_buffer_memory_used_bytes{a()})", lg("{{instance}} {{id}} used")),
                     prom(f"sum by ({inst}, id) (jvm_buffer_total_capacity_bytes{a()})",
-                         "{{instance}} {{id}} capacity")],
+                         lg("{{instance}} {{id}} capacity"))],
                    unit="bytes", min=0),
 
         row("Garbage collection"),
         timeseries("Time in GC pauses", "Share of wall-clock time spent in stop-the-world pauses "
                    "(rate of jvm_gc_pause_seconds_sum). Above a few percent the app stalls noticeably.",
-                   [prom(f"sum by ({inst}, gc) (rate(jvm_gc_pause_seconds_sum{a()}{RATE}))", "{{instance}} {{gc}}")],
+                   [prom(f"sum by ({inst}, gc) (rate(jvm_gc_pause_seconds_sum{a()}{RATE}))",
+                         lg("{{instance}} {{gc}}"))],
                    unit="percentunit", min=0, thresholds=((GREEN, None), (ORANGE, 0.05), (RED, 0.1))),
         timeseries("GC pauses per second", "Collections per second by action and cause.",
                    [prom(f"sum by ({inst}, action, cause) (rate(jvm_gc_pause_seconds_count{a()}{RATE}))",
-                         "{{instance}} {{action}} ({{cause}})")],
+                         lg("{{instance}} {{action}} ({{cause}})"))],
                    unit="ops", min=0),
         timeseries("Longest GC pause", "jvm_gc_pause_seconds_max: the longest recent pause per action "
                    "(Micrometer's decaying max over its step).",
-                   [prom(f"max by ({inst}, action) (jvm_gc_pause_seconds_max{a()})", "{{instance}} {{action}}")],
+                   [prom(f"max by ({inst}, action) (jvm_gc_pause_seconds_max{a()})", lg("{{instance}} {{action}}"))],
                    unit="s", min=0, thresholds=((GREEN, None), (ORANGE, 0.2), (RED, 1))),
         timeseries("Allocation and promotion", "Bytes allocated in the young generation and promoted to the "
                    "old generation per second.",
                    [prom(f"sum by ({inst}) (rate(jvm_gc_memory_allocated_bytes_total{a()}{RATE}))",
-                         "{{instance}} allocated"),
+                         lg("{{instance}} allocated")),
                     prom(f"sum by ({inst}) (rate(jvm_gc_memory_promoted_bytes_total{a()}{RATE}))",
-                         "{{instance}} promoted")],
+                         lg("{{instance}} promoted"))],
                    unit="Bps", min=0),
 
         row("Threads and classes"),
         timeseries("Threads", "Live, daemon and peak threads.",
-                   [prom(f"sum by ({inst}) (jvm_threads_live_threads{a()})", "{{instance}} live"),
-                    prom(f"sum by ({inst}) (jvm_threads_daemon_threads{a()})", "{{instance}} daemon"),
-                    prom(f"sum by ({inst}) (jvm_threads_peak_threads{a()})", "{{instance}} peak")],
+                   [prom(f"sum by ({inst}) (jvm_threads_live_threads{a()})", lg("{{instance}} live")),
+                    prom(f"sum by ({inst}) (jvm_threads_daemon_threads{a()})", lg("{{instance}} daemon")),
+                    prom(f"sum by ({inst}) (jvm_threads_peak_threads{a()})", lg("{{instance}} peak"))],
                    unit="none", min=0, w=8),
         timeseries("Thread states", "Threads per state; many blocked threads point at lock contention.",
                    [prom(f"sum by (state) (jvm_threads_states_threads{a()})", "{{state}}")],
                    unit="none", min=0, stack=True, w=8),
         timeseries("Classes", "Loaded classes, and classes unloaded per second.",
-                   [prom(f"sum by ({inst}) (jvm_classes_loaded_classes{a()})", "{{instance}} loaded"),
+                   [prom(f"sum by ({inst}) (jvm_classes_loaded_classes{a()})", lg("{{instance}} loaded")),
                     prom(f"sum by ({inst}) (rate(jvm_classes_unloaded_classes_total{a()}{RATE}))",
-                         "{{instance}} unloaded/s")],
+                         lg("{{instance}} unloaded/s"))],
                    unit="none", min=0, w=8),
 
         row("Process"),
         timeseries("CPU", "CPU used by the JVM process and by the whole system, as a share of all cores.",
-                   [prom(f"max by ({inst}) (process_cpu_usage{a()})", "{{instance}} process"),
-                    prom(f"max by ({inst}) (system_cpu_usage{a()})", "{{instance}} system")],
+                   [prom(f"max by ({inst}) (process_cpu_usage{a()})", lg("{{instance}} process")),
+                    prom(f"max by ({inst}) (system_cpu_usage{a()})", lg("{{instance}} system"))],
                    unit="percentunit", min=0, max=1, thresholds=((GREEN, None), (ORANGE, 0.7), (RED, 0.9))),
         timeseries("Open files", "Open file descriptors of the process against its limit.",
-                   [prom(f"max by ({inst}) (process_files_open_files{a()})", "{{instance}} open"),
-                    prom(f"max by ({inst}) (process_files_max_files{a()})", "{{instance}} max")],
+                   [prom(f"max by ({inst}) (process_files_open_files{a()})", lg("{{instance}} open")),
+                    prom(f"max by ({inst}) (process_files_max_files{a()})", lg("{{instance}} max"))],
                    unit="none", min=0),
 
         row("Connection pool (HikariCP)"),
         timeseries("Connections", "HikariCP connections: active (in use), idle, pending (threads waiting for "
                    "one) and the pool maximum. Pending above zero for long means the pool is too small "
                    "or queries are slow. Empty when the app has no JDBC DataSource.",
-                   [prom(f"sum by ({inst}, pool) (hikaricp_connections_active{a()})", "{{instance}} {{pool}} active"),
-                    prom(f"sum by ({inst}, pool) (hikaricp_connections_idle{a()})", "{{instance}} {{pool}} idle"),
+                   [prom(f"sum by ({inst}, pool) (hikaricp_connections_active{a()})",
+                         lg("{{instance}} {{pool}} active")),
+                    prom(f"sum by ({inst}, pool) (hikaricp_connections_idle{a()})", lg("{{instance}} {{pool}} idle")),
                     prom(f"sum by ({inst}, pool) (hikaricp_connections_pending{a()})",
-                         "{{instance}} {{pool}} pending"),
-                    prom(f"sum by ({inst}, pool) (hikaricp_connections_max{a()})", "{{instance}} {{pool}} max")],
+                         lg("{{instance}} {{pool}} pending")),
+                    prom(f"sum by ({inst}, pool) (hikaricp_connections_max{a()})", lg("{{instance}} {{pool}} max"))],
                    unit="none", min=0, w=8),
         timeseries("Connection timeouts", "Requests for a connection that timed out (connectionTimeout): "
                    "each one is a failed request.",
                    [prom(f"sum by ({inst}, pool) (increase(hikaricp_connections_timeout_total{a()}{RATE}))",
-                         "{{instance}} {{pool}}")],
+                         lg("{{instance}} {{pool}}"))],
                    unit="none", min=0, w=8, thresholds=((GREEN, None), (RED, 1))),
         timeseries("Connection acquire time", "Average and longest time to get a connection from the pool.",
                    [prom(f"sum by ({inst}, pool) (rate(hikaricp_connections_acquire_seconds_sum{a()}{RATE})) / "
                          f"sum by ({inst}, pool) (rate(hikaricp_connections_acquire_seconds_count{a()}{RATE}))",
-                         "{{instance}} {{pool}} avg"),
+                         lg("{{instance}} {{pool}} avg")),
                     prom(f"max by ({inst}, pool) (hikaricp_connections_acquire_seconds_max{a()})",
-                         "{{instance}} {{pool}} max")],
+                         lg("{{instance}} {{pool}} max"))],
                    unit="s", min=0, w=8),
 
         row("Logging and web server"),
         timeseries("Log events by level", "logback events per second by level.",
+                   # `level` is Micrometer's tag on logback_events_total, not the log shipper's label
                    [prom(f"sum by (level) (rate(logback_events_total{a()}{RATE}))", "{{level}}")],
                    unit="cps", min=0, stack=True, w=8,
                    links=[("Logs", common.dashboard_url(ctx, "logs"))]),
         timeseries("Tomcat threads", "Busy and current request threads against the configured maximum. Needs "
                    "server.tomcat.mbeanregistry.enabled=true; empty for WebFlux (Netty) apps.",
-                   [prom(f"sum by ({inst}, name) (tomcat_threads_busy_threads{a()})", "{{instance}} busy"),
-                    prom(f"sum by ({inst}, name) (tomcat_threads_current_threads{a()})", "{{instance}} current"),
-                    prom(f"sum by ({inst}, name) (tomcat_threads_config_max_threads{a()})", "{{instance}} max")],
+                   [prom(f"sum by ({inst}, name) (tomcat_threads_busy_threads{a()})", lg("{{instance}} busy")),
+                    prom(f"sum by ({inst}, name) (tomcat_threads_current_threads{a()})", lg("{{instance}} current")),
+                    prom(f"sum by ({inst}, name) (tomcat_threads_config_max_threads{a()})", lg("{{instance}} max"))],
                    unit="none", min=0, w=8),
         timeseries("Tomcat sessions", "Active HTTP sessions, and sessions created and rejected per second "
                    "(Spring MVC on Tomcat only).",
-                   [prom(f"sum by ({inst}) (tomcat_sessions_active_current_sessions{a()})", "{{instance}} active"),
+                   [prom(f"sum by ({inst}) (tomcat_sessions_active_current_sessions{a()})", lg("{{instance}} active")),
                     prom(f"sum by ({inst}) (rate(tomcat_sessions_created_sessions_total{a()}{RATE}))",
-                         "{{instance}} created/s"),
+                         lg("{{instance}} created/s")),
                     prom(f"sum by ({inst}) (rate(tomcat_sessions_rejected_sessions_total{a()}{RATE}))",
-                         "{{instance}} rejected/s")],
+                         lg("{{instance}} rejected/s"))],
                    unit="none", min=0, w=8),
     ]
     return common.frame(

@@ -6,6 +6,8 @@ error line with a trace id opens its trace.
 
 from __future__ import annotations
 
+import functools
+
 from grafanalib.core import Dashboard, Template
 
 from graf.context import RenderContext
@@ -23,6 +25,7 @@ def error_lines(ctx: RenderContext, *, by_host: bool = True) -> str:
 
 
 def dashboard(ctx: RenderContext) -> Dashboard:
+    lg = functools.partial(common.legend, ctx)
     lb = ctx.labels
     s = common.log_selector(ctx)
     chosen = s(f'{lb.level}=~"$level"')
@@ -31,14 +34,14 @@ def dashboard(ctx: RenderContext) -> Dashboard:
         row("Volume"),
         timeseries("Log volume by level", "Log lines per interval by level, for the chosen applications, hosts, "
                    "levels and search text.",
-                   [loki(f"sum by ({lb.level}) (count_over_time({chosen} {SEARCH} [$__interval]))", "{{level}}")],
+                   [loki(f"sum by ({lb.level}) (count_over_time({chosen} {SEARCH} [$__interval]))", lg("{{level}}"))],
                    unit="short", min=0, stack=True, bars=True, w=16, legend_calcs=("sum",)),
         stat("Errors in range", "Error and fatal lines in the selected time range.",
              [loki(f"sum(count_over_time({errors} {SEARCH} [$__range]))")], unit="short", w=8, h=8,
              decimals=0, graph=False, thresholds=((GREEN, None), (RED, 1))),
         timeseries("Errors by application", "Error and fatal lines per interval by application.",
                    [loki(f"sum by ({lb.application}) (count_over_time({errors} {SEARCH} [$__interval]))",
-                         "{{" + lb.application + "}}")],
+                         lg("{{application}}"))],
                    unit="short", min=0, bars=True, stack=True, w=24, h=6, legend_calcs=("sum",)),
         row("Lines"),
         logs("Error lines", "Newest error and fatal lines first. Open a line for its labels and, when it "

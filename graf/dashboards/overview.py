@@ -5,6 +5,8 @@ dashboard that explains it.
 
 from __future__ import annotations
 
+import functools
+
 from grafanalib.core import Dashboard
 
 from graf.context import RenderContext
@@ -26,6 +28,7 @@ def trace_search(ctx: RenderContext, slow_seconds: float) -> str:
 
 
 def dashboard(ctx: RenderContext) -> Dashboard:
+    lg = functools.partial(common.legend, ctx)
     lb = ctx.labels
     histograms = latency.histograms_on(ctx)
     err_limit = latency.alert_threshold(ctx, "http_5xx_ratio", latency.DEFAULT_5XX_THRESHOLD)
@@ -59,27 +62,27 @@ def dashboard(ctx: RenderContext) -> Dashboard:
              thresholds=((GREEN, None), (ORANGE, 0.8), (RED, 0.9))),
         timeseries("Requests per second by application", "Request rate per application.",
                    [prom(f"sum by ({lb.application}) (rate({latency.METRIC}_count{sel}{RATE}))",
-                         "{{" + lb.application + "}}")], unit="reqps", min=0, w=8, links=to_latency),
+                         lg("{{application}}"))], unit="reqps", min=0, w=8, links=to_latency),
         timeseries("Server error ratio by application", "Share of requests answered 5xx per application.",
-                   [prom(latency.ratio(ctx, "5..", lb.application), "{{" + lb.application + "}}")],
+                   [prom(latency.ratio(ctx, "5..", lb.application), lg("{{application}}"))],
                    unit="percentunit", min=0, max=1, w=8, links=to_latency,
                    thresholds=((GREEN, None), (RED, err_limit))),
         timeseries(duration_title, "Request duration per application; red line at the alert threshold.",
-                   [prom(duration, "{{" + lb.application + "}}", exemplar=histograms)], unit="s", min=0, w=8,
+                   [prom(duration, lg("{{application}}"), exemplar=histograms)], unit="s", min=0, w=8,
                    thresholds=latency.latency_steps(slow), links=to_latency),
 
         row("Hosts: saturation"),
-        stat("CPU busy", "Share of CPU time not idle, per host.", [prom(node.cpu_busy(ctx), "{{instance}}")],
+        stat("CPU busy", "Share of CPU time not idle, per host.", [prom(node.cpu_busy(ctx), lg("{{instance}}"))],
              unit="percentunit", w=6, min=0, max=1, links=to_node,
              thresholds=((GREEN, None), (ORANGE, 0.7), (RED, 0.9))),
         stat("Load per core", "1-minute load over the core count, per host; above 1 means waiting work.",
-             [prom(node.load_per_core(ctx), "{{instance}}")], unit="none", decimals=2, w=6, links=to_node,
+             [prom(node.load_per_core(ctx), lg("{{instance}}"))], unit="none", decimals=2, w=6, links=to_node,
              thresholds=((GREEN, None), (ORANGE, 0.8), (RED, 1.5))),
         stat("Memory used", "Memory the kernel cannot hand out without swapping, per host.",
-             [prom(node.memory_used(ctx), "{{instance}}")], unit="percentunit", w=6, min=0, max=1, links=to_node,
+             [prom(node.memory_used(ctx), lg("{{instance}}"))], unit="percentunit", w=6, min=0, max=1, links=to_node,
              thresholds=((GREEN, None), (ORANGE, 0.8), (RED, 0.9))),
         stat("Fullest filesystem", "Used share of each host's fullest real filesystem.",
-             [prom(node.fullest_filesystem(ctx), "{{instance}}")], unit="percentunit", w=6, min=0, max=1,
+             [prom(node.fullest_filesystem(ctx), lg("{{instance}}"))], unit="percentunit", w=6, min=0, max=1,
              links=to_node, thresholds=((GREEN, None), (ORANGE, 0.8), (RED, 0.9))),
 
         row("Errors: logs and traces"),

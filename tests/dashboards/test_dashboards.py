@@ -282,3 +282,29 @@ def test_logs_dashboard_filters_by_application_host_level_and_text(rendered: dic
             expr = target["expr"]
             assert expr.startswith(("{job=", "sum")) and 'environment="$environment"' in expr
             assert 'application=~"$application"' in expr and '|~ "(?i)$search"' in expr
+
+
+def test_label_and_job_names_all_come_from_graf_yaml(tmp_path: Path, example_project: Path) -> None:
+    """Rename every label and job in graf.yaml: no query, legend or variable keeps an old name."""
+    raw = yaml.safe_load(example_project.read_text())
+    raw["labels"] = {"environment": "env", "application": "app_name", "instance": "instance", "host": "hostname",
+                     "service": "svc", "level": "severity"}
+    raw["jobs"] = {"node": "hosts", "app": "java", "logs": "applogs"}
+    path = tmp_path / "graf.yaml"
+    path.write_text(yaml.safe_dump(raw))
+    project = load_project(path)
+    resources = render(project, project.environment("prod"))
+    boards = [r.body for r in resources if r.kind == "dashboard"]
+    text = "\n".join(v for _, v in walk(boards) if isinstance(v, str))  # every string, unescaped
+    for old in ('{environment="', ', environment="', 'environment=~"', "application=~", 'job="node"',
+                'job="spring-boot"', 'job="app-logs"', "host=~", "level=~", "{{application}}",
+                "by (level) (count_over_time", ", environment)", ", application)", ", host)", ", level)"):
+        assert old not in text, old
+    for new in ('env="$environment"', 'app_name=~"$application"', 'job="hosts"', 'job="java"', 'job="applogs"',
+                'hostname=~"$instance"', "severity=~", "{{app_name}}", "{{severity}}", "label_values(up, env)",
+                "by (level) (rate(logback_events_total"):  # the last: Micrometer's own tag, not a graf label
+        assert new in text, new
+    for q in panel_queries(resources):
+        for selector in selectors(q.query):
+            names = {m.name for m in selector.matchers.matchers}
+            assert {"env", "job"} <= names, q.where
