@@ -22,6 +22,9 @@ if TYPE_CHECKING:
 # command name -> module in graf.commands defining a click command of the same name
 COMMANDS: dict[str, str] = {
     "build": "graf.commands.build",
+    "export": "graf.commands.export",
+    "plan": "graf.commands.plan",
+    "sync": "graf.commands.sync",
 }
 
 

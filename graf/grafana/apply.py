@@ -1,0 +1,112 @@
+"""Carry out a Plan: writes in `KINDS` order (folders first), deletes in reverse, one Outcome per change.
+
+Within a kind, writes run concurrently on the bounded pool. A write sends graf's record (the hash
+of the body, and for dashboards the version the save will produce) inside the resource, and a
+dashboard or datasource update carries the version read at plan time, so a save made in the UI
+between plan and apply is refused by Grafana (412 / 409) instead of being overwritten.
+
+A failure on one resource is recorded and the rest go on; when Grafana is unreachable or rejects
+the credentials, the remaining writes are not attempted. Running sync again converges: it plans
+from what Grafana holds now.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Literal
+
+from graf.errors import GrafanaError, Unauthorized, Unreachable
+from graf.grafana.client import Grafana
+from graf.grafana.kinds import KINDS, Record, kind
+from graf.grafana.plan import Change, Plan
+from graf.grafana.pool import run_all
+from graf.grafana.secrets import with_secrets
+from graf.resources import JSON, Resource, content_hash
+
+Status = Literal["applied", "failed", "not attempted"]
+
+
+@dataclass(frozen=True)
+class Outcome:
+    change: Change
+    status: Status
+    error: str = ""
+
+    @property
+    def line(self) -> str:
+        text = f"{self.change.action:<8} {self.change.name}"
+        if self.status == "applied":
+            return text
+        return f"{text}  {self.status.upper()}: {self.error}" if self.error else f"{text}  {self.status}"
+
+
+@dataclass(frozen=True)
+class ApplyResult:
+    outcomes: tuple[Outcome, ...]
+
+    @property
+    def applied(self) -> tuple[Outcome, ...]:
+        return tuple(o for o in self.outcomes if o.status == "applied")
+
+    @property
+    def failed(self) -> tuple[Outcome, ...]:
+        return tuple(o for o in self.outcomes if o.status != "applied")
+
+
+def _fatal(error: GrafanaError) -> bool:
+    """Errors that every further request would hit as well."""
+    return isinstance(error, (Unreachable, Unauthorized))
+
+
+def request_body(change: Change, secret: JSON | None) -> Resource:
+    """What graf sends for a create/update/adopt: the desired body, its secrets, and graf's record."""
+    desired = change.desired
+    assert desired is not None
+    io = kind(change.kind)
+    body = with_secrets(desired.body, secret)
+    if io.mark is not None:
+        version = None
+        if change.kind == "dashboard":  # §3.2: a create stores version 1, an update E.version + 1
+            live_version = change.live.meta.version if change.live is not None else None
+            version = 1 if change.live is None else (live_version or 0) + 1
+        body = io.mark(body, Record(content_hash(change.kind, desired.body), version))
+    return Resource(change.kind, change.uid, body, folder=desired.folder, source=desired.source)
+
+
+def apply(api: Grafana, plan: Plan, secrets: Mapping[tuple[str, str], JSON], *, force: bool = False,
+          concurrency: int = 8, on_outcome: Callable[[Outcome], None] | None = None) -> ApplyResult:
+    """Write every change of `plan` that needs a write; `secrets` come from `resolve_secrets`, resolved before."""
+    outcomes: list[Outcome] = []
+    stop: list[str] = []
+
+    def run(change: Change) -> Outcome:
+        if stop:
+            return Outcome(change, "not attempted", stop[0])
+        io = kind(change.kind)
+        try:
+            if change.action == "delete":
+                io.delete(api, change.uid)
+            else:
+                io.write(api, request_body(change, secrets.get(change.key)), exists=change.live is not None,
+                         live=change.live, force=force)
+        except GrafanaError as exc:
+            if _fatal(exc):
+                stop.append(f"stopped after: {exc.one_line()}")
+            return Outcome(change, "failed", exc.one_line())
+        return Outcome(change, "applied")
+
+    def report(_: Change, outcome: Outcome) -> None:
+        outcomes.append(outcome)
+        if on_outcome is not None:
+            on_outcome(outcome)
+
+    writes = [c for c in plan.writes if c.action != "delete"]
+    deletes = [c for c in plan.writes if c.action == "delete"]
+    for io in KINDS:
+        batch = [c for c in writes if c.kind == io.name]
+        run_all(run, batch, concurrency, on_done=report)
+    for io in reversed(KINDS):
+        batch = [c for c in deletes if c.kind == io.name]
+        run_all(run, batch, concurrency, on_done=report)
+    return ApplyResult(tuple(outcomes))
