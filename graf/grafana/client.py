@@ -39,7 +39,8 @@ from graf.errors import (
 )
 
 IDEMPOTENT = frozenset({"GET", "HEAD", "PUT", "DELETE"})
-RETRY_STATUS = frozenset({429, 500, 502, 503, 504})
+RETRIES = 3
+BACKOFF = 0.2  # seconds before the first retry; doubles each time, plus up to 50% jitter
 
 
 @dataclass(frozen=True)
@@ -274,9 +275,8 @@ def _short(exc: BaseException) -> str:
     return text[:160]
 
 
-def connect(env: Environment, *, url: str | None = None, concurrency: int = 8, retries: int = 3,
-            backoff: float = 0.25) -> Grafana:
+def connect(env: Environment, *, url: str | None = None, concurrency: int = 8) -> Grafana:
     """A `Grafana` for one environment: URL and credentials resolved, nothing sent yet."""
     return Grafana(grafana_url(env, url), credentials(env), verify=env.grafana.verify_tls,
-                   timeout=env.grafana.timeout, retries=retries, backoff=backoff, pool_size=concurrency,
+                   timeout=env.grafana.timeout, retries=RETRIES, backoff=BACKOFF, pool_size=concurrency,
                    disable_provenance=env.alerts.editable_in_ui)
