@@ -13,7 +13,7 @@ KIND_CHOICES = ("folder", "datasource", "dashboard", "alert-rule", "contact-poin
 
 def grafana_options(function: Any) -> Any:
     """--url, --only and --concurrency, shared by plan, sync and export."""
-    function = click.option("--concurrency", type=click.IntRange(1, 64), default=8, show_default=True,
+    function = click.option("--concurrency", type=click.IntRange(1, 64), default=16, show_default=True,
                             help="Requests to Grafana in flight at once")(function)
     function = click.option("--only", "only", multiple=True, type=click.Choice(KIND_CHOICES), metavar="KIND",
                             help=f"Only these kinds; repeat for several ({', '.join(KIND_CHOICES)})")(function)

@@ -18,11 +18,11 @@ from typing import Literal
 
 from graf.errors import GrafanaError, Unauthorized, Unreachable
 from graf.grafana.client import Grafana
-from graf.grafana.kinds import KINDS, Record, kind
+from graf.grafana.kinds import KINDS, kind, record_for
 from graf.grafana.plan import Change, Plan
 from graf.grafana.pool import run_all
 from graf.grafana.secrets import with_secrets
-from graf.resources import JSON, Resource, content_hash
+from graf.resources import JSON, Resource
 
 Status = Literal["applied", "failed", "not attempted"]
 
@@ -70,7 +70,7 @@ def request_body(change: Change, secret: JSON | None) -> Resource:
         if change.kind == "dashboard":  # §3.2: a create stores version 1, an update E.version + 1
             live_version = change.live.meta.version if change.live is not None else None
             version = 1 if change.live is None else (live_version or 0) + 1
-        body = io.mark(body, Record(content_hash(change.kind, desired.body), version))
+        body = io.mark(body, record_for(change.kind, desired.body, version))
     return Resource(change.kind, change.uid, body, folder=desired.folder, source=desired.source)
 
 

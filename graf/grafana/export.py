@@ -13,8 +13,8 @@ from dataclasses import dataclass
 
 from graf.grafana.client import Grafana
 from graf.grafana.live import read_state
-from graf.grafana.plan import who
-from graf.resources import Resource, content_hash
+from graf.grafana.plan import same_content, who
+from graf.resources import Resource
 
 
 @dataclass(frozen=True)
@@ -65,7 +65,7 @@ def export(api: Grafana, env_name: str, desired: Sequence[Resource], *, uids: It
             unmanaged.append(f"{live.kind}/{live.uid}")
         chosen.append(Resource(live.kind, live.uid, live.body, folder=live.folder, source="grafana"))
         want = by_key.get(live.key)
-        if want is not None and content_hash(live.kind, live.body) != content_hash(want.kind, want.body):
+        if want is not None and not same_content(want, live):
             record = live.meta.record
             outside = record is None or not untouched(record, live)
             drift.append(Drift(live.kind, live.uid, live.title, who(live), outside))

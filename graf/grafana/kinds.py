@@ -17,6 +17,8 @@ identity (the folder uid in graf.yaml, the org's one policy tree when the code d
 from __future__ import annotations
 
 import copy
+import hashlib
+import json
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -24,7 +26,7 @@ from typing import Any
 from urllib.parse import quote
 
 from graf.grafana.client import Grafana
-from graf.resources import JSON, Kind, Resource, canonical, content_hash
+from graf.resources import JSON, Kind, Resource, canonical
 
 MARKER = "graf"
 POLICY_UID = "policy"
@@ -80,8 +82,14 @@ class KindIO:
     mark: Callable[[JSON, Record], JSON] | None  # None: the kind has no place for a marker
 
 
+def body_hash(kind: str, body: JSON) -> str:
+    """sha256 of the canonical body as compact JSON: the hash graf records (C-speed, unlike the indented form)."""
+    text = json.dumps(canonical(kind, body), sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return "sha256:" + hashlib.sha256(text.encode()).hexdigest()
+
+
 def record_for(kind: str, body: JSON, version: int | None = None) -> Record:
-    return Record(hash=content_hash(kind, body), version=version)
+    return Record(hash=body_hash(kind, body), version=version)
 
 
 def _what(kind: str, uid: str) -> str:

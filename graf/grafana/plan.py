@@ -22,8 +22,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Literal
 
-from graf.grafana.kinds import BY_NAME, LiveResource, Record
-from graf.resources import KIND_ORDER, Resource, content_hash
+from graf.grafana.kinds import BY_NAME, LiveResource, Record, body_hash
+from graf.resources import KIND_ORDER, Resource, canonical
 
 Action = Literal["create", "update", "adopt", "delete", "unchanged", "conflict", "skipped", "orphan"]
 WRITES: frozenset[str] = frozenset({"create", "update", "adopt", "delete"})
@@ -91,9 +91,14 @@ def untouched(record: Record, live: LiveResource) -> bool:
     The version check covers a server that rewrites a field on save (the hash then differs, but no
     one else saved: every save bumps the version, and a UI save cannot set it).
     """
-    if record.hash == content_hash(live.kind, live.body):
+    if record.hash == body_hash(live.kind, live.body):
         return True
     return record.version is not None and live.meta.version is not None and record.version == live.meta.version
+
+
+def same_content(want: Resource, live: Resource) -> bool:
+    """Equal canonical bodies (both sides are normalised already, so this is usually a plain dict compare)."""
+    return want.body == live.body or canonical(want.kind, want.body) == canonical(live.kind, live.body)
 
 
 def plan(desired: Iterable[Resource], live: Mapping[tuple[str, str], LiveResource | None],
@@ -130,12 +135,12 @@ def _decide(want: Resource | None, live: LiveResource | None, record: Record | N
             return Change(kind, uid, "conflict", f"no longer in code, but edited in Grafana by {who(live)} since "
                           "graf pushed it; graf export keeps the edit, --force deletes it", None, live)
         return Change(kind, uid, "delete", "graf-managed, no longer in code", None, live)
-    same = content_hash(kind, want.body) == content_hash(kind, live.body)
+    same = same_content(want, live)
     if live.meta.locked:
         note = "same as code" if same else "differs from code"
         return Change(kind, uid, "skipped", f"{live.meta.locked}; {note}; graf never writes it", want, live)
     if same:
-        if markable and (record is None or record.hash != content_hash(kind, live.body)):
+        if markable and (record is None or record.hash != body_hash(kind, live.body)):
             return Change(kind, uid, "adopt", "same as code; graf records it as managed (no content change)",
                           want, live)
         return Change(kind, uid, "unchanged", "same as code", want, live)
