@@ -105,6 +105,12 @@ def apply(api: Grafana, plan: Plan, secrets: Mapping[tuple[str, str], JSON], *, 
     deletes = [c for c in plan.writes if c.action == "delete"]
     for io in KINDS:
         batch = [c for c in writes if c.kind == io.name]
+        if io.name == "datasource":
+            # One at a time, the default first: Grafana makes the first datasource of an org the default
+            # and a new default clears the old flag (§5), which concurrent creates would race on.
+            batch.sort(key=lambda c: not (c.desired is not None and c.desired.body.get("isDefault")))
+            run_all(run, batch, 1, on_done=report)
+            continue
         run_all(run, batch, concurrency, on_done=report)
     for io in reversed(KINDS):
         batch = [c for c in deletes if c.kind == io.name]

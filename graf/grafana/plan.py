@@ -98,6 +98,8 @@ def untouched(record: Record, live: LiveResource) -> bool:
 
 def same_content(want: Resource, live: Resource) -> bool:
     """Equal canonical bodies (both sides are normalised already, so this is usually a plain dict compare)."""
+    if want.kind == "dashboard" and want.folder is not None and live.folder != want.folder:
+        return False  # placement is the code's too: a dashboard moved to another folder is moved back
     return want.body == live.body or canonical(want.kind, want.body) == canonical(live.kind, live.body)
 
 

@@ -283,3 +283,21 @@ def test_sync_retries_5xx_429_and_dropped_connections_on_reads(graf, grafana: Gr
     assert grafana.count("GET", "/api/dashboards/uid/shop-prod-jvm") == 2
     assert grafana.count("GET", "/api/dashboards/uid/shop-prod-api") == 2
     assert grafana.count("GET", "/api/folders/shop-prod") == 2
+
+
+def test_dashboard_moved_to_another_folder_is_moved_back(graf, grafana: GrafanaServer) -> None:
+    graf("sync", "--env", "prod")
+    grafana.state.folder_create({"uid": "elsewhere", "title": "Elsewhere"}, "admin")
+    grafana.ui_save("shop-prod-api", lambda d: None)  # loads and saves unchanged ...
+    grafana.state.dashboards["shop-prod-api"].folder_uid = "elsewhere"  # ... into another folder
+    run = graf("sync", "--env", "prod")
+    assert "update   dashboard/shop-prod-api" in run.lines
+    assert grafana.state.dashboards["shop-prod-api"].folder_uid == "shop-prod"
+
+
+def test_only_the_default_datasource_is_default_after_the_first_sync(graf, grafana: GrafanaServer) -> None:
+    graf("sync", "--env", "prod")
+    defaults = {uid for uid, ds in grafana.state.datasources.items() if ds.fields["isDefault"]}
+    assert defaults == {"prometheus"}
+    grafana.reset_counts()
+    assert graf("sync", "--env", "prod").code == 0 and grafana.writes() == {}
