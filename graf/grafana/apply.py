@@ -12,11 +12,12 @@ from what Grafana holds now.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Literal
 
-from graf.errors import GrafanaError, Unauthorized, Unreachable
+from graf.errors import GrafanaError, NotFound, Unauthorized, Unreachable
 from graf.grafana.client import Grafana
 from graf.grafana.kinds import KINDS, kind, record_for
 from graf.grafana.plan import Change, Plan
@@ -86,7 +87,8 @@ def apply(api: Grafana, plan: Plan, secrets: Mapping[tuple[str, str], JSON], *, 
         io = kind(change.kind)
         try:
             if change.action == "delete":
-                io.delete(api, change.uid)
+                with contextlib.suppress(NotFound):  # already gone: what prune wanted
+                    io.delete(api, change.uid)
             else:
                 io.write(api, request_body(change, secrets.get(change.key)), exists=change.live is not None,
                          live=change.live, force=force)

@@ -301,3 +301,40 @@ def test_only_the_default_datasource_is_default_after_the_first_sync(graf, grafa
     assert defaults == {"prometheus"}
     grafana.reset_counts()
     assert graf("sync", "--env", "prod").code == 0 and grafana.writes() == {}
+
+
+def test_ui_save_between_plan_and_write_is_refused_not_overwritten(graf, grafana: GrafanaServer,
+                                                                   project: Project) -> None:
+    graf("sync", "--env", "prod")
+    project.add("shop-prod-jvm", "JVM", expr="sum(up)")
+    # alice saves right before graf's write reaches Grafana: graf's save carries the version it read.
+    grafana.before("POST", "/api/dashboards/db",
+                   lambda: grafana.ui_save("shop-prod-jvm", lambda d: d.update(title="Alice's"), user="alice"))
+    run = graf("sync", "--env", "prod")
+    assert run.code == 1
+    assert any("dashboard/shop-prod-jvm" in line and "412: The dashboard has been changed by someone else" in line
+               for line in run.lines)
+    assert grafana.state.dashboards["shop-prod-jvm"].data["title"] == "Alice's"
+    run = graf("sync", "--env", "prod")
+    assert run.code == 4 and any("edited in Grafana by alice" in line for line in run.lines)
+
+
+def test_datasource_edited_in_grafana_is_a_conflict(graf, grafana: GrafanaServer) -> None:
+    graf("sync", "--env", "prod")
+    stored = grafana.state.datasources["tempo"]
+    body = {**stored.fields, "url": "http://tempo-by-hand:3200", "version": stored.version}
+    assert grafana.state.datasource_update("tempo", body)[0] == 200  # jsonData.graf kept, as the UI does
+    run = graf("sync", "--env", "prod")
+    assert run.code == 4
+    assert any(line.startswith("! conflict  datasource/tempo") for line in run.lines)
+    assert grafana.state.datasources["tempo"].fields["url"] == "http://tempo-by-hand:3200"
+
+
+def test_progress_bar_on_a_terminal(graf, grafana: GrafanaServer, monkeypatch) -> None:
+    import sys
+
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: True)
+    run = graf("sync", "--env", "prod")
+    assert run.code == 0
+    assert "sync prod" in run.err and "100%" in run.err
+    assert run.lines == ["sync prod: 6 applied"]  # no per-write lines when the bar shows progress

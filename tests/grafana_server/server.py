@@ -69,6 +69,7 @@ class GrafanaServer:
         self.version = version
         self.requests: Counter[tuple[str, str]] = Counter()
         self.faults: list[Fault] = []
+        self.hooks: list[tuple[str, str, Callable[[], None]]] = []
         # §1.1: service-account tokens (Bearer) and basic-auth users; the role decides writes (§1.4).
         self.tokens: dict[str, tuple[str, str]] = {ADMIN_TOKEN: ("sa-graf", "Admin"),
                                                    VIEWER_TOKEN: ("sa-viewer", "Viewer")}
@@ -133,6 +134,11 @@ class GrafanaServer:
         """The next `times` matching requests get `status` (None: the connection is dropped unanswered)."""
         with self._lock:
             self.faults.append(Fault(method, path, status, times, delay))
+
+    def before(self, method: str, path: str, action: Callable[[], None]) -> None:
+        """Run `action` once, just before the next matching request is handled (e.g. a UI save racing graf)."""
+        with self._lock:
+            self.hooks.append((method, path, action))
 
     def ui_save(self, uid: str, change: Callable[[JSON], None], *, user: str = "alice", keep_unknown: bool = True,
                 message: str = "") -> JSON:
@@ -220,6 +226,12 @@ class _Handler(BaseHTTPRequestHandler):
         length = int(self.headers.get("Content-Length") or 0)
         raw = self.rfile.read(length) if length else b""
         g._count(method, path)
+        with g._lock:
+            hook = next((h for h in g.hooks if h[0] == method and h[1] == path), None)
+            if hook is not None:
+                g.hooks.remove(hook)
+        if hook is not None:
+            hook[2]()
         if g.latency:
             time.sleep(g.latency)
         fault = g._take_fault(method, path)
