@@ -47,7 +47,7 @@ def sync(app: App, env: str, url: str | None, only: tuple[str, ...], concurrency
         if writes and sys.stderr.isatty():
             with click.progressbar(length=len(writes), label=f"sync {env}", file=sys.stderr) as bar:
                 result = apply(api, plan, secrets, force=force, concurrency=concurrency,
-                               on_outcome=lambda o: bar.update(1))
+                               on_progress=lambda o: bar.update(1))
             for outcome in result.outcomes:
                 if outcome.status != "applied" or app.verbose:
                     click.echo(outcome.line)

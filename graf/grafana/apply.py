@@ -76,8 +76,11 @@ def request_body(change: Change, secret: JSON | None) -> Resource:
 
 
 def apply(api: Grafana, plan: Plan, secrets: Mapping[tuple[str, str], JSON], *, force: bool = False,
-          concurrency: int = 8, on_outcome: Callable[[Outcome], None] | None = None) -> ApplyResult:
-    """Write every change of `plan` that needs a write; `secrets` come from `resolve_secrets`, resolved before."""
+          concurrency: int = 8, on_outcome: Callable[[Outcome], None] | None = None,
+          on_progress: Callable[[Outcome], None] | None = None) -> ApplyResult:
+    """Write every change of `plan` that needs a write; `secrets` come from `resolve_secrets`, resolved before.
+
+    `on_progress` is called as each write finishes; `on_outcome` per kind, in plan order."""
     outcomes: list[Outcome] = []
     stop: list[str] = []
 
@@ -98,23 +101,28 @@ def apply(api: Grafana, plan: Plan, secrets: Mapping[tuple[str, str], JSON], *, 
             return Outcome(change, "failed", exc.one_line())
         return Outcome(change, "applied")
 
-    def report(_: Change, outcome: Outcome) -> None:
-        outcomes.append(outcome)
-        if on_outcome is not None:
-            on_outcome(outcome)
+    def tick(_: Change, outcome: Outcome) -> None:
+        if on_progress is not None:
+            on_progress(outcome)
+
+    def batch(changes: list[Change], width: int) -> None:
+        # Results come back in plan order, so the report reads the same on every run.
+        for outcome in run_all(run, changes, width, on_done=tick):
+            outcomes.append(outcome)
+            if on_outcome is not None:
+                on_outcome(outcome)
 
     writes = [c for c in plan.writes if c.action != "delete"]
     deletes = [c for c in plan.writes if c.action == "delete"]
     for io in KINDS:
-        batch = [c for c in writes if c.kind == io.name]
+        changes = [c for c in writes if c.kind == io.name]
         if io.name == "datasource":
             # One at a time, the default first: Grafana makes the first datasource of an org the default
             # and a new default clears the old flag (§5), which concurrent creates would race on.
-            batch.sort(key=lambda c: not (c.desired is not None and c.desired.body.get("isDefault")))
-            run_all(run, batch, 1, on_done=report)
-            continue
-        run_all(run, batch, concurrency, on_done=report)
+            changes.sort(key=lambda c: not (c.desired is not None and c.desired.body.get("isDefault")))
+            batch(changes, 1)
+        else:
+            batch(changes, concurrency)
     for io in reversed(KINDS):
-        batch = [c for c in deletes if c.kind == io.name]
-        run_all(run, batch, concurrency, on_done=report)
+        batch([c for c in deletes if c.kind == io.name], concurrency)
     return ApplyResult(tuple(outcomes))

@@ -338,3 +338,16 @@ def test_progress_bar_on_a_terminal(graf, grafana: GrafanaServer, monkeypatch) -
     assert run.code == 0
     assert "sync prod" in run.err and "100%" in run.err
     assert run.lines == ["sync prod: 6 applied"]  # no per-write lines when the bar shows progress
+
+
+def test_connection_lost_mid_way_stops_and_reports_what_was_applied(graf, grafana: GrafanaServer) -> None:
+    grafana.fail("POST", "/api/dashboards/db", status=None, times=1)  # a POST is never retried
+    run = graf("sync", "--env", "prod", "--concurrency", "1")
+    assert run.code == 1
+    assert run.lines[:4] == ["create   folder/shop-prod", "create   datasource/prometheus",
+                             "create   datasource/loki", "create   datasource/tempo"]
+    assert "FAILED: dashboard/shop-prod-api: cannot reach Grafana" in run.lines[4]
+    assert run.lines[5].startswith("create   dashboard/shop-prod-jvm  NOT ATTEMPTED: stopped after:")
+    assert run.lines[6] == "sync prod: 4 applied, 2 failed"
+    run = graf("sync", "--env", "prod")
+    assert run.code == 0 and run.lines[-1] == "sync prod: 2 applied, 4 unchanged"
