@@ -31,7 +31,7 @@ def export(app: App, env: str, url: str | None, only: tuple[str, ...], concurren
     project = app.project
     environment = project.environment(env)
     desired = desired_resources(project, environment)
-    api = connect(environment, url=url, concurrency=concurrency)
+    api = connect(environment, url=url)
     try:
         result = run_export(api, env, desired, uids=uids, include_unmanaged=include_unmanaged,
                             concurrency=concurrency)

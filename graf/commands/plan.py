@@ -36,7 +36,7 @@ def plan(app: App, env: str, url: str | None, only: tuple[str, ...], concurrency
     project = app.project
     environment = project.environment(env)
     desired = desired_resources(project, environment, only)
-    api = connect(environment, url=url, concurrency=concurrency)
+    api = connect(environment, url=url)
     try:
         result = read_plan(api, desired, only=only, prune=prune, concurrency=concurrency)
     finally:

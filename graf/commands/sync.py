@@ -30,7 +30,7 @@ def sync(app: App, env: str, url: str | None, only: tuple[str, ...], concurrency
     project = app.project
     environment = project.environment(env)
     desired = desired_resources(project, environment, only)
-    api = connect(environment, url=url, concurrency=concurrency)
+    api = connect(environment, url=url)
     try:
         plan = read_plan(api, desired, only=only, prune=prune, force=force, concurrency=concurrency)
         if dry_run:

@@ -21,7 +21,7 @@ from graf.errors import GrafanaError, NotFound, Unauthorized, Unreachable
 from graf.grafana.client import Grafana
 from graf.grafana.kinds import KINDS, kind, record_for
 from graf.grafana.plan import Change, Plan
-from graf.grafana.pool import run_all
+from graf.grafana.pool import DEFAULT_CONCURRENCY, run_all
 from graf.grafana.secrets import with_secrets
 from graf.resources import JSON, Resource
 
@@ -76,7 +76,7 @@ def request_body(change: Change, secret: JSON | None) -> Resource:
 
 
 def apply(api: Grafana, plan: Plan, secrets: Mapping[tuple[str, str], JSON], *, force: bool = False,
-          concurrency: int = 8, on_outcome: Callable[[Outcome], None] | None = None,
+          concurrency: int = DEFAULT_CONCURRENCY, on_outcome: Callable[[Outcome], None] | None = None,
           on_progress: Callable[[Outcome], None] | None = None) -> ApplyResult:
     """Write every change of `plan` that needs a write; `secrets` come from `resolve_secrets`, resolved before.
 

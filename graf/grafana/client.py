@@ -97,15 +97,13 @@ class Grafana:
     """One Grafana: verbs that map errors, retry idempotent requests and count what was sent."""
 
     def __init__(self, url: str, creds: Credentials, *, verify: bool = True, timeout: float = 10.0,
-                 retries: int = 3, backoff: float = 0.25, pool_size: int = 8,
-                 disable_provenance: bool = False) -> None:
+                 retries: int = RETRIES, backoff: float = BACKOFF, disable_provenance: bool = False) -> None:
         self.url = url.rstrip("/")
         self.creds = creds
         self.verify = verify
         self.timeout = timeout
         self.retries = retries
         self.backoff = backoff
-        self.pool_size = pool_size
         # alerts.editable_in_ui: alerting writes carry X-Disable-Provenance so the UI may edit them.
         self.disable_provenance = disable_provenance
         self._local = threading.local()
@@ -254,6 +252,12 @@ def _status_error(grafana: Grafana, status: int, response: Any, method: str, wha
             return NotFound(what, f"its folder does not exist in Grafana{detail}",
                             "sync the folder first (graf sync does folders first), or check folder.uid in graf.yaml")
         return NotFound(what, f"not found in Grafana{detail}", "run graf plan again; it may have been deleted")
+    if status in (409, 412) and "provenance" in text.lower():
+        return Conflict(what, f"Grafana refuses the write because of how it was provisioned{detail}",
+                        "alerts.editable_in_ui must match how the resource was first written, or delete it in Grafana")
+    if status in (409, 412) and "already exists" in text.lower():
+        return Conflict(what, f"clashes with another resource in Grafana{detail}",
+                        "give it another name or uid in code, or remove the other one in Grafana")
     if status in (409, 412):
         return Conflict(what, f"changed in Grafana by someone else while graf was writing{detail}",
                         "run graf plan to see the change; graf export keeps it, graf sync --force overwrites it")
@@ -275,8 +279,8 @@ def _short(exc: BaseException) -> str:
     return text[:160]
 
 
-def connect(env: Environment, *, url: str | None = None, concurrency: int = 8) -> Grafana:
+def connect(env: Environment, *, url: str | None = None) -> Grafana:
     """A `Grafana` for one environment: URL and credentials resolved, nothing sent yet."""
     return Grafana(grafana_url(env, url), credentials(env), verify=env.grafana.verify_tls,
-                   timeout=env.grafana.timeout, retries=RETRIES, backoff=BACKOFF, pool_size=concurrency,
+                   timeout=env.grafana.timeout, retries=RETRIES, backoff=BACKOFF,
                    disable_provenance=env.alerts.editable_in_ui)

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from graf.grafana.client import Grafana
 from graf.grafana.live import read_state
 from graf.grafana.plan import same_content, who
+from graf.grafana.pool import DEFAULT_CONCURRENCY
 from graf.resources import Resource
 
 
@@ -45,7 +46,7 @@ class Export:
 
 
 def export(api: Grafana, env_name: str, desired: Sequence[Resource], *, uids: Iterable[str] = (),
-           include_unmanaged: bool = False, concurrency: int = 8) -> Export:
+           include_unmanaged: bool = False, concurrency: int = DEFAULT_CONCURRENCY) -> Export:
     """Read what graf manages (and with `include_unmanaged` every dashboard), in graf's canonical shape."""
     from graf.grafana.plan import untouched
 

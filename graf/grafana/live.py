@@ -13,7 +13,7 @@ from graf.config import Environment, Project
 from graf.grafana.client import Grafana
 from graf.grafana.kinds import KINDS, REDACTED, LiveResource, Record, kind, normalised
 from graf.grafana.plan import Plan, plan
-from graf.grafana.pool import run_all
+from graf.grafana.pool import DEFAULT_CONCURRENCY, run_all
 from graf.grafana.secrets import placeholders, with_auth_fields
 from graf.resources import KIND_ORDER, Resource
 
@@ -41,7 +41,7 @@ class LiveState:
 
 
 def read_state(api: Grafana, desired: Sequence[Resource], *, only: Iterable[str] = (), listed: bool = False,
-               concurrency: int = 8) -> LiveState:
+               concurrency: int = DEFAULT_CONCURRENCY) -> LiveState:
     """Live copies of every desired resource (a missing one is None), plus, with `listed`, every resource
     Grafana lists for the selected kinds (to find graf-managed ones the code no longer has)."""
     kinds = [k for k in KINDS if not set(only) or k.name in set(only)]
@@ -73,17 +73,18 @@ def _mask_secrets(live: LiveResource | None, want: Resource | None) -> LiveResou
 
 
 def read_plan(api: Grafana, desired: Sequence[Resource], *, only: Iterable[str] = (), prune: bool = False,
-              force: bool = False, concurrency: int = 8) -> Plan:
+              force: bool = False, concurrency: int = DEFAULT_CONCURRENCY) -> Plan:
     state = read_state(api, desired, only=only, listed=prune, concurrency=concurrency)
     return plan(desired, state.resources, state.pushed, prune=prune, force=force)
 
 
-def read_live(project: Project, env: Environment, *, url: str | None = None, concurrency: int = 8) -> list[Resource]:
+def read_live(project: Project, env: Environment, *, url: str | None = None,
+              concurrency: int = DEFAULT_CONCURRENCY) -> list[Resource]:
     """The live, canonical resources graf manages in `env`: those in code that exist, and those carrying graf's
     record that the code no longer has. Bodies are graf's shape (no marker, no server-owned fields)."""
     from graf.grafana.client import connect
 
-    api = connect(env, url=url, concurrency=concurrency)
+    api = connect(env, url=url)
     try:
         desired = desired_resources(project, env)
         state = read_state(api, desired, listed=True, concurrency=concurrency)

@@ -6,6 +6,8 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from typing import TypeVar
 
+DEFAULT_CONCURRENCY = 16  # requests in flight; each worker thread keeps its own keep-alive session
+
 T = TypeVar("T")
 R = TypeVar("R")
 

@@ -351,3 +351,29 @@ def test_connection_lost_mid_way_stops_and_reports_what_was_applied(graf, grafan
     assert run.lines[6] == "sync prod: 4 applied, 2 failed"
     run = graf("sync", "--env", "prod")
     assert run.code == 0 and run.lines[-1] == "sync prod: 2 applied, 4 unchanged"
+
+
+def test_datasource_name_taken_by_another_uid_is_a_clear_clash(graf, grafana: GrafanaServer) -> None:
+    grafana.state.datasource_create({"uid": "someone-elses", "name": "Tempo", "type": "tempo", "url": "http://t"})
+    run = graf("sync", "--env", "prod")
+    assert run.code == 1
+    [failed] = [line for line in run.lines if "FAILED" in line]
+    assert ("datasource/tempo: clashes with another resource in Grafana (409: data source with the same name "
+            "already exists) (give it another name or uid in code") in failed
+
+
+def test_read_live_gives_graf_managed_resources_in_canonical_form(graf, grafana: GrafanaServer,
+                                                                 project: Project) -> None:
+    from graf.config import load_project
+    from graf.grafana.live import read_live
+
+    graf("sync", "--env", "prod")
+    grafana.state.dashboard_save({"dashboard": {"uid": "hand-made", "title": "Hand made"}}, "bob")
+    loaded = load_project(project.config)
+    live = read_live(loaded, loaded.environment("prod"), url=grafana.url)
+    assert [r.key for r in live] == [("folder", "shop-prod"), ("datasource", "loki"), ("datasource", "prometheus"),
+                                     ("datasource", "tempo"), ("dashboard", "shop-prod-api"),
+                                     ("dashboard", "shop-prod-jvm")]
+    jvm = next(r for r in live if r.uid == "shop-prod-jvm")
+    assert "graf" not in jvm.body and "version" not in jvm.body and "id" not in jvm.body
+    assert jvm.folder == "shop-prod" and jvm.body["panels"][0]["targets"][0]["expr"] == "up"
