@@ -60,19 +60,25 @@ def _fatal(error: GrafanaError) -> bool:
     return isinstance(error, (Unreachable, Unauthorized))
 
 
-def request_body(change: Change, secret: JSON | None) -> Resource:
+def request_body(change: Change, secret: JSON | None, *, force: bool = False) -> Resource:
     """What graf sends for a create/update/adopt: the desired body, its secrets, and graf's record."""
     desired = change.desired
     assert desired is not None
     io = kind(change.kind)
     body = with_secrets(desired.body, secret)
     if io.mark is not None:
-        version = None
-        if change.kind == "dashboard":  # §3.2: a create stores version 1, an update E.version + 1
-            live_version = change.live.meta.version if change.live is not None else None
-            version = 1 if change.live is None else (live_version or 0) + 1
-        body = io.mark(body, record_for(change.kind, desired.body, version))
+        body = io.mark(body, record_for(change.kind, desired.body, _version_after(change, force)))
     return Resource(change.kind, change.uid, body, folder=desired.folder, source=desired.source)
+
+
+def _version_after(change: Change, force: bool) -> int | None:
+    """The version Grafana will store for this write, where its rules make it known in advance."""
+    live_version = change.live.meta.version if change.live is not None else None
+    if change.kind == "dashboard":  # §3.2: a create stores 1, an update (or overwrite) E.version + 1
+        return 1 if change.live is None else (live_version or 0) + 1
+    if change.kind == "datasource":  # §5: create 1; PUT stores body.version + 1, or 1 when no version is sent
+        return 1 if change.live is None or force or live_version is None else live_version + 1
+    return None
 
 
 def apply(api: Grafana, plan: Plan, secrets: Mapping[tuple[str, str], JSON], *, force: bool = False,
@@ -93,8 +99,8 @@ def apply(api: Grafana, plan: Plan, secrets: Mapping[tuple[str, str], JSON], *, 
                 with contextlib.suppress(NotFound):  # already gone: what prune wanted
                     io.delete(api, change.uid)
             else:
-                io.write(api, request_body(change, secrets.get(change.key)), exists=change.live is not None,
-                         live=change.live, force=force)
+                body = request_body(change, secrets.get(change.key), force=force)
+                io.write(api, body, exists=change.live is not None, live=change.live, force=force)
         except GrafanaError as exc:
             if _fatal(exc):
                 stop.append(f"stopped after: {exc.one_line()}")

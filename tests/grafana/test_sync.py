@@ -28,6 +28,11 @@ def test_first_sync_creates_in_kind_order_then_plan_is_clean(graf, grafana: Graf
     assert set(grafana.state.dashboards) == set(MANAGED)
     assert grafana.state.dashboards["shop-prod-jvm"].folder_uid == "shop-prod"
     assert graf("plan", "--env", "prod").code == 0
+    # graf's record predicts the version each save stores (§3.2, §5), so it matches what Grafana holds.
+    jvm = grafana.state.dashboards["shop-prod-jvm"]
+    assert jvm.data["graf"]["managedBy"] == "graf" and jvm.data["graf"]["version"] == jvm.version == 1
+    prometheus = grafana.state.datasources["prometheus"]
+    assert prometheus.fields["jsonData"]["graf"]["version"] == prometheus.version == 1
 
 
 def test_second_sync_makes_zero_writes(graf, grafana: GrafanaServer) -> None:
@@ -51,8 +56,8 @@ def test_code_change_is_an_update_of_that_dashboard_only(graf, grafana: GrafanaS
     assert grafana.writes() == {("POST", "/api/dashboards/db"): 1}
     stored = grafana.state.dashboards["shop-prod-jvm"]
     assert stored.data["panels"][0]["targets"][0]["expr"] == "sum(up)"
-    assert stored.version == 2
-    assert stored.versions[-1]["message"].startswith("graf sync sha256:")
+    assert stored.version == 2 == stored.data["graf"]["version"]
+    assert stored.versions[-1]["message"] == f"graf sync {stored.data['graf']['hash']}"
 
 
 def test_ui_edit_is_a_conflict_naming_who_and_when(graf, grafana: GrafanaServer, project: Project) -> None:
