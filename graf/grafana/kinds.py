@@ -292,6 +292,16 @@ _RULE_DEFAULTS = {"isPaused": False, "keep_firing_for": "0s", "annotations": {},
 _RULE_SERVER_ONLY = ("id", "orgID", "updated", "provenance")
 
 
+def _alert_query(query: Any) -> Any:
+    """An AlertQuery without the zero values the server writes back (`queryType: ""`, a 0-0 time range)."""
+    if not isinstance(query, dict):
+        return query
+    out = {k: v for k, v in query.items() if not (k == "queryType" and v == "")}
+    if out.get("relativeTimeRange") in ({"from": 0, "to": 0}, {}):
+        del out["relativeTimeRange"]
+    return out
+
+
 def alert_rule_normalise(body: JSON) -> JSON:
     out = {k: copy.deepcopy(v) for k, v in body.items() if k not in _RULE_SERVER_ONLY and v is not None}
     for key in ("for", "keep_firing_for"):
@@ -299,6 +309,8 @@ def alert_rule_normalise(body: JSON) -> JSON:
             out[key] = prom_duration(out[key])
     if isinstance(out.get("annotations"), dict):
         out["annotations"] = {k: v for k, v in out["annotations"].items() if k != MARKER}
+    if isinstance(out.get("data"), list):
+        out["data"] = [_alert_query(q) for q in out["data"]]
     settings = out.get("notification_settings")
     if isinstance(settings, dict):
         out["notification_settings"] = {k: prom_duration(v) if k.endswith(("_wait", "_interval")) else v

@@ -395,6 +395,8 @@ class GrafanaState:
     def _rule_out(self, rule: JSON) -> JSON:
         out = {k: copy.deepcopy(rule[k]) for k in self._RULE_KEYS if rule.get(k) is not None}
         out.setdefault("isPaused", False)
+        # §6 AlertQuery: queryType and relativeTimeRange have no omitempty, so they come back zero-valued.
+        out["data"] = [{"queryType": "", "relativeTimeRange": {"from": 0, "to": 0}, **q} for q in out.get("data", [])]
         # §6: durations are re-formatted by Prometheus' model.Duration ("300s" -> "5m").
         out["for"] = prom_duration(out.get("for", "0s"))
         out["keep_firing_for"] = prom_duration(out.get("keep_firing_for", "0s"))
