@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from graf.errors import GrafError
+from graf.grafana.client import Grafana
 from tests.real_grafana.conftest import real_grafana_env
 
 pytestmark = pytest.mark.real_grafana
@@ -33,7 +34,7 @@ class Real:
     root: Path
     tag: str
     run: Callable[..., Run]
-    api: object  # graf.grafana.client.Grafana
+    api: Grafana
 
     def dashboard(self, name: str) -> str:
         return f"{self.tag}-{name}"
@@ -45,7 +46,7 @@ class Real:
         (self.root / "dashboards" / f"{name}.json").write_text(json.dumps(body), encoding="utf-8")
 
     def live(self, name: str) -> dict:
-        return self.api.get(f"/dashboards/uid/{self.dashboard(name)}", what="test")  # type: ignore[attr-defined]
+        return self.api.get(f"/dashboards/uid/{self.dashboard(name)}", what="test")
 
 
 @pytest.fixture
@@ -112,7 +113,7 @@ def test_edit_outside_graf_is_a_conflict_and_force_overwrites(real: Real) -> Non
     real.run("sync", "--env", "prod")
     loaded = real.live("jvm")
     dashboard = {**loaded["dashboard"], "title": f"{real.tag} edited"}
-    real.api.post("/dashboards/db", {"dashboard": dashboard, "folderUid": real.tag, "overwrite": False},  # type: ignore[attr-defined]
+    real.api.post("/dashboards/db", {"dashboard": dashboard, "folderUid": real.tag, "overwrite": False},
                   what="ui-save")
     run = real.run("sync", "--env", "prod")
     assert run.code == 4
@@ -124,12 +125,12 @@ def test_edit_outside_graf_is_a_conflict_and_force_overwrites(real: Real) -> Non
 
 def test_prune_deletes_only_graf_managed(real: Real) -> None:
     real.run("sync", "--env", "prod")
-    real.api.post("/dashboards/db", {"dashboard": {"uid": real.dashboard("hand"), "title": f"{real.tag} hand"},  # type: ignore[attr-defined]
+    real.api.post("/dashboards/db", {"dashboard": {"uid": real.dashboard("hand"), "title": f"{real.tag} hand"},
                                      "folderUid": real.tag}, what="hand-made")
     (real.root / "dashboards" / "api.json").unlink()
     run = real.run("sync", "--env", "prod", "--prune")
     assert run.code == 0 and f"delete   dashboard/{real.dashboard('api')}" in run.out
-    assert real.api.get(f"/dashboards/uid/{real.dashboard('api')}", what="t", missing_ok=True) is None  # type: ignore[attr-defined]
+    assert real.api.get(f"/dashboards/uid/{real.dashboard('api')}", what="t", missing_ok=True) is None
     assert real.live("hand")["dashboard"]["title"] == f"{real.tag} hand"
 
 
@@ -149,3 +150,38 @@ def test_bad_token_is_one_line(real: Real, monkeypatch: pytest.MonkeyPatch) -> N
     run = real.run("plan", "--env", "prod")
     assert run.code == 1
     assert len(run.err.strip().splitlines()) == 1 and "401" in run.err
+
+
+def test_alert_rule_and_contact_point_round_trip_through_grafana_s_re_encoding(real: Real) -> None:
+    """Grafana re-encodes alerting reads (§6): after one sync, the plan must say unchanged."""
+    from graf.grafana.apply import apply
+    from graf.grafana.kinds import normalised
+    from graf.grafana.live import read_plan
+    from graf.resources import Resource
+
+    real.run("sync", "--env", "prod", "--only", "folder")
+    rule = normalised(Resource("alert-rule", f"{real.tag}-rule", {
+        "uid": f"{real.tag}-rule", "title": f"{real.tag} rule", "folderUID": real.tag, "ruleGroup": real.tag,
+        "condition": "B", "noDataState": "OK", "execErrState": "Error", "for": "300s",
+        "annotations": {"summary": "test"}, "labels": {"severity": "info"},
+        "data": [
+            {"refId": "A", "datasourceUid": "__expr__", "model": {"refId": "A", "type": "math", "expression": "1"}},
+            {"refId": "B", "datasourceUid": "__expr__",
+             "model": {"refId": "B", "type": "threshold", "expression": "A",
+                       "conditions": [{"evaluator": {"type": "gt", "params": [2]}}]}},
+        ]}, folder=real.tag))
+    point = normalised(Resource("contact-point", f"{real.tag}-cp", {
+        "uid": f"{real.tag}-cp", "name": f"{real.tag} cp", "type": "webhook",
+        "settings": {"url": "http://127.0.0.1:9/hook", "httpMethod": "POST"}}))
+    api = real.api
+    try:
+        first = read_plan(api, [rule, point])
+        assert [c.action for c in first.changes] == ["create", "create"]
+        assert not apply(api, first, {}).failed
+        second = read_plan(api, [rule, point])
+        assert [(c.action, c.reason) for c in second.changes] == [("unchanged", "same as code")] * 2
+    finally:
+        with contextlib.suppress(GrafError):
+            api.delete(f"/v1/provisioning/alert-rules/{real.tag}-rule", what="cleanup")
+        with contextlib.suppress(GrafError):
+            api.delete(f"/v1/provisioning/contact-points/{real.tag}-cp", what="cleanup")
