@@ -56,6 +56,8 @@ def sync(app: App, env: str, url: str | None, only: tuple[str, ...], concurrency
                            on_outcome=lambda o: click.echo(outcome_line(o)))
     finally:
         api.close()
+    if app.verbose:
+        click.echo("requests: " + ", ".join(f"{n} {m}" for m, n in sorted(api.requests.items())), err=True)
     click.echo(sync_summary(env, plan, result))
     if result.failed:
         click.echo(f"error: {len(result.failed)} of {len(writes)} writes failed; what is listed as applied is in "

@@ -16,6 +16,7 @@ import os
 import random
 import threading
 import time
+import warnings
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -167,6 +168,8 @@ class Grafana:
     def _client(self) -> Any:
         client = getattr(self._local, "client", None)
         if client is None:
+            if not self.verify:  # grafana.verify_tls: false is a decision, not something to warn about per request
+                warnings.filterwarnings("ignore", message="Unverified HTTPS request")
             parsed = urlparse(self.url)
             api = GrafanaApi(auth=self.creds.auth, host=parsed.hostname, port=parsed.port,
                              url_path_prefix=parsed.path.strip("/") + "/" if parsed.path.strip("/") else "",
@@ -188,9 +191,6 @@ class Grafana:
         with self._lock:
             self.requests[method] = self.requests.get(method, 0) + 1
 
-    @property
-    def writes(self) -> int:
-        return sum(n for m, n in self.requests.items() if m != "GET")
 
 
 class _Retryable(Exception):
