@@ -171,6 +171,7 @@ class GrafanaState:
         return 200, {"title": title, "message": f"Dashboard {title} deleted", "uid": uid}
 
     def dashboard_versions(self, uid: str) -> Reply:
+        # §3.7 GET /api/dashboards/uid/:uid/versions (pkg/api/dashboard.go), newest first.
         dash = self.dashboards.get(uid)
         if dash is None:
             return 404, msg("Dashboard not found")
@@ -229,6 +230,7 @@ class GrafanaState:
                 "parents": []}
 
     def folder_list(self) -> Reply:
+        # §4 GET /api/folders: [{id, uid, title}] of the root's children (pkg/api/folder.go).
         return 200, [{"id": f["id"], "uid": f["uid"], "title": f["title"]} for f in
                      sorted(self.folders.values(), key=lambda f: f["title"].lower())]
 
@@ -280,6 +282,7 @@ class GrafanaState:
         return 200, self._folder_dto(f)
 
     def folder_delete(self, uid: str) -> Reply:
+        # §4 DELETE /api/folders/:uid (pkg/api/folder.go): 404 as GET; 200 {"message":"Folder deleted"}.
         if uid not in self.folders:
             return 404, {"status": "not-found", "message": "folder not found"}
         # §4 DELETE: the folder goes with its dashboards.
@@ -317,6 +320,7 @@ class GrafanaState:
     def datasource_get(self, uid: str) -> Reply:
         ds = self.datasources.get(uid)
         if ds is None:
+            # §5 single GET, missing (pkg/api/datasources.go)
             return 404, msg("Data source not found")
         return 200, self._ds_dto(ds)
 
@@ -419,6 +423,7 @@ class GrafanaState:
         return None
 
     def rule_list(self) -> Reply:
+        # §6 GET /alert-rules: every rule of the org, no paging (api_provisioning.go).
         return 200, [self._rule_out(r) for _, r in sorted(self.rules.items())]
 
     def rule_get(self, uid: str) -> Reply:
@@ -500,6 +505,7 @@ class GrafanaState:
         return 202, msg("contactpoint updated")
 
     def contact_point_delete(self, uid: str) -> Reply:
+        # §6 DELETE /contact-points/{uid} (api_provisioning.go)
         self.contact_points.pop(uid, None)
         return 202, msg("contactpoint deleted")  # §6: 202 in code (docs say 204)
 
@@ -508,6 +514,7 @@ class GrafanaState:
         return {"receiver": "grafana-default-email", "group_by": ["grafana_folder", "alertname"], "provenance": ""}
 
     def policy_get(self) -> Reply:
+        # §6 GET /policies: the Route tree, re-encoded (durations by model.Duration; api_provisioning.go).
         out = copy.deepcopy(self.policy)
         for key in ("group_wait", "group_interval", "repeat_interval"):
             if key in out:
