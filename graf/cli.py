@@ -23,6 +23,9 @@ if TYPE_CHECKING:
 COMMANDS: dict[str, str] = {
     "build": "graf.commands.build",
     "check": "graf.commands.check",
+    "export": "graf.commands.export",
+    "plan": "graf.commands.plan",
+    "sync": "graf.commands.sync",
 }
 
 
