@@ -591,20 +591,28 @@ def _stack(raw: dict[str, Any], where: str) -> Stack:
         if value in ("0.0.0.0", "::", "[::]", "*"):
             raise ConfigError(f"{where}.{key}", f"{value!r} would publish on every interface",
                               "use the server's private address, or 127.0.0.1 behind a reverse proxy")
+    from graf.stack.images import problem
+
+    for service, image in raw.get("images", {}).items():
+        if (why := problem(service, image)) is not None:
+            raise ConfigError(f"{where}.images.{service}", why)
     ports = {**STACK_PORTS, **raw.get("ports", {})}
     used: dict[int, str] = {}
     for name, port in ports.items():
         if port in used:
             raise ConfigError(f"{where}.ports.{name}", f"port {port} is also stack.ports.{used[port]}")
         used[port] = name
+    retention = _retention(raw.get("retention", {}), f"{where}.retention")
+    volume = _volume(raw.get("volume", {}), f"{where}.volume")
+    _check_size_caps(retention, volume, f"{where}.retention")
     return Stack(
         profile=raw.get("profile", "small"),
         server_host=server.get("host", "monitoring"),
         server_address=address,
         grafana_address=raw.get("grafana_address"),
         images=dict(raw.get("images", {})),
-        retention=_retention(raw.get("retention", {}), f"{where}.retention"),
-        volume=_volume(raw.get("volume", {}), f"{where}.volume"),
+        retention=retention,
+        volume=volume,
         ports=ports,
         publish_ingest=raw.get("publish_ingest", True),
         agent_endpoints=dict(raw.get("agent_endpoints", {})),
@@ -633,6 +641,15 @@ def _retention(raw: dict[str, Any], where: str) -> Retention:
     if values.get("logs", default.logs) < DAY:
         raise ConfigError(f"{where}.logs", f"{raw['logs']!r} is shorter than Loki's 24h minimum retention")
     return Retention(**values)
+
+
+def _check_size_caps(retention: Retention, volume: Volume, where: str) -> None:
+    """Loki and Tempo have no size cap: graf turns one into a time, which must cover a day (an hour for traces)."""
+    if retention.logs_size is not None and retention.logs_size * 4 < volume.logs_per_day:
+        raise ConfigError(f"{where}.logs_size", "holds less than one day of logs at stack.volume.logs_per_day "
+                                                "(Loki keeps at least 24h)")
+    if retention.traces_size is not None and retention.traces_size * 24 < volume.traces_per_day:
+        raise ConfigError(f"{where}.traces_size", "holds less than one hour of traces at stack.volume.traces_per_day")
 
 
 def _volume(raw: dict[str, Any], where: str) -> Volume:
