@@ -1,0 +1,16 @@
+"""A stand-in `graf sync` for the `graf stack up` tests: records which environments it was asked to sync."""
+
+from __future__ import annotations
+
+import click
+
+CALLS: list[dict[str, object]] = []
+
+
+@click.command()
+@click.option("--env", "-e", "env", required=True)
+@click.option("--dry-run", is_flag=True)
+@click.pass_obj
+def sync(app: object, env: str, dry_run: bool) -> int:
+    CALLS.append({"env": env, "dry_run": dry_run, "project": type(app).__name__})
+    return 4 if env == "prod" else 0
