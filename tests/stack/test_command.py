@@ -239,3 +239,10 @@ def test_up_times_out_when_grafana_stays_unhealthy(tmp_path: Path, monkeypatch: 
     expected = r"Grafana not healthy after 3s \(HTTP 503\)"
     with _grafana_health(port, [503] * 50), pytest.raises(StackError, match=expected):
         _invoke(config, "stack", "up", "--timeout", "3", "--no-sync")
+
+
+@pytest.mark.parametrize("command", ["render", "up", "agent"])
+def test_every_stack_command_has_help(command: str) -> None:
+    result = CliRunner().invoke(cli_module.cli, ["stack", command, "--help"])
+    assert result.exit_code == 0, result.output
+    assert f"Usage: cli stack {command}" in result.output or f"stack {command} [OPTIONS]" in result.output
