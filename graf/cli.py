@@ -22,7 +22,11 @@ if TYPE_CHECKING:
 # command name -> module in graf.commands defining a click command of the same name
 COMMANDS: dict[str, str] = {
     "build": "graf.commands.build",
+    "check": "graf.commands.check",
+    "export": "graf.commands.export",
+    "plan": "graf.commands.plan",
     "stack": "graf.commands.stack",
+    "sync": "graf.commands.sync",
 }
 
 
