@@ -246,3 +246,29 @@ def test_every_stack_command_has_help(command: str) -> None:
     result = CliRunner().invoke(cli_module.cli, ["stack", command, "--help"])
     assert result.exit_code == 0, result.output
     assert f"Usage: cli stack {command}" in result.output or f"stack {command} [OPTIONS]" in result.output
+
+
+def test_up_syncs_into_grafana_with_the_real_sync(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                  capsys: pytest.CaptureFixture[str]) -> None:
+    """`graf stack up` → fake docker → the Grafana API test server answers health → the real `graf sync` writes."""
+    from graf.cli import main
+    from tests.grafana_server import GrafanaServer
+
+    with GrafanaServer() as grafana:
+        def on_test_server(d: dict) -> None:
+            _local_grafana(grafana.port)(d)
+            d["dashboards"]["builtin"] = ["node"]
+
+        config = write_project(tmp_path, on_test_server)
+        path, log = _fake_docker(tmp_path)
+        monkeypatch.setenv("PATH", path)
+        monkeypatch.setenv("GRAFANA_ADMIN_PASSWORD", "x")
+        monkeypatch.setenv("GRAFANA_TOKEN", grafana.token)
+        with pytest.raises(SystemExit) as exited:
+            main(["--config", str(config), "stack", "up", "--timeout", "20"])
+        assert exited.value.code == 0, capsys.readouterr().err
+        assert "compose up -d" in log.read_text()
+        assert grafana.count("GET", "/api/health") >= 1
+        assert set(grafana.state.datasources) >= {"prometheus", "loki", "tempo"}
+        assert {"shop-dev", "shop-prod"} <= set(grafana.state.folders)
+        assert any(uid.startswith("shop-prod") for uid in grafana.state.dashboards)
