@@ -48,7 +48,7 @@ def loki_config(profile: Profile, retention: EffectiveRetention) -> dict[str, An
         },
         "limits_config": {
             "retention_period": keep,
-            "max_query_length": keep,
+            "max_query_length": hours(retention.logs_seconds + 3600),  # a query over the whole retention fits
             "ingestion_rate_mb": profile.loki_ingestion_mb,
             "ingestion_burst_size_mb": profile.loki_ingestion_mb * 2,
             "per_stream_rate_limit": "1MB",
