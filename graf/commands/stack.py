@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
+from typing import TYPE_CHECKING, Any, cast
 
 import click
 
 from graf.cli import App, env_option
+
+if TYPE_CHECKING:
+    from graf.config import Project
+    from graf.stack.server import ServerFiles
 
 MANIFEST = ".graf-files"
 PROFILES = ("small", "medium", "large")
@@ -37,7 +42,7 @@ def stack() -> None:
     """The monitoring server's compose stack and the app servers' agents, from graf.yaml."""
 
 
-def _out_option(default_help: str):  # type: ignore[no-untyped-def]
+def _out_option(default_help: str) -> Callable[[Any], Any]:
     return click.option("--out", "-o", type=click.Path(file_okay=False, path_type=Path), default=None,
                         help=f"Output folder (default: {default_help} beside graf.yaml); graf's files in it are "
                              "replaced, others (.env, certificates) kept")
@@ -47,7 +52,8 @@ _profile_option = click.option("--profile", type=click.Choice(PROFILES), default
                                help="Size profile (default: stack.profile of graf.yaml)")
 
 
-def _render_server(app: App, out: Path | None, profile: str | None, envs: tuple[str, ...]):  # type: ignore[no-untyped-def]
+def _render_server(app: App, out: Path | None, profile: str | None,
+                   envs: tuple[str, ...]) -> tuple[Project, ServerFiles, Path, list[str]]:
     from graf.stack.server import render_server
 
     project = app.project
@@ -68,7 +74,7 @@ def render(app: App, envs: tuple[str, ...], out: Path | None, profile: str | Non
     _summary(result, folder, stale)
 
 
-def _summary(result, folder: Path, stale: list[str]) -> None:  # type: ignore[no-untyped-def]
+def _summary(result: ServerFiles, folder: Path, stale: list[str]) -> None:
     from graf.stack.sizing import human_size, prometheus_duration
 
     p, r = result.profile, result.retention
@@ -143,11 +149,11 @@ def up(ctx: click.Context, envs: tuple[str, ...], out: Path | None, profile: str
 @click.pass_obj
 def agent(app: App, env: str, host: str, out: Path | None, shipper: str) -> None:
     """Write an app server's log shipper config, node_exporter unit and Spring Boot settings."""
-    from graf.stack.agent import render_agent
+    from graf.stack.agent import Shipper, render_agent
     from graf.stack.endpoints import unpublished_warnings
 
     project = app.project
-    files = render_agent(project, env, host, shipper, os.environ)  # type: ignore[arg-type]
+    files = render_agent(project, env, host, cast("Shipper", shipper), os.environ)
     folder = out or project.root / "stack-out" / "agents" / env / host
     stale = write_files(folder, files)
     for warning in unpublished_warnings(project):

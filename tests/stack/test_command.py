@@ -9,12 +9,12 @@ import stat
 import subprocess
 import sys
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
+from click.testing import CliRunner, Result
 
 from graf import cli as cli_module
 from tests.processes import free_port
@@ -28,7 +28,7 @@ def _graf(*args: str, cwd: Path, path: str | None = None) -> subprocess.Complete
                           timeout=60, env=env)
 
 
-def _invoke(config: Path, *args: str):  # type: ignore[no-untyped-def]
+def _invoke(config: Path, *args: str) -> Result:
     """In-process, as `graf.cli.main` runs it: the command's return value is the exit code it would give."""
     return CliRunner().invoke(cli_module.cli, ["--config", str(config), *args], catch_exceptions=False,
                               standalone_mode=False)
@@ -166,7 +166,7 @@ def _grafana_health(port: int, answers: list[int]) -> Iterator[list[str]]:
         server.server_close()
 
 
-def _local_grafana(port: int):  # type: ignore[no-untyped-def]
+def _local_grafana(port: int) -> Callable[[dict], None]:
     def mutate(d: dict) -> None:
         d["stack"].update(grafana_address="127.0.0.1", ports={"grafana": port})
         d["environments"]["dev"]["grafana"]["url"] = f"http://127.0.0.1:{port}"
