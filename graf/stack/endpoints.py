@@ -22,6 +22,9 @@ def unpublished_warnings(project: Project) -> list[str]:
     """What an agent cannot reach when the ingest ports are not published and no endpoint replaces them."""
     stack = project.stack
     if stack.publish_ingest:
+        if stack.server_address.startswith("127.") and len(stack.agent_endpoints) < 2:
+            return [f"stack.server.address is {stack.server_address}: app servers cannot reach the monitoring "
+                    "server there; set it to the server's private address"]
         return []
     return [f"stack.publish_ingest is false and stack.agent_endpoints.{name} is not set: the agent points at "
             f"{what} on {stack.server_address}, which the compose file binds to 127.0.0.1 only"

@@ -192,6 +192,9 @@ def test_agent_endpoints_and_unpublished_ingest(tmp_path: Path) -> None:
     proxied = project(tmp_path, lambda d: d["stack"].update(
         publish_ingest=False, agent_endpoints={"loki": "https://logs.example.com", "otlp": "https://otlp.example.com"}))
     assert unpublished_warnings(proxied) == []
+    assert unpublished_warnings(project(tmp_path)) == []
+    loopback = project(tmp_path, lambda d: d["stack"]["server"].update(address="127.0.0.1"))
+    assert unpublished_warnings(loopback)[0].startswith("stack.server.address is 127.0.0.1")
     files = render_agent(proxied, "prod", "prod-app-1")
     assert 'url = "https://logs.example.com/loki/api/v1/push"' in files["alloy/config.alloy"]
     assert "https://otlp.example.com/v1/traces" in files["spring/shop-api/application.yml"]
