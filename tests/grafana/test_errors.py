@@ -28,7 +28,7 @@ def _one_error_line(err: str) -> str:
 
 def test_unreachable_host_in_a_real_process(project: Project) -> None:
     env = {**os.environ, "GRAFANA_URL": f"http://127.0.0.1:{_closed_port()}", "GRAFANA_TOKEN": "x"}
-    proc = subprocess.run([sys.executable, "-m", "graf.cli", "--config", str(project.config), "sync", "--env", "prod"],
+    proc = subprocess.run([sys.executable, "-m", "graf", "--config", str(project.config), "sync", "--env", "prod"],
                           env=env, capture_output=True, text=True, timeout=60)
     assert proc.returncode == 1
     line = _one_error_line(proc.stderr)
