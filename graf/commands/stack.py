@@ -101,7 +101,7 @@ def up(ctx: click.Context, envs: tuple[str, ...], out: Path | None, profile: str
     --env picks the environments to sync (default: those whose grafana.url is this stack's Grafana).
     """
     from graf.cli import cli
-    from graf.errors import ConfigError
+    from graf.errors import ConfigError, GrafError
     from graf.stack.compose import secret_variables
     from graf.stack.server import environments_on_stack
     from graf.stack.up import check_docker, compose_up, missing_variables, wait_for_grafana
@@ -131,12 +131,17 @@ def up(ctx: click.Context, envs: tuple[str, ...], out: Path | None, profile: str
         click.echo(f"graf sync is not available in this graf; push dashboards later with graf sync ({names})",
                    err=True)
         return 0
-    worst = 0
+    codes = []
     for env in targets:
         click.echo(f"graf sync --env {env.name}", err=True)
-        code = ctx.invoke(sync, env=env.name)
-        worst = max(worst, code if isinstance(code, int) else 0)
-    return worst
+        try:
+            code = ctx.invoke(sync, env=env.name)
+        except GrafError as exc:  # one environment failing does not keep the others out of Grafana
+            click.echo(f"error: {exc.one_line()}", err=True)
+            code = exc.exit_code
+        codes.append(code if isinstance(code, int) else 0)
+    failed = [code for code in codes if code not in (0, 3, 4)]
+    return failed[0] if failed else max(codes)  # a failure over conflicts (4) over success
 
 
 @stack.command()

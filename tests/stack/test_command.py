@@ -272,3 +272,23 @@ def test_up_syncs_into_grafana_with_the_real_sync(tmp_path: Path, monkeypatch: p
         assert set(grafana.state.datasources) >= {"prometheus", "loki", "tempo"}
         assert {"shop-dev", "shop-prod"} <= set(grafana.state.folders)
         assert any(uid.startswith("shop-prod") for uid in grafana.state.dashboards)
+
+
+def test_up_goes_on_when_one_sync_fails(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                        fake_sync_registered: list[dict[str, object]],
+                                        capsys: pytest.CaptureFixture[str]) -> None:
+    port = free_port()
+
+    def three_environments(d: dict) -> None:
+        _local_grafana(port)(d)
+        d["environments"] = {"staging": {**d["environments"]["dev"], "servers": []}, **d["environments"]}
+
+    config = write_project(tmp_path, three_environments)
+    path, _ = _fake_docker(tmp_path)
+    monkeypatch.setenv("PATH", path)
+    monkeypatch.setenv("GRAFANA_ADMIN_PASSWORD", "x")
+    with _grafana_health(port, []):
+        result = _invoke(config, "stack", "up")
+    assert [c["env"] for c in fake_sync_registered] == ["staging", "dev", "prod"]
+    assert "error: http://127.0.0.1:3000: Grafana rejected the credentials (401)" in result.stderr
+    assert result.return_value == 1  # staging's failure counts over prod's conflicts (4)
