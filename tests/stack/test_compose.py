@@ -174,3 +174,14 @@ def test_environments_on_stack(tmp_path: Path) -> None:
     moved = project(tmp_path, lambda d: d["environments"]["dev"]["grafana"].update(url="https://grafana.example.com"))
     assert [e.name for e in environments_on_stack(moved)] == ["prod"]
     assert "GF_SERVER_ROOT_URL: http://10.0.0.10:3000/" in render_server(moved).files["docker-compose.yml"]
+
+
+def test_env_example_lists_every_secret_compose_reads(tmp_path: Path) -> None:
+    from graf.stack.compose import secret_variables
+
+    p = project(tmp_path, secure_nodes)
+    text = render_server(p).files[".env.example"]
+    listed = [line.removesuffix("=") for line in text.splitlines() if line.endswith("=")]
+    assert listed == ["GRAFANA_ADMIN_PASSWORD", "NODE_EXPORTER_PASSWORD"]
+    assert listed == secret_variables(list(p.environments.values()))
+    assert {s["environment"] for s in _compose(p)["secrets"].values()} == set(listed)
