@@ -25,6 +25,7 @@ COMMANDS: dict[str, str] = {
     "check": "graf.commands.check",
     "export": "graf.commands.export",
     "plan": "graf.commands.plan",
+    "stack": "graf.commands.stack",
     "sync": "graf.commands.sync",
 }
 
