@@ -28,7 +28,7 @@ def write_files(out: Path, files: Mapping[str, str]) -> list[str]:
     before = set(manifest.read_text(encoding="utf-8").split()) if manifest.is_file() else set()
     for relative, text in sorted(files.items()):
         write_file(out / relative, text)
-        # Containers read these as their own non-root users; write_file's temp file is 0600.
+        # Containers read these as their own non-root users, whatever the umask.
         (out / relative).chmod(0o644)
     stale = sorted(before - set(files))
     for relative in stale:

@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from graf.config import App, Environment, Project, Server
+from graf.datasources.tempo import TRACE_ENVIRONMENT_ATTRIBUTE
 from graf.stack._yaml import dump
 from graf.stack.endpoints import otlp_traces_url
 
@@ -38,6 +39,9 @@ def spring_config(project: Project, env: Environment, server: Server, app: App) 
                                   "path-mapping": {"prometheus": mapping}}},
             "metrics": metrics,
             "tracing": {"sampling": {"probability": env.trace_sampling}},
+            # Dev and prod share one Tempo: the Overview's trace search and the trace-to-logs link
+            # tell them apart by this resource attribute.
+            "opentelemetry": {"resource-attributes": {TRACE_ENVIRONMENT_ATTRIBUTE: env.label}},
             "otlp": {"tracing": {"endpoint": otlp_traces_url(project)}},
         },
         "logging": logging,

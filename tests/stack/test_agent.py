@@ -169,6 +169,9 @@ def test_spring_settings_expose_what_the_dashboards_read(tmp_path: Path) -> None
     assert management["otlp"]["tracing"]["endpoint"] == "http://10.0.0.10:4318/v1/traces"
     assert management["tracing"]["sampling"]["probability"] == 0.1
     assert dev["management"]["tracing"]["sampling"]["probability"] == 1.0
+    # The attribute the Overview's trace search and Tempo's trace-to-logs link filter on.
+    assert management["opentelemetry"]["resource-attributes"] == {"deployment.environment": "prod"}
+    assert dev["management"]["opentelemetry"]["resource-attributes"] == {"deployment.environment": "dev"}
     assert prod["spring"]["application"]["name"] == "shop-api"
 
 
