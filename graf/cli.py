@@ -26,6 +26,7 @@ COMMANDS: dict[str, str] = {
     "diff": "graf.commands.diff",
     "export": "graf.commands.export",
     "plan": "graf.commands.plan",
+    "stack": "graf.commands.stack",
     "sync": "graf.commands.sync",
 }
 
