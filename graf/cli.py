@@ -23,6 +23,7 @@ if TYPE_CHECKING:
 COMMANDS: dict[str, str] = {
     "build": "graf.commands.build",
     "check": "graf.commands.check",
+    "diff": "graf.commands.diff",
     "export": "graf.commands.export",
     "plan": "graf.commands.plan",
     "stack": "graf.commands.stack",
