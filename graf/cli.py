@@ -22,6 +22,7 @@ if TYPE_CHECKING:
 # command name -> module in graf.commands defining a click command of the same name
 COMMANDS: dict[str, str] = {
     "build": "graf.commands.build",
+    "validate": "graf.commands.validate",
 }
 
 

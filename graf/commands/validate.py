@@ -1,0 +1,65 @@
+"""`graf validate`: schema and lint findings for rendered resources or dashboard JSON files."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+
+from graf.cli import App, env_option
+
+
+@click.command()
+@env_option(multiple=True)
+@click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path), metavar="[FILE_OR_DIR]...")
+@click.option("--strict", is_flag=True, help="Treat warnings as errors.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
+              help="Findings as lines, or as one JSON document.")
+@click.pass_obj
+def validate(app: App, envs: tuple[str, ...], paths: tuple[Path, ...], strict: bool, fmt: str) -> int:
+    """Check resources against graf's JSON Schemas and lint rules.
+
+    Without FILE_OR_DIR: every environment's rendered resources (or those of --env).
+    With them: any dashboard JSON (exports, community dashboards; folders are searched for
+    *.json). Exit 0 clean, 1 with errors, 2 bad usage.
+    """
+    from graf.errors import UsageError
+    from graf.validate import errors, validate_rendered
+    from graf.validate import strict as as_strict
+    from graf.validate import validate as run
+
+    if paths and envs:
+        raise UsageError("--env", "selects rendered environments; it cannot be combined with FILE_OR_DIR")
+    skipped: list[Path] = []
+    if paths:
+        from graf.validate.load import load_dashboards
+
+        loaded = load_dashboards(paths)
+        findings = loaded.findings + run(loaded.resources)
+        count, skipped = len(loaded.resources), loaded.skipped
+    else:
+        from graf.render import render_all
+
+        project = app.project
+        rendered = render_all(project, envs)
+        findings = validate_rendered(project, rendered)
+        count = sum(len(rs) for rs in rendered.values())
+    if strict:
+        findings = as_strict(findings)
+    failing = errors(findings)
+    warnings = len(findings) - len(failing)
+    if fmt == "json":
+        click.echo(json.dumps({"resources": count, "errors": len(failing), "warnings": warnings, "strict": strict,
+                               "findings": [f.as_json() for f in findings]}, indent=2, ensure_ascii=False))
+    else:
+        for finding in findings:
+            click.echo(finding.one_line())
+        note = f" ({len(skipped)} non-dashboard JSON file{'s' if len(skipped) != 1 else ''} skipped)" if skipped else ""
+        click.echo(f"{count} resource{'s' if count != 1 else ''}: {_plural(len(failing), 'error')}, "
+                   f"{_plural(warnings, 'warning')}{note}", err=True)
+    return 1 if failing else 0
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"
