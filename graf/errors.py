@@ -21,6 +21,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from typing import Any
 
 PATH_SEPARATOR = " › "
 
@@ -65,7 +66,18 @@ class RenderError(GrafError):
 
 
 class ValidationError(GrafError):
-    pass
+    """`findings` are graf validate's Finding objects that failed the run."""
+
+    findings: tuple[Any, ...] = ()
+
+    @classmethod
+    def of(cls, findings: Sequence[Any]) -> ValidationError:
+        n = len(findings)
+        error = cls(findings[0].path if n == 1 else "",
+                    findings[0].message if n == 1 else f"{n} validation errors; nothing written",
+                    "see graf validate")
+        error.findings = tuple(findings)
+        return error
 
 
 class GrafanaError(GrafError):
