@@ -196,7 +196,8 @@ def test_alert_query_on_an_unknown_datasource() -> None:
 
 
 @pytest.mark.parametrize(("uid", "key", "target", "message"), [
-    ("loki", "derivedFields", "tmpo", "links to datasource 'tmpo', which is not rendered (known: loki, prometheus, tempo)"),
+    ("loki", "derivedFields", "tmpo",
+     "links to datasource 'tmpo', which is not rendered (known: loki, prometheus, tempo)"),
     ("prometheus", "exemplarTraceIdDestinations", "loki", "links to 'loki' of type 'loki'; this link needs a traces "
                                                           "datasource"),
 ])
@@ -424,6 +425,6 @@ def test_every_panel_target_and_ref_is_reached() -> None:
     for panel in (body["panels"][0], heap(body), body["panels"][2]["panels"][0]):
         panel["targets"][0]["datasource"] = {"type": PROM["type"] if panel["type"] != "logs" else LOKI["type"],
                                              "uid": "gone"}
-    assert [path for _, _, path in check(body)] == [
-        f"{UPTIME} › targets[A].datasource.uid", f"{HEAP} › targets[A].datasource.uid",
+    assert [path for _, _, path in check(body)] == [  # sorted by path
+        f"{HEAP} › targets[A].datasource.uid", f"{UPTIME} › targets[A].datasource.uid",
         f"{ERRORS} › targets[A].datasource.uid"]
