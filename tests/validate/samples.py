@@ -33,7 +33,7 @@ def datasources() -> list[Resource]:
 
 def dashboard() -> dict[str, Any]:
     """A modern dashboard: a stat and a timeseries, a collapsed row holding a logs panel, variables."""
-    return {
+    return copy.deepcopy({
         "uid": "shop-prod-jvm",
         "title": "JVM",
         "schemaVersion": 39,
@@ -72,7 +72,7 @@ def dashboard() -> dict[str, Any]:
              "type": "dashboard"},
         ]},
         "links": [{"title": "Runbooks", "type": "link", "url": "https://wiki.example.com/runbooks"}],
-    }
+    })
 
 
 def folder() -> Resource:
