@@ -38,40 +38,54 @@ def is_user_variable(name: str) -> bool:
 
 
 # Keys whose values never hold a variable reference Grafana would replace, skipped for speed:
-# layout, plugin-specific field styling, and a variable's stored selection and options.
-NEVER_INTERPOLATED = frozenset({"gridPos", "custom", "current", "options"})
+# layout, field styling (plugin `custom` options, threshold steps, colours), and a variable's
+# stored selection and options. Of a panel's `options` object only the strings directly in it
+# are read (a text panel's `content`, a dashboard list's `query`); legend and tooltip settings
+# below it hold none.
+NEVER_INTERPOLATED = frozenset({"gridPos", "custom", "thresholds", "color", "current", "options"})
 
 
 def used_names(value: Any, into: set[str]) -> None:
     """Add every name referenced anywhere in `value`, built-ins included, to `into` (the fast pass:
     no paths; filter with `is_user_variable`)."""
-    if type(value) is str:
-        if "$" in value or "[[" in value:
-            into.update(names(value, builtins=True))
-    elif type(value) is dict:
+    if type(value) is dict:
         for key, item in value.items():
-            if type(item) is str:
+            kind = type(item)
+            if kind is str:
                 if "$" in item or "[[" in item:
                     into.update(names(item, builtins=True))
-            elif key not in NEVER_INTERPOLATED or (key == "options" and type(item) is dict):
+            elif kind is dict and key == "options":
+                for text in item.values():
+                    if type(text) is str and ("$" in text or "[[" in text):
+                        into.update(names(text, builtins=True))
+            elif (kind is dict or kind is list) and key not in NEVER_INTERPOLATED:
                 used_names(item, into)
     elif type(value) is list:
         for item in value:
-            if type(item) is not str or "$" in item or "[[" in item:
+            kind = type(item)
+            if kind is str:
+                if "$" in item or "[[" in item:
+                    into.update(names(item, builtins=True))
+            elif kind is dict or kind is list:
                 used_names(item, into)
+    elif type(value) is str and ("$" in value or "[[" in value):
+        into.update(names(value, builtins=True))
 
 
 def strings(value: Any, skip: frozenset[str] = frozenset()) -> Iterator[tuple[tuple[str | int, ...], str]]:
     """Every string inside `value` with its JSON path, not descending into keys in `skip`
-    (except a panel's `options` object, as in `used_names`)."""
+    (of a panel's `options` object, only its direct strings, as in `used_names`)."""
     stack: list[tuple[tuple[str | int, ...], Any]] = [((), value)]
     while stack:
         parts, node = stack.pop()
         if isinstance(node, str):
             yield parts, node
         elif isinstance(node, dict):
-            stack.extend(((*parts, k), v) for k, v in node.items()
-                         if k not in skip or (k == "options" and isinstance(v, dict)))
+            for k, v in node.items():
+                if k == "options" and isinstance(v, dict):
+                    stack.extend(((*parts, k, k2), v2) for k2, v2 in v.items() if isinstance(v2, str))
+                elif k not in skip:
+                    stack.append(((*parts, k), v))
         elif isinstance(node, list):
             stack.extend(((*parts, i), v) for i, v in enumerate(node))
 

@@ -48,10 +48,9 @@ def grid(resource: Resource, ctx: ValidationContext) -> Iterator[Finding]:
         if not isinstance(pos, dict):
             yield finding(ctx, resource, at.parts, "G205", "has no gridPos {x, y, w, h}")
             continue
-        box = tuple(pos.get(k) for k in ("x", "y", "w", "h"))
-        if not all(_is_int(v) for v in box):
+        x, y, w, h = pos.get("x"), pos.get("y"), pos.get("w"), pos.get("h")
+        if not (type(x) is int and type(y) is int and type(w) is int and type(h) is int):
             continue  # a schema error (G001) already
-        x, y, w, h = box
         problem = _bounds_problem(x, y, w, h)
         if problem:
             yield finding(ctx, resource, (*at.parts, "gridPos"), "G204", problem)
