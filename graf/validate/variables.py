@@ -26,11 +26,9 @@ NUMBER_BUILTINS = frozenset({"__interval_ms", "__rate_interval_ms", "__range_s",
 def names(text: str, *, builtins: bool = False) -> Iterator[str]:
     """Variable names referenced in `text`; built-ins and back-references only when `builtins`."""
     if "$" not in text and "[[" not in text:
-        return
-    for match in REFERENCE.finditer(text):
-        name = match.group(1) or match.group(2) or match.group(4)
-        if builtins or is_user_variable(name):
-            yield name
+        return iter(())
+    found = (g[0] or g[1] or g[3] for g in REFERENCE.findall(text))
+    return found if builtins else (n for n in found if is_user_variable(n))
 
 
 def is_user_variable(name: str) -> bool:
