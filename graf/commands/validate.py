@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gc
 import json
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -21,10 +22,12 @@ if TYPE_CHECKING:
 @env_option(multiple=True)
 @click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path), metavar="[FILE_OR_DIR]...")
 @click.option("--strict", is_flag=True, help="Treat warnings as errors.")
+@click.option("--jobs", "-j", type=click.IntRange(min=0), default=0, envvar="GRAF_JOBS", show_default=True,
+              help="Worker processes for large inputs; 0 = one per CPU [env var: GRAF_JOBS]")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
               help="Findings as lines, or as one JSON document.")
 @click.pass_obj
-def validate(app: App, envs: tuple[str, ...], paths: tuple[Path, ...], strict: bool, fmt: str) -> int:
+def validate(app: App, envs: tuple[str, ...], paths: tuple[Path, ...], strict: bool, jobs: int, fmt: str) -> int:
     """Check resources against graf's JSON Schemas and lint rules.
 
     Without FILE_OR_DIR: every environment's rendered resources (or those of --env).
@@ -36,6 +39,7 @@ def validate(app: App, envs: tuple[str, ...], paths: tuple[Path, ...], strict: b
     from graf.validate import validate as run
     from graf.validate import validate_rendered
 
+    jobs = jobs or os.cpu_count() or 1
     if paths and envs:
         raise UsageError("--env", "selects rendered environments; it cannot be combined with FILE_OR_DIR")
     skipped: list[Path] = []
@@ -44,7 +48,7 @@ def validate(app: App, envs: tuple[str, ...], paths: tuple[Path, ...], strict: b
 
         loaded = load_dashboards(paths)
         with _frozen_for_gc():
-            findings = loaded.findings + run(loaded.resources)
+            findings = loaded.findings + run(loaded.resources, jobs=jobs)
         count, skipped = len(loaded.resources), loaded.skipped
     else:
         from graf.render import render_all
@@ -52,7 +56,7 @@ def validate(app: App, envs: tuple[str, ...], paths: tuple[Path, ...], strict: b
         project = app.project
         rendered = render_all(project, envs)
         with _frozen_for_gc():
-            findings = validate_rendered(project, rendered)
+            findings = validate_rendered(project, rendered, jobs=jobs)
         count = sum(len(rs) for rs in rendered.values())
     if strict:
         findings = as_strict(findings)

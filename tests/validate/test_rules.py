@@ -428,3 +428,21 @@ def test_every_panel_target_and_ref_is_reached() -> None:
     assert [path for _, _, path in check(body)] == [  # sorted by path
         f"{HEAP} › targets[A].datasource.uid", f"{UPTIME} › targets[A].datasource.uid",
         f"{ERRORS} › targets[A].datasource.uid"]
+
+
+def test_workers_give_the_same_findings_in_the_same_order() -> None:
+    from graf.validate import PARALLEL_FROM
+
+    bodies = []
+    for i in range(PARALLEL_FROM + 6):
+        body = dashboard()
+        body["uid"] = f"shop-prod-{i:03d}"
+        if i % 7 == 0:
+            heap(body)["targets"][0]["expr"] = f"sum(rate(x[5m]) + {i}"
+        if i % 5 == 0:
+            heap(body)["gridPos"]["x"] = 3
+        bodies.append(body)
+    resources, ctx = rendered(dashboards=bodies)
+    sequential = validate(resources, ctx)
+    assert len(sequential) == 10 + 14  # every 7th has bad PromQL, every 5th an overlap
+    assert validate(resources, ctx, jobs=2) == sequential

@@ -6,14 +6,8 @@ breaks a valid resource in exactly that way.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
-
-from graf.resources import Resource
-from graf.validate.context import ValidationContext
-from graf.validate.findings import Finding
+from graf.validate import Rule
 from graf.validate.rules import alerts, datasources, identity, layout, legacy, queries, schema, variables
-
-Rule = Callable[[Resource, ValidationContext], Iterable[Finding]]
 
 RULES: tuple[Rule, ...] = (
     schema.matches_schema,
