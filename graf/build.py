@@ -8,10 +8,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from graf.config import Project
-from graf.errors import ValidationError
 from graf.render import render_all
 from graf.resources import KIND_ORDER, Resource
-from graf.validate.findings import Finding
+from graf.validate.findings import Finding, InvalidResources
 
 
 @dataclass(frozen=True)
@@ -44,6 +43,6 @@ def build(project: Project, out: Path, envs: Iterable[str] = ()) -> BuildResult:
     findings = validate_rendered(project, resources)
     failing = errors(findings)
     if failing:
-        raise ValidationError.of(failing)
+        raise InvalidResources(failing)
     write_tree(out, tree(resources))
     return BuildResult(out, resources, findings)

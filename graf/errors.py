@@ -21,7 +21,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from typing import Any
 
 PATH_SEPARATOR = " › "
 
@@ -66,18 +65,7 @@ class RenderError(GrafError):
 
 
 class ValidationError(GrafError):
-    """`findings` are graf validate's Finding objects that failed the run."""
-
-    findings: tuple[Any, ...] = ()
-
-    @classmethod
-    def of(cls, findings: Sequence[Any]) -> ValidationError:
-        n = len(findings)
-        error = cls(findings[0].path if n == 1 else "",
-                    findings[0].message if n == 1 else f"{n} validation errors; nothing written",
-                    "see graf validate")
-        error.findings = tuple(findings)
-        return error
+    pass
 
 
 class GrafanaError(GrafError):

@@ -17,12 +17,12 @@ from graf.cli import App, env_option
 def build(app: App, envs: tuple[str, ...], out: Path | None) -> None:
     """Render datasources, dashboards and alert rules as canonical JSON (refused if graf validate finds errors)."""
     from graf.build import build as run_build
-    from graf.errors import ValidationError
+    from graf.validate.findings import InvalidResources
 
     project = app.project
     try:
         result = run_build(project, out or project.root / "build", envs)
-    except ValidationError as exc:
+    except InvalidResources as exc:
         for finding in exc.findings:
             click.echo(finding.one_line(), err=True)
         raise

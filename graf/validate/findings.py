@@ -7,9 +7,11 @@ stable: a rule may change its wording, never its code.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Literal
+
+from graf.errors import ValidationError
 
 Severity = Literal["error", "warning"]
 
@@ -93,3 +95,12 @@ def errors(findings: Iterable[Finding], *, strict: bool = False) -> list[Finding
 def strict(findings: Iterable[Finding]) -> list[Finding]:
     """`--strict`: every warning becomes an error."""
     return [Finding(f.path, f.rule, "error", f.message) for f in findings]
+
+
+class InvalidResources(ValidationError):
+    """Raised by `graf build` when validation finds errors; carries them all for the command to show."""
+
+    def __init__(self, findings: Sequence[Finding]) -> None:
+        n = len(findings)
+        super().__init__("", f"{n} validation error{'' if n == 1 else 's'}; nothing written", "see graf validate")
+        self.findings = tuple(findings)
