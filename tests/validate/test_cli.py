@@ -187,3 +187,20 @@ def test_silence_must_give_a_reason(example_project: Path, capsys: pytest.Captur
     assert code == 1
     assert err == ("error: team.py: SILENCE: must map each graf validate code to why it is silenced "
                    "(e.g. SILENCE = {\"G402\": \"kept for links from the overview\"})\n")
+
+
+def test_help_names_the_options(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(["validate", "--help"], capsys)
+    assert code == 0
+    for text in ("[FILE_OR_DIR]...", "--strict", "--format [text|json]", "--jobs", "GRAF_JOBS", "--env"):
+        assert text in out
+
+
+def test_the_command_module_imports_nothing_heavy() -> None:
+    import subprocess
+    import sys
+
+    code = ("import sys, graf.cli, graf.commands.validate; "
+            "print(sorted(m for m in ('jsonschema', 'promql_parser', 'yaml', 'grafanalib') if m in sys.modules))")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == "[]"
