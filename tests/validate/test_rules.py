@@ -446,3 +446,15 @@ def test_workers_give_the_same_findings_in_the_same_order() -> None:
     sequential = validate(resources, ctx)
     assert len(sequential) == 10 + 14  # every 7th has bad PromQL, every 5th an overlap
     assert validate(resources, ctx, jobs=2) == sequential
+
+
+def test_classic_condition_reads_its_query_ref_id() -> None:
+    rule = alert_rule()
+    rule["data"][2]["model"] = {"refId": "C", "type": "classic_conditions", "conditions": [
+        {"query": {"params": ["A"]}, "evaluator": {"type": "gt", "params": [1]}},
+        {"query": {"params": ["Q"]}, "evaluator": {"type": "gt", "params": [1]}},
+        {"query": ["not", "an", "object"]},
+    ]}
+    resources, ctx = rendered(alert(rule))
+    assert [(f.rule, f.path) for f in validate(resources, ctx)] == [
+        ("G602", "prod/alert-rule/shop-prod-http-5xx › data[C].model.conditions[1].query.params[0]")]

@@ -226,3 +226,34 @@ def test_the_fast_path_refuses_keywords_it_does_not_implement() -> None:
         compile_schema({"type": "object", "patternProperties": {"^x": {"type": "string"}}})
     with pytest.raises(ValueError, match="oneOf"):
         compile_schema({"oneOf": [{"type": "string"}]})
+
+
+@settings(max_examples=120, deadline=None)
+@given(data=st.data())
+def test_rules_never_crash_on_malformed_input(data: st.DataObject) -> None:
+    """A broken file gets findings, never a traceback: every rule guards the types it reads."""
+    from graf.resources import Resource
+    from graf.validate import ValidationContext, validate
+    from tests.validate.samples import alert, folder
+
+    body = dashboard()
+    for _ in range(data.draw(st.integers(1, 3))):
+        where = data.draw(st.sampled_from(paths(body)[1:] or [("title",)]))
+        parent: Any = body
+        try:
+            for part in where[:-1]:
+                parent = parent[part]
+            parent[where[-1]] = data.draw(VALUES)
+        except (KeyError, IndexError, TypeError):
+            continue
+    rule = alert_rule()
+    rule_where = data.draw(st.sampled_from(paths(rule)[1:]))
+    parent = rule
+    for part in rule_where[:-1]:
+        parent = parent[part]
+    parent[rule_where[-1]] = data.draw(VALUES)
+    resources = [folder(), *datasources(), Resource("dashboard", "d", body), alert(rule)]
+    for ctx in (ValidationContext.rendered("prod", resources, alert_interval="1m"),
+                ValidationContext.standalone(resources)):
+        findings = validate(resources, ctx)
+        assert all(f.rule and f.path for f in findings)

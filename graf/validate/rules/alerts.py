@@ -54,7 +54,8 @@ def _expression_refs(model: dict[str, Any]) -> Iterator[tuple[tuple[str | int, .
         yield ("expression",), expression
     elif kind == "classic_conditions":
         for j, condition in enumerate(_list(model.get("conditions"))):
-            params = (condition.get("query") or {}).get("params") if isinstance(condition, dict) else None
+            query = condition.get("query") if isinstance(condition, dict) else None
+            params = query.get("params") if isinstance(query, dict) else None
             if isinstance(params, list) and params and isinstance(params[0], str):
                 yield ("conditions", j, "query", "params", 0), params[0]
 

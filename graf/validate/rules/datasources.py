@@ -40,6 +40,8 @@ def _check_ref(resource: Resource, ctx: ValidationContext, parts: tuple[str | in
     if not isinstance(ref, dict):
         return
     uid, kind = ref.get("uid"), ref.get("type")
+    uid = uid if isinstance(uid, str) else None  # any other type is a schema error (G001)
+    kind = kind if isinstance(kind, str) else None
     if kind in BUILTIN_DATASOURCE_TYPES or uid in BUILTIN_DATASOURCES or ctx.is_standalone:
         return
     if isinstance(uid, str) and "$" in uid:
