@@ -458,3 +458,12 @@ def test_classic_condition_reads_its_query_ref_id() -> None:
     resources, ctx = rendered(alert(rule))
     assert [(f.rule, f.path) for f in validate(resources, ctx)] == [
         ("G602", "prod/alert-rule/shop-prod-http-5xx › data[C].model.conditions[1].query.params[0]")]
+
+
+def test_datasource_variable_of_a_type_no_rendered_datasource_has() -> None:
+    body = dashboard()
+    body["templating"]["list"].append({"name": "ds", "type": "datasource", "query": "influxdb"})
+    heap(body)["datasource"] = {"uid": "${ds}"}
+    assert check(body) == [("G301", "error", f'{JVM} › variable "ds" › query')]
+    body["templating"]["list"][-1]["query"] = "prometheus"
+    assert check(body) == []

@@ -24,8 +24,16 @@ _FAMILY = {"prometheus": "metrics", "loki": "logs", "tempo": "traces", "jaeger":
 
 def datasource_refs(resource: Resource, ctx: ValidationContext) -> Iterator[Finding]:
     if resource.kind == "dashboard":
-        for parts, ref in refs_of(resource.body, dashboard_index(ctx, resource)):
+        idx = dashboard_index(ctx, resource)
+        for parts, ref in refs_of(resource.body, idx):
             yield from _check_ref(resource, ctx, parts, ref)
+        if not ctx.is_standalone:
+            types = {b.get("type") for b in (ctx.datasources or {}).values()}
+            for i, variable in idx.variables:
+                plugin = variable.get("query")
+                if variable.get("type") == "datasource" and isinstance(plugin, str) and plugin not in types:
+                    yield finding(ctx, resource, ("templating", "list", i, "query"), "G301",
+                                  f"datasource variable of type {plugin!r}, but no rendered datasource has that type")
     elif resource.kind == "alert-rule" and not ctx.is_standalone:
         for i, query in enumerate(_list(resource.body.get("data"))):
             uid = query.get("datasourceUid") if isinstance(query, dict) else None
