@@ -87,6 +87,7 @@ def validate_rendered(project: Project, rendered: Mapping[str, Sequence[Resource
     findings: list[Finding] = []
     for env_name, resources in rendered.items():
         env = project.environment(env_name)
-        ctx = ValidationContext.rendered(env_name, resources, alert_interval=env.alerts.interval)
+        ctx = ValidationContext.rendered(env_name, resources, alert_interval=env.alerts.interval,
+                                         environment_label=project.labels.environment)
         findings.extend(validate(resources, ctx, jobs=jobs))
     return findings

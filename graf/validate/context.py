@@ -31,16 +31,19 @@ class ValidationContext:
     datasources: Mapping[str, JSON] | None = None  # uid -> body; None when standalone
     folders: frozenset[str] | None = None
     alert_interval: str | None = None  # the environment's rule-group evaluation interval
+    environment_label: str | None = None  # every query must match on it (graf.yaml labels.environment)
     _memo: dict[tuple[str, int], Any] = field(default_factory=dict, repr=False)
 
     @classmethod
-    def rendered(cls, env: str, resources: Sequence[Resource], alert_interval: str | None = None) -> ValidationContext:
+    def rendered(cls, env: str, resources: Sequence[Resource], alert_interval: str | None = None,
+                 environment_label: str | None = None) -> ValidationContext:
         return cls(
             resources=resources,
             env=env,
             datasources={r.uid: r.body for r in resources if r.kind == "datasource"},
             folders=frozenset(r.uid for r in resources if r.kind == "folder"),
             alert_interval=alert_interval,
+            environment_label=environment_label,
         )
 
     @classmethod

@@ -75,6 +75,8 @@ CODES: dict[str, Code] = _codes(
                                                 "repeat does nothing)"),
     Code("G501", "promql-invalid", "error", "PromQL that does not parse after variable substitution"),
     Code("G502", "logql-selector", "error", "LogQL without a valid stream selector (unbalanced braces, no matcher)"),
+    Code("G503", "query-unfiltered", "warning", "a rendered query that does not match on the environment label, so "
+                                                "it reads every environment"),
     Code("G601", "alert-condition", "error", "an alert rule's condition names a refId that is not in its data"),
     Code("G602", "alert-refid", "error", "an alert expression refers to a missing refId, or a refId repeats"),
     Code("G603", "alert-interval", "error", "the evaluation interval is not a positive multiple of 10s"),

@@ -16,8 +16,21 @@ _CLOSE = {v: k for k, v in _OPEN.items()}
 
 def check(expr: str) -> str | None:
     """None when the stream selectors of `expr` are well formed; else what is wrong."""
+    problem, _ = _scan(expr)
+    return problem
+
+
+def stream_labels(expr: str) -> list[set[str]]:
+    """The label names each stream selector of `expr` matches on (empty when it is malformed)."""
+    problem, selectors = _scan(expr)
+    if problem:
+        return []
+    return [{m.group(1) for m in map(_MATCHER.match, _split(s)) if m} for s in selectors]
+
+
+def _scan(expr: str) -> tuple[str | None, list[str]]:
     if not expr.strip():
-        return None
+        return None, []
     stack: list[tuple[str, int]] = []
     selectors: list[str] = []
     i = 0
@@ -27,28 +40,28 @@ def check(expr: str) -> str | None:
         if ch in "\"`":
             end = _string_end(expr, i)
             if end < 0:
-                return f"unterminated string starting at character {i + 1}"
+                return f"unterminated string starting at character {i + 1}", []
             i = end + 1
             continue
         if ch in _OPEN:
             stack.append((ch, i))
         elif ch in _CLOSE:
             if not stack or stack[-1][0] != _CLOSE[ch]:
-                return f"unbalanced {ch!r} at character {i + 1}"
+                return f"unbalanced {ch!r} at character {i + 1}", []
             opener, start = stack.pop()
             if opener == "{":
                 selectors.append(expr[start + 1 : i])
         i += 1
     if stack:
         opener, start = stack[-1]
-        return f"unclosed {opener!r} at character {start + 1}"
+        return f"unclosed {opener!r} at character {start + 1}", []
     if not selectors:
-        return "no stream selector: a LogQL query starts from {label=\"value\"}"
+        return "no stream selector: a LogQL query starts from {label=\"value\"}", []
     for selector in selectors:
         problem = _selector_problem(selector)
         if problem:
-            return problem
-    return None
+            return problem, []
+    return None, selectors
 
 
 def _selector_problem(selector: str) -> str | None:

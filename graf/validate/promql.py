@@ -46,3 +46,28 @@ def parse_error(expr: str) -> str | None:
     except ValueError as exc:
         return str(exc) or "does not parse"
     return None
+
+
+@lru_cache(maxsize=16384)
+def unfiltered(expr: str, values: Samples, label: str) -> tuple[str, ...]:
+    """Metric names of the selectors in `expr` that have no matcher on `label` (empty when the
+    query does not parse: G501 reports that)."""
+    import promql_parser
+
+    tree = None
+    for fallback in ("x", "1"):
+        try:
+            tree = promql_parser.parse(substitute(expr, values, fallback=fallback))
+            break
+        except ValueError:
+            continue
+    missing: list[str] = []
+
+    def visit(node: object) -> None:
+        if isinstance(node, promql_parser.VectorSelector) and \
+                not any(m.name == label for m in node.matchers.matchers):
+            missing.append(node.name or node.prettify())
+
+    if tree is not None:
+        promql_parser.walk(tree, visit, None)
+    return tuple(dict.fromkeys(missing))

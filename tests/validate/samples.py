@@ -104,14 +104,15 @@ def alert_rule() -> dict[str, Any]:
     }
 
 
-def rendered(*extra: Resource, dashboards: list[dict[str, Any]] | None = None,
-             alert_interval: str = "1m") -> tuple[list[Resource], ValidationContext]:
+def rendered(*extra: Resource, dashboards: list[dict[str, Any]] | None = None, alert_interval: str = "1m",
+             environment_label: str | None = None) -> tuple[list[Resource], ValidationContext]:
     """One environment's resources (folder, datasources, the dashboard(s), extras) and its context."""
     resources = [folder(), *datasources()]
     for body in dashboards if dashboards is not None else [dashboard()]:
         resources.append(Resource("dashboard", body["uid"], body, folder="shop-prod", source="tests"))
     resources.extend(extra)
-    return resources, ValidationContext.rendered("prod", resources, alert_interval=alert_interval)
+    return resources, ValidationContext.rendered("prod", resources, alert_interval=alert_interval,
+                                                 environment_label=environment_label)
 
 
 def alert(body: dict[str, Any] | None = None) -> Resource:

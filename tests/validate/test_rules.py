@@ -467,3 +467,25 @@ def test_datasource_variable_of_a_type_no_rendered_datasource_has() -> None:
     assert check(body) == [("G301", "error", f'{JVM} › variable "ds" › query')]
     body["templating"]["list"][-1]["query"] = "prometheus"
     assert check(body) == []
+
+
+def test_rendered_queries_must_match_on_the_environment_label() -> None:
+    body = dashboard()
+    heap(body)["targets"][0]["expr"] = ('sum(rate(jvm_memory_used_bytes{instance=~"$instance"}[5m])) '
+                                        '/ sum(jvm_memory_max_bytes{environment="$environment"}) + up')
+    body["panels"][2]["panels"][0]["targets"][0]["expr"] = '{job="app"} |= "ERROR"'
+    found = messages(body, environment_label="environment")
+    assert [(f.rule, f.severity, f.path, f.message) for f in found] == [
+        ("G503", "warning", f"{HEAP} › targets[A].expr",
+         "jvm_memory_used_bytes, up are not filtered by environment: the query reads every environment"),
+        ("G503", "warning", f"{ERRORS} › targets[A].expr",
+         "a stream selector is not filtered by environment: the query reads every environment"),
+    ]
+    assert check(body) == []  # without an environment label (standalone files, other projects): not checked
+
+
+def test_alert_queries_must_match_on_the_environment_label() -> None:
+    rule = alert_rule()
+    assert check_rule(rule, environment_label="environment") == [("G503", f"{RULE} › data[A].model.expr")]
+    rule["data"][0]["model"]["expr"] = rule["data"][0]["model"]["expr"].replace("{", '{environment="prod", ')
+    assert check_rule(rule, environment_label="environment") == []

@@ -1,9 +1,13 @@
-"""Queries: G501 promql-invalid, G502 logql-selector.
+"""Queries: G501 promql-invalid, G502 logql-selector, G503 query-unfiltered.
 
 Each query is checked in the language of its datasource: the target's own ref, else the
 panel's, else the default datasource. A datasource variable (`${ds}`) stands for the plugin
 type it selects (its `query`); in a standalone file a legacy name string is recognised by its
 name (`prometheus`, `Loki`, `mimir`, …). A query whose language cannot be told is not checked.
+
+Rendered resources are one environment's: graf.yaml's environment label must be matched by
+every metric selector and log stream selector of every panel and rule, else the panel mixes
+environments (a warning, silenced per dashboard where that is the point).
 """
 
 from __future__ import annotations
@@ -75,14 +79,22 @@ def _check(resource: Resource, ctx: ValidationContext, parts: tuple[str | int, .
            language: str | None, values: Samples) -> Iterator[Finding]:
     if not isinstance(expr, str) or not expr.strip():
         return
+    label = ctx.environment_label
     if language == "prometheus":
         error = promql.check(expr, values)
         if error:
             yield finding(ctx, resource, parts, "G501", f"PromQL does not parse: {error}")
+        elif label and (missing := promql.unfiltered(expr, values, label)):
+            yield finding(ctx, resource, parts, "G503", f"{', '.join(missing)} {'is' if len(missing) == 1 else 'are'} "
+                          f"not filtered by {label}: the query reads every environment")
     elif language == "loki":
-        error = logql.check(substitute(expr, values))
+        substituted = substitute(expr, values)
+        error = logql.check(substituted)
         if error:
             yield finding(ctx, resource, parts, "G502", f"LogQL: {error}")
+        elif label and any(label not in labels for labels in logql.stream_labels(substituted)):
+            yield finding(ctx, resource, parts, "G503", f"a stream selector is not filtered by {label}: "
+                                                        "the query reads every environment")
 
 
 def datasource_type(ref: Any, idx: DashboardIndex, ctx: ValidationContext) -> str | None:
