@@ -83,11 +83,19 @@ def _validate(resources: Sequence[Resource], ctx: ValidationContext, rules: tupl
 
 def validate_rendered(project: Project, rendered: Mapping[str, Sequence[Resource]], *,
                       jobs: int = 1) -> list[Finding]:
-    """Findings for each environment's rendered resources, checked against that environment."""
+    """Findings for each environment's rendered resources, checked against that environment (and
+    against the environments before it that sync to the same Grafana)."""
+    from graf.validate.context import uid_space
+
     findings: list[Finding] = []
+    by_grafana: dict[str, dict[tuple[str, str], tuple[str, str, Resource]]] = {}
     for env_name, resources in rendered.items():
         env = project.environment(env_name)
+        url = env.grafana.url.rstrip("/")
+        seen = by_grafana.setdefault(url, {})
         ctx = ValidationContext.rendered(env_name, resources, alert_interval=env.alerts.interval,
-                                         environment_label=project.labels.environment)
+                                         environment_label=project.labels.environment, shared=dict(seen))
         findings.extend(validate(resources, ctx, jobs=jobs))
+        for resource in resources:
+            seen.setdefault((uid_space(resource.kind), resource.uid), (env_name, url, resource))
     return findings

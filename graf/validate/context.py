@@ -32,11 +32,15 @@ class ValidationContext:
     folders: frozenset[str] | None = None
     alert_interval: str | None = None  # the environment's rule-group evaluation interval
     environment_label: str | None = None  # every query must match on it (graf.yaml labels.environment)
+    # (uid space, uid) -> (environment, Grafana URL, resource) rendered by an earlier environment
+    # that syncs to the same Grafana: both pushes land on one object there.
+    shared: Mapping[tuple[str, str], tuple[str, str, Resource]] = field(default_factory=dict)
     _memo: dict[tuple[str, int], Any] = field(default_factory=dict, repr=False)
 
     @classmethod
     def rendered(cls, env: str, resources: Sequence[Resource], alert_interval: str | None = None,
-                 environment_label: str | None = None) -> ValidationContext:
+                 environment_label: str | None = None,
+                 shared: Mapping[tuple[str, str], tuple[str, str, Resource]] | None = None) -> ValidationContext:
         return cls(
             resources=resources,
             env=env,
@@ -44,6 +48,7 @@ class ValidationContext:
             folders=frozenset(r.uid for r in resources if r.kind == "folder"),
             alert_interval=alert_interval,
             environment_label=environment_label,
+            shared=shared or {},
         )
 
     @classmethod

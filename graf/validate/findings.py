@@ -53,6 +53,8 @@ CODES: dict[str, Code] = _codes(
     Code("G102", "title-empty", "error", "dashboard, folder, datasource or alert rule without a title or name"),
     Code("G103", "uid-duplicate", "error", "two resources share a uid (dashboards and folders share one namespace)"),
     Code("G104", "panel-title-empty", "warning", "a panel that shows queries has no title"),
+    Code("G105", "environment-clash", "error", "two environments that sync to one Grafana render the same uid "
+                                               "differently, so each sync overwrites the other"),
     Code("G201", "panel-id-missing", "error", "a panel or row has no numeric id"),
     Code("G202", "panel-id-duplicate", "error", "two panels of one dashboard have the same id"),
     Code("G203", "grid-overlap", "error", "two panels cover the same grid cells"),

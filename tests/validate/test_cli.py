@@ -217,3 +217,19 @@ def test_the_command_module_imports_nothing_heavy() -> None:
             "print(sorted(m for m in ('jsonschema', 'promql_parser', 'yaml', 'grafanalib') if m in sys.modules))")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "[]"
+
+
+def test_environments_on_one_grafana_must_render_shared_uids_the_same(example_project: Path,
+                                                                      capsys: pytest.CaptureFixture[str]) -> None:
+    config = yaml.safe_load(example_project.read_text(encoding="utf-8"))
+    assert config["environments"]["dev"]["grafana"]["url"] == config["environments"]["prod"]["grafana"]["url"]
+    config["environments"]["prod"]["datasources"] = {"prometheus": {"url": "http://prometheus-prod:9090"}}
+    example_project.write_text(yaml.safe_dump(config), encoding="utf-8")
+    code, out, _ = run(["--config", str(example_project), "validate"], capsys)
+    assert code == 1
+    assert out == ("error: G105 prod/datasource/prometheus › uid: environment 'dev' renders datasource 'prometheus' "
+                   "differently and syncs to the same Grafana (http://10.0.0.10:3000): each sync would overwrite "
+                   "the other; give each environment its own uid or make them equal\n")
+    config["environments"]["prod"]["grafana"]["url"] = "http://10.0.2.10:3000"  # its own Grafana: no clash
+    example_project.write_text(yaml.safe_dump(config), encoding="utf-8")
+    assert run(["--config", str(example_project), "validate"], capsys)[0] == 0

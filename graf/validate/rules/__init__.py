@@ -15,6 +15,7 @@ RULES: tuple[Rule, ...] = (
     identity.has_title,
     identity.uid_is_unique,
     identity.panels_have_titles,
+    identity.same_across_environments,
     layout.panel_ids,
     layout.grid,
     datasources.datasource_refs,

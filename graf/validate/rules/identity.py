@@ -1,4 +1,5 @@
-"""Names and uids: G101 uid-invalid, G102 title-empty, G103 uid-duplicate, G104 panel-title-empty."""
+"""Names and uids: G101 uid-invalid, G102 title-empty, G103 uid-duplicate, G104 panel-title-empty,
+G105 environment-clash."""
 
 from __future__ import annotations
 
@@ -55,3 +56,17 @@ def panels_have_titles(resource: Resource, ctx: ValidationContext) -> Iterator[F
         if not at.is_row and at.panel.get("targets") and not (isinstance(title, str) and title.strip()):
             yield finding(ctx, resource, (*at.parts, "title"), "G104",
                           "panel shows queries but has no title: readers and diffs cannot tell it apart")
+
+
+def same_across_environments(resource: Resource, ctx: ValidationContext) -> Iterator[Finding]:
+    """Environments that sync to one Grafana may share a resource (a datasource, the contact point)
+    only if they render it identically; otherwise each sync overwrites the other's."""
+    other = ctx.shared.get((uid_space(resource.kind), resource.uid))
+    if other is None:
+        return
+    env, url, theirs = other
+    if theirs.kind != resource.kind or theirs.canonical() != resource.canonical():
+        what = f"{theirs.kind} {resource.uid!r}" + ("" if theirs.kind == resource.kind else f" (as a {theirs.kind})")
+        yield finding(ctx, resource, ("uid",), "G105",
+                      f"environment {env!r} renders {what} differently and syncs to the same Grafana ({url}): "
+                      "each sync would overwrite the other; give each environment its own uid or make them equal")
