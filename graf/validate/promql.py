@@ -13,10 +13,27 @@ _QUERY_RESULT = re.compile(r"^\s*query_result\s*\((?P<inner>.*)\)\s*$", re.S)
 _OTHER_FUNCTIONS = re.compile(r"^\s*(label_values|label_names|metrics)\s*\(", re.S)
 
 
-@lru_cache(maxsize=16384)
 def check(expr: str, values: Samples = ()) -> str | None:
-    """None when `expr` parses for some substitution of its variables; else the parser's message.
-    Cached: dashboards per environment (and panels copied between dashboards) repeat queries."""
+    """None when `expr` parses for some substitution of its variables; else the parser's message."""
+    return _check(normal_form(expr), values)
+
+
+# A string literal, with what precedes it: regex matchers (=~, !~) keep their text, since the
+# parser compiles them; any other string can be emptied without changing whether the query parses.
+_STRING = re.compile(r'(=~|!~)?(\s*)("(?:[^"\\]|\\.)*"|\'(?:[^\'\\]|\\.)*\'|`[^`]*`)')
+
+
+def normal_form(expr: str) -> str:
+    """`expr` with its non-regex string literals emptied: the cache key of `check`, so queries that
+    differ only in label values (`environment="dev"` / `"prod"`) are parsed once."""
+    if '"' not in expr and "'" not in expr and "`" not in expr:
+        return expr
+    return _STRING.sub(lambda m: m.group(0) if m.group(1) or "$" in m.group(3) else m.group(2) + '""', expr)
+
+
+@lru_cache(maxsize=16384)
+def _check(expr: str, values: Samples) -> str | None:
+    """Cached: dashboards per environment (and panels copied between dashboards) repeat queries."""
     first = substitute(expr, values)
     error = parse_error(first)
     if error is None:

@@ -78,3 +78,30 @@ def test_paths_name_alert_queries_by_ref_id_and_fall_back_to_indexes() -> None:
     assert describe("dashboard", body, ("panels", 0, "gridPos", "h")) == ["panel panels[0]", "gridPos.h"]
     assert describe("dashboard", body, ("annotations", "list", 0, "expr")) == ['annotation "Deploys"', "expr"]
     assert describe("dashboard", body, ("panels", 5, "id")) == ["panels[5].id"]
+
+
+def test_normal_form_empties_label_values_but_keeps_regexes() -> None:
+    expr = 'sum(rate(x{env="prod", pod=~"shop-.*", dc!~"(", v="$var"}[5m]))'
+    assert promql.normal_form(expr) == 'sum(rate(x{env="", pod=~"shop-.*", dc!~"(", v="$var"}[5m]))'
+    assert promql.normal_form('x{env="dev"}') == promql.normal_form('x{env="prod"}')
+    assert promql.check('x{dc!~"("}') == "illegal regex for ("
+    assert promql.check('x{dc="("}') is None
+
+
+@pytest.mark.parametrize("expr", [
+    'sum by (le) (rate(http_server_requests_seconds_bucket{uri!~"/actuator.*", status=~"5.."}[5m]))',
+    "histogram_quantile(0.99, sum by (le) (rate(x[5m]))) > 1.5",
+    'label_replace(up, "host", "$1", "instance", "(.*):.*")',
+    'sum(rate(x[5m]) by (a)',
+    'x{a="b" +',
+    "foo(x)",
+])
+def test_the_normal_form_never_changes_the_verdict(expr: str) -> None:
+    import promql_parser
+
+    try:
+        promql_parser.parse(expr)
+        expected = None
+    except ValueError as exc:
+        expected = str(exc)
+    assert promql.check(expr) == expected
