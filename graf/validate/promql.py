@@ -23,6 +23,7 @@ def check(expr: str, values: Samples = ()) -> str | None:
 _STRING = re.compile(r'(=~|!~)?(\s*)("(?:[^"\\]|\\.)*"|\'(?:[^\'\\]|\\.)*\'|`[^`]*`)')
 
 
+@lru_cache(maxsize=16384)
 def normal_form(expr: str) -> str:
     """`expr` with its non-regex string literals emptied: the cache key of `check`, so queries that
     differ only in label values (`environment="dev"` / `"prod"`) are parsed once."""
