@@ -15,7 +15,8 @@ from typing import Any
 # The same alternatives as Grafana's `variableRegex` (public/app/features/variables/utils.ts).
 REFERENCE = re.compile(r"\$(\w+)|\[\[(\w+?)(?::(\w+))?\]\]|\$\{(\w+)(?:\.([^:^}]+))?(?::([^}]+))?\}")
 
-# Old names Grafana still resolves for some datasources (InfluxDB/Graphite era).
+# Old names Grafana still resolves for some datasources (InfluxDB/Graphite era): used without a
+# definition they are not undefined; a dashboard may still define a variable of that name.
 LEGACY_BUILTINS = frozenset({"timeFilter", "interval"})
 
 # Built-ins that stand for a duration (substituted as `5m`) or a number (substituted as `60`).
@@ -32,7 +33,7 @@ def names(text: str, *, builtins: bool = False) -> Iterator[str]:
 
 
 def is_user_variable(name: str) -> bool:
-    return not (name.startswith("__") or name[0].isdigit() or name in LEGACY_BUILTINS)
+    return not (name.startswith("__") or name[0].isdigit())
 
 
 # Keys whose values never hold a variable reference Grafana would replace, skipped for speed:

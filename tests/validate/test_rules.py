@@ -489,3 +489,15 @@ def test_alert_queries_must_match_on_the_environment_label() -> None:
     assert check_rule(rule, environment_label="environment") == [("G503", f"{RULE} › data[A].model.expr")]
     rule["data"][0]["model"]["expr"] = rule["data"][0]["model"]["expr"].replace("{", '{environment="prod", ')
     assert check_rule(rule, environment_label="environment") == []
+
+
+def test_a_variable_named_like_a_legacy_builtin_is_used_and_defined_normally() -> None:
+    body = dashboard()
+    body["templating"]["list"].append({"name": "interval", "type": "interval", "query": "1m,5m"})
+    heap(body)["targets"][0]["expr"] = heap(body)["targets"][0]["expr"].replace("$__rate_interval", "$interval")
+    assert check(body) == []
+    heap(body)["targets"][0]["expr"] = heap(body)["targets"][0]["expr"].replace("$interval", "$__rate_interval")
+    assert check(body) == [("G402", "warning", f'{JVM} › variable "interval"')]
+    del body["templating"]["list"][-1]
+    heap(body)["title"] = "Heap per $interval"  # the legacy built-in: not undefined
+    assert check(body) == []

@@ -17,7 +17,7 @@ from graf.resources import Resource
 from graf.validate.context import ValidationContext
 from graf.validate.findings import Finding
 from graf.validate.rules._base import dashboard_index, finding
-from graf.validate.variables import NEVER_INTERPOLATED, is_user_variable, names, strings, used_names
+from graf.validate.variables import LEGACY_BUILTINS, NEVER_INTERPOLATED, is_user_variable, names, strings, used_names
 
 # Keys of the dashboard that are not part of what Grafana renders.
 _NOT_RENDERED = frozenset({"templating", "__inputs", "__requires", "__elements"})
@@ -61,7 +61,7 @@ def variables_defined_and_used(resource: Resource, ctx: ValidationContext) -> It
                               f"repeats by variable {repeat!r}, which is not defined: Grafana shows it once")
 
     inputs = _inputs(body)
-    for name in sorted(used - defined.keys()):
+    for name in sorted(used - defined.keys() - LEGACY_BUILTINS):
         if name in inputs and ctx.is_standalone:
             continue
         for n, (parts, _) in enumerate(_locations(body, name)):
