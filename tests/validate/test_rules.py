@@ -501,3 +501,15 @@ def test_a_variable_named_like_a_legacy_builtin_is_used_and_defined_normally() -
     del body["templating"]["list"][-1]
     heap(body)["title"] = "Heap per $interval"  # the legacy built-in: not undefined
     assert check(body) == []
+
+
+def test_an_undefined_variable_used_everywhere_is_reported_five_times_then_counted() -> None:
+    body = dashboard()
+    for i in range(7):
+        panel = clone(body["panels"][0])
+        panel.update(id=100 + i, title=f"P{i}", gridPos={"x": 0, "y": 30 + 4 * i, "w": 6, "h": 4})
+        panel["targets"][0]["expr"] = 'up{pod="$pod"}'
+        body["panels"].append(panel)
+    found = [f for f in messages(body) if f.rule == "G401"]
+    assert len(found) == 5
+    assert found[-1].message == "uses variable $pod, which is not defined (and 2 more places)"

@@ -64,16 +64,17 @@ def variables_defined_and_used(resource: Resource, ctx: ValidationContext) -> It
     for name in sorted(used - defined.keys() - LEGACY_BUILTINS):
         if name in inputs and ctx.is_standalone:
             continue
-        for n, (parts, _) in enumerate(_locations(body, name)):
-            if n == _MAX_LOCATIONS:
-                break
+        locations = list(_locations(body, name))
+        for n, (parts, _) in enumerate(locations[:_MAX_LOCATIONS]):
+            more = len(locations) - _MAX_LOCATIONS if n == _MAX_LOCATIONS - 1 else 0
+            also = f" (and {more} more place{'s' if more > 1 else ''})" if more > 0 else ""
             if name in inputs:
                 yield finding(ctx, resource, parts, "G404",
                               f"${{{name}}} is an __inputs placeholder; Grafana's API does not replace it (only the "
-                              "UI's import does): use a datasource ref or a datasource variable")
+                              "UI's import does): use a datasource ref or a datasource variable" + also)
             else:
                 yield finding(ctx, resource, parts, "G401", f"uses variable ${name}, which is not defined"
-                              + _did_you_mean(name, defined))
+                              + _did_you_mean(name, defined) + also)
 
     if "__all_variables" in raw or _links_include_variables(body):
         return  # every variable is passed on to another dashboard: "unused" cannot be proven
