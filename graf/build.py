@@ -33,8 +33,8 @@ def tree(resources: Mapping[str, list[Resource]]) -> dict[str, str]:
 def build(project: Project, out: Path, envs: Iterable[str] = ()) -> BuildResult:
     """Render, validate, then replace `out` with the canonical tree.
 
-    Nothing is written if rendering fails or `graf validate` finds an error: the ValidationError
-    carries the findings, so the command can show them all.
+    Nothing is written if rendering fails or `graf validate` finds an error: InvalidResources
+    (a ValidationError) carries the findings, so the command can show them all.
     """
     from graf.files import write_tree
     from graf.validate import errors, validate_rendered
