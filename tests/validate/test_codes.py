@@ -32,3 +32,8 @@ def test_every_lint_code_appears_in_the_rule_sources() -> None:
             assert f'"{code}"' in (README.parent / emitted_elsewhere[code]).read_text()
         else:
             assert f'"{code}"' in sources, f"no rule emits {code}"
+
+
+def test_every_code_has_a_test_that_asserts_it() -> None:
+    tests = "".join(p.read_text() for p in Path(__file__).parent.glob("test_*.py") if p.name != "test_codes.py")
+    assert [code for code in CODES if not re.search(rf"[\"\s]{code}[\"\s]", tests)] == []
