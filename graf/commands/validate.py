@@ -32,23 +32,29 @@ def validate(app: App, envs: tuple[str, ...], paths: tuple[Path, ...], strict: b
 
     Without FILE_OR_DIR: every environment's rendered resources (or those of --env).
     With them: any dashboard JSON (exports, community dashboards; folders are searched for
-    *.json). Exit 0 clean, 1 with errors, 2 bad usage.
+    *.json) on its own, or with --env against that environment's datasources and labels.
+    Exit 0 clean, 1 with errors, 2 bad usage.
     """
-    from graf.errors import UsageError
     from graf.validate import strict as as_strict
     from graf.validate import validate as run
     from graf.validate import validate_rendered
 
     jobs = jobs or os.cpu_count() or 1
-    if paths and envs:
-        raise UsageError("--env", "selects rendered environments; it cannot be combined with FILE_OR_DIR")
     skipped: list[Path] = []
     if paths:
         from graf.validate.load import load_dashboards
 
         loaded = load_dashboards(paths)
-        with _frozen_for_gc():
-            findings = loaded.findings + run(loaded.resources, jobs=jobs)
+        if envs:
+            from graf.render import render_all
+
+            project = app.project
+            rendered = render_all(project, envs)
+            with _frozen_for_gc():
+                findings = loaded.findings + validate_rendered(project, rendered, jobs=jobs, files=loaded.resources)
+        else:
+            with _frozen_for_gc():
+                findings = loaded.findings + run(loaded.resources, jobs=jobs)
         count, skipped = len(loaded.resources), loaded.skipped
     else:
         from graf.render import render_all

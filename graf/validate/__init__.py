@@ -82,9 +82,12 @@ def _validate(resources: Sequence[Resource], ctx: ValidationContext, rules: tupl
 
 
 def validate_rendered(project: Project, rendered: Mapping[str, Sequence[Resource]], *,
-                      jobs: int = 1) -> list[Finding]:
+                      jobs: int = 1, files: Sequence[Resource] = ()) -> list[Finding]:
     """Findings for each environment's rendered resources, checked against that environment (and
-    against the environments before it that sync to the same Grafana)."""
+    against the environments before it that sync to the same Grafana).
+
+    With `files`, only those dashboards are checked, each against every environment given: will
+    this export work there?"""
     from graf.validate.context import uid_space
 
     findings: list[Finding] = []
@@ -95,7 +98,10 @@ def validate_rendered(project: Project, rendered: Mapping[str, Sequence[Resource
         seen = by_grafana.setdefault(url, {})
         ctx = ValidationContext.rendered(env_name, resources, alert_interval=env.alerts.interval,
                                          environment_label=project.labels.environment, shared=dict(seen))
-        findings.extend(validate(resources, ctx, jobs=jobs))
+        if files:
+            findings.extend(validate(files, ctx.with_files(files), jobs=jobs))
+        else:
+            findings.extend(validate(resources, ctx, jobs=jobs))
         for resource in resources:
             seen.setdefault((uid_space(resource.kind), resource.uid), (env_name, url, resource))
     return findings

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from typing import Any
 
@@ -35,6 +35,7 @@ class ValidationContext:
     # (uid space, uid) -> (environment, Grafana URL, resource) rendered by an earlier environment
     # that syncs to the same Grafana: both pushes land on one object there.
     shared: Mapping[tuple[str, str], tuple[str, str, Resource]] = field(default_factory=dict)
+    files: frozenset[int] = frozenset()  # ids of resources read from files, named by their file
     _memo: dict[tuple[str, int], Any] = field(default_factory=dict, repr=False)
 
     @classmethod
@@ -59,10 +60,16 @@ class ValidationContext:
     def is_standalone(self) -> bool:
         return self.datasources is None
 
+    def with_files(self, files: Sequence[Resource]) -> ValidationContext:
+        """This environment plus dashboard files checked against it (`graf validate --env prod FILE`)."""
+        return replace(self, resources=[*self.resources, *files], files=frozenset(id(r) for r in files), _memo={})
+
     def label(self, resource: Resource) -> str:
         """How a resource is named at the start of every path: `prod/shop-prod-jvm`, or its file."""
         if self.env is None:
             return resource.source or f"{resource.kind}/{resource.uid}"
+        if id(resource) in self.files:
+            return f"{self.env}:{resource.source}"
         if resource.kind == "dashboard":
             return f"{self.env}/{resource.uid}"
         return f"{self.env}/{resource.kind}/{resource.uid}"

@@ -98,7 +98,7 @@ def test_a_named_file_that_is_not_a_dashboard(tmp_path: Path, capsys: pytest.Cap
 
 
 @pytest.mark.parametrize("args", [["validate", "missing.json"], ["validate", "--format", "xml", "."],
-                                  ["validate", "--env", "prod", "."]])
+                                  ["validate", "--jobs", "-1", "."]])
 def test_bad_usage_exits_2(args: list[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                            capsys: pytest.CaptureFixture[str]) -> None:
     monkeypatch.chdir(tmp_path)
@@ -233,3 +233,22 @@ def test_environments_on_one_grafana_must_render_shared_uids_the_same(example_pr
     config["environments"]["prod"]["grafana"]["url"] = "http://10.0.2.10:3000"  # its own Grafana: no clash
     example_project.write_text(yaml.safe_dump(config), encoding="utf-8")
     assert run(["--config", str(example_project), "validate"], capsys)[0] == 0
+
+
+def test_a_file_checked_against_an_environment(example_project: Path, tmp_path: Path,
+                                               capsys: pytest.CaptureFixture[str]) -> None:
+    """Will this export work in prod? Its datasource uids and environment filter are checked too."""
+    body = dashboard()
+    body["uid"] = "exported"
+    body["panels"][0]["datasource"] = {"type": "prometheus", "uid": "mimir"}
+    body["panels"][0]["targets"][0]["expr"] = "up"
+    file = write(tmp_path / "export.json", body)
+    assert run(["validate", str(file)], capsys)[:2] == (0, "")  # on its own: nothing to hold it against
+    code, out, err = run(["--config", str(example_project), "validate", "--env", "prod", str(file)], capsys)
+    assert (code, err) == (1, "1 resource: 1 error, 1 warning\n")
+    assert out.splitlines() == [
+        f'error: G301 prod:{file} › panel "Uptime" (id 1) › datasource.uid: datasource uid \'mimir\' is not one of '
+        "the rendered datasources (loki, prometheus, tempo)",
+        f'warning: G503 prod:{file} › panel "Uptime" (id 1) › targets[A].expr: up is not filtered by environment: '
+        "the query reads every environment",
+    ]
