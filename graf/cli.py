@@ -28,6 +28,7 @@ COMMANDS: dict[str, str] = {
     "plan": "graf.commands.plan",
     "stack": "graf.commands.stack",
     "sync": "graf.commands.sync",
+    "validate": "graf.commands.validate",
 }
 
 

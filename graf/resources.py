@@ -80,6 +80,7 @@ class Resource:
     body: JSON = field(compare=True, hash=False)
     folder: str | None = None
     source: str = field(default="", compare=False)
+    silenced: frozenset[str] = field(default=frozenset(), compare=False)  # graf validate codes not reported
 
     @property
     def key(self) -> tuple[str, str]:
