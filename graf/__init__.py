@@ -4,18 +4,27 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-__all__ = ["GrafError", "Resource", "load_project", "render"]
+__all__ = ["GrafError", "Resource", "apply", "canonical", "export", "load_project", "plan", "render", "validate"]
 
 if TYPE_CHECKING:
     from graf.config import load_project
     from graf.errors import GrafError
+    from graf.grafana.apply import apply
+    from graf.grafana.export import export
+    from graf.grafana.plan import plan
     from graf.render import render
-    from graf.resources import Resource
+    from graf.resources import Resource, canonical
+    from graf.validate import validate
 
 _EXPORTS = {
     "load_project": "graf.config",
     "render": "graf.render",
     "Resource": "graf.resources",
+    "canonical": "graf.resources",
+    "validate": "graf.validate",
+    "plan": "graf.grafana.plan",
+    "apply": "graf.grafana.apply",
+    "export": "graf.grafana.export",
     "GrafError": "graf.errors",
 }
 
