@@ -24,6 +24,10 @@ if TYPE_CHECKING:
 CONFIG_NAME = "graf.yaml"
 DATASOURCE_TYPES: Mapping[str, str] = {"prometheus": "prometheus", "loki": "loki", "tempo": "tempo"}
 BUILTIN_DASHBOARDS = ("overview", "jvm", "node", "latency", "logs")
+# The built-in alert rules (graf/alerts/), the names `alerts.rules.<name>` may configure.
+ALERT_RULES = ("instance_down", "http_5xx_ratio", "http_p99_latency", "jvm_heap_used", "jvm_gc_pause_share",
+               "host_cpu_busy", "host_memory_low", "host_disk_full_soon", "host_disk_almost_full", "log_errors")
+ALERT_BASE_INTERVAL = 10  # seconds: Grafana's scheduler tick ([unified_alerting] min_interval)
 
 
 @dataclass(frozen=True)
@@ -522,8 +526,14 @@ def _alerts(defaults: dict[str, Any], overrides: dict[str, Any], where: str) -> 
             raise ConfigError(f"{where}.contact_point.url", f"a {contact_point.type} contact point needs a url")
         if contact_point.type == "email" and not contact_point.addresses:
             raise ConfigError(f"{where}.contact_point.addresses", "an email contact point needs addresses")
+    interval = merged.get("interval", "1m")
+    if parse_duration(interval) == 0 or parse_duration(interval) % ALERT_BASE_INTERVAL:
+        file = where.split(": ")[0]
+        raise ConfigError(f"{where}.interval" if "interval" in overrides else f"{file}: alerts.interval",
+                          f"{interval!r} is not a non-zero multiple of {ALERT_BASE_INTERVAL}s",
+                          "Grafana evaluates rules on a 10s tick, e.g. 30s, 1m")
     return Alerts(
-        interval=merged.get("interval", "1m"),
+        interval=interval,
         runbook_url=merged.get("runbook_url"),
         editable_in_ui=merged.get("editable_in_ui", False),
         rules=rules,
