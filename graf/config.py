@@ -313,18 +313,17 @@ def _most_specific(errors: list[jsonschema.ValidationError]) -> jsonschema.Valid
 
 def _describe(error: jsonschema.ValidationError) -> str:
     kind, expected, value = error.validator, error.validator_value, error.instance
+    if "propertyNames" in error.schema_path and kind in ("enum", "pattern"):
+        if kind == "enum":
+            hint = _did_you_mean(str(value), expected)
+            return f"unknown name {value!r}{hint} (expected one of {', '.join(expected)})"
+        return f"name {value!r} {_pattern_hint(expected)}"
     if kind == "additionalProperties" and isinstance(value, dict):
         known = list(error.schema.get("properties", {}))
         unknown = [k for k in value if k not in known]
         if unknown:
             key = unknown[0]
             return f"unknown key {key!r}{_did_you_mean(key, known)}"
-    if kind == "propertyNames":
-        bad = error.context[0].instance if error.context else value
-        allowed = expected.get("enum") if isinstance(expected, dict) else None
-        if allowed:
-            return f"unknown name {bad!r}{_did_you_mean(str(bad), allowed)} (expected one of {', '.join(allowed)})"
-        return f"name {bad!r} must be lowercase letters, digits, '-' or '_', starting with a letter"
     if kind == "required":
         missing = [k for k in expected if k not in value]
         return f"missing required key {missing[0]!r}" if missing else error.message

@@ -6,6 +6,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
+
+# The machine is shared and slow at times: a property is judged by its examples, not their timing.
+settings.register_profile("graf", deadline=None)
+settings.load_profile("graf")
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "graf.yaml"
