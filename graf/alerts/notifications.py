@@ -31,6 +31,17 @@ def sharing(ctx: RenderContext) -> list[Environment]:
     return [env for env in ctx.project.environments.values() if env.grafana.url == url]
 
 
+def editable_in_ui(ctx: RenderContext) -> bool:
+    """Whether the contact points and policy of this Grafana may be written editable (X-Disable-Provenance).
+
+    They are shared by every environment on the Grafana, so they are editable only when all of
+    those environments are: Grafana refuses to turn a locked (provenance "api") notification
+    resource back into an editable one (403 invalidProvenance), so a locked prod and an editable
+    dev writing the same tree with different provenance would fail on every other sync.
+    """
+    return all(env.alerts.editable_in_ui for env in sharing(ctx))
+
+
 def contact_point_uid(ctx: RenderContext, point: ContactPoint) -> str:
     # Derived from the name, not the environment: two environments with the same contact point
     # share one resource, two different ones must have different names (checked below).

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from graf.alerts.notifications import editable_in_ui
 from graf.build import tree
+from graf.context import RenderContext
 from graf.errors import RenderError
 from graf.render import render_all
 from tests.alerts.conftest import alerting
@@ -103,3 +105,12 @@ def test_an_environment_without_contact_point_gets_no_route(variant):
 
     policy = by_kind(variant(only_prod), "dev")["policy"][0].body
     assert set(env_routes(policy)) == {"prod"} and policy["receiver"] == "shop-oncall"
+
+
+def test_shared_notifications_are_editable_only_when_every_environment_on_the_grafana_is(example, variant):
+    assert example.environment("dev").alerts.editable_in_ui and not example.environment("prod").alerts.editable_in_ui
+    for env in ("dev", "prod"):
+        assert editable_in_ui(RenderContext(example, example.environment(env))) is False
+    apart = variant(lambda raw: raw["environments"]["prod"]["grafana"].update(url="http://10.0.0.20:3000"))
+    assert editable_in_ui(RenderContext(apart, apart.environment("dev"))) is True
+    assert editable_in_ui(RenderContext(apart, apart.environment("prod"))) is False
