@@ -156,6 +156,7 @@ class Alerts:
     editable_in_ui: bool = False
     rules: Mapping[str, AlertRuleSettings] = field(default_factory=dict)
     contact_point: ContactPoint | None = None
+    modules: tuple[Path, ...] = ()  # the team's own rule modules, each with rules(ctx) -> list[JSON]
 
 
 @dataclass(frozen=True)
@@ -537,6 +538,7 @@ def _alerts(defaults: dict[str, Any], overrides: dict[str, Any], where: str) -> 
         editable_in_ui=merged.get("editable_in_ui", False),
         rules=rules,
         contact_point=contact_point,
+        modules=tuple(Path(m) for m in merged.get("modules", [])),
     )
 
 

@@ -113,6 +113,7 @@ ALERTS = _object(
         "editable_in_ui": {"type": "boolean"},
         "rules": {"type": "object", "propertyNames": {"enum": list(ALERT_RULES)}, "additionalProperties": ALERT_RULE},
         "contact_point": CONTACT_POINT,
+        "modules": {"type": "array", "items": {"type": "string", "minLength": 1}},
     }
 )
 
