@@ -23,7 +23,9 @@ from graf.context import RenderContext
 from graf.resources import JSON
 
 EXPR_UID = "__expr__"
-QUERY_WINDOW = 600  # seconds of data the instant query may look back on; every window in the queries is ≤ 5m
+# The time range of step A, in seconds before now. An instant query is evaluated at its end; the
+# range selectors inside the expressions ([5m], [6h]) reach back on their own.
+QUERY_WINDOW = 600
 
 Comparison = Literal["gt", "lt"]
 NoData = Literal["Alerting", "NoData", "OK", "KeepLast"]
@@ -32,7 +34,7 @@ ExecErr = Literal["Alerting", "Error", "OK", "KeepLast"]
 
 @dataclass(frozen=True)
 class RuleSpec:
-    """A built-in rule before graf.yaml's settings are applied.
+    """A rule before graf.yaml's settings (`alerts.rules.<name>`) are applied: built-in, or a team's own.
 
     `query(ctx, threshold)` returns the expression of step A; most ignore the threshold, the
     filesystem forecast uses it as its horizon. `summary`/`description` are Grafana templates
