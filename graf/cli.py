@@ -22,6 +22,10 @@ if TYPE_CHECKING:
 # command name -> module in graf.commands defining a click command of the same name
 COMMANDS: dict[str, str] = {
     "build": "graf.commands.build",
+    "check": "graf.commands.check",
+    "export": "graf.commands.export",
+    "plan": "graf.commands.plan",
+    "sync": "graf.commands.sync",
 }
 
 

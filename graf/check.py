@@ -1,0 +1,258 @@
+"""`graf check`: run every Prometheus query of an environment's dashboards against a Prometheus.
+
+A panel whose query errors, or returns no series, is a dead panel: it shows "No data" to
+whoever opens the dashboard. `panel_queries` (pure) finds the queries and substitutes the
+dashboard's variables with their defaults (the environment's label value, `.*` for All) and
+Grafana's built-ins with sane values; `check` evaluates them through a `QueryRunner`, the one
+HTTP edge (`PrometheusHTTP`, stdlib only).
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import re
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from collections.abc import Callable, Iterable, Mapping
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from graf.config import Datasource
+from graf.errors import PATH_SEPARATOR, GrafError
+from graf.resources import JSON, Resource
+from graf.variables import substitute
+
+Status = Literal["ok", "empty", "error"]
+RANGE_SECONDS = 3600  # the window a range query looks at: Grafana's default `now-1h`
+MAX_WORKERS = 4
+
+
+@dataclass(frozen=True)
+class PanelQuery:
+    """One Prometheus target of one panel, as written and as it will be sent."""
+
+    dashboard_uid: str
+    dashboard_title: str
+    panel_title: str
+    panel_id: int | None
+    ref_id: str
+    expr: str
+    query: str
+    instant: bool
+
+    @property
+    def where(self) -> str:
+        return f'dashboard/{self.dashboard_uid}{PATH_SEPARATOR}panel "{self.panel_title}"{PATH_SEPARATOR}{self.ref_id}'
+
+
+@dataclass(frozen=True)
+class Answer:
+    """What Prometheus said: the number of series returned, or the error it gave."""
+
+    series: int = 0
+    error: str = ""
+
+
+@dataclass(frozen=True)
+class QueryResult:
+    query: PanelQuery
+    answer: Answer
+
+    @property
+    def status(self) -> Status:
+        if self.answer.error:
+            return "error"
+        return "ok" if self.answer.series else "empty"
+
+
+QueryRunner = Callable[[str, bool], Answer]  # (promql, instant) -> Answer
+
+# Grafana's Prometheus variable query `label_values(<selector>, <label>)` (the selector is optional).
+LABEL_VALUES = re.compile(r"\s*label_values\(\s*(?:(?P<selector>.+?)\s*,\s*)?(?P<label>[A-Za-z_]\w*)\s*\)\s*")
+SIMPLE_SELECTOR = re.compile(r"\s*(?P<name>[A-Za-z_:][\w:]*)?\s*(?:\{(?P<matchers>.*)\})?\s*")
+
+
+# ---------------------------------------------------------------------------- pure part
+
+
+def variable_defaults(dashboard: JSON) -> dict[str, str]:
+    """Each template variable's default as Grafana would send it in a query.
+
+    A single value stays as it is; All becomes the variable's `allValue` (or `.*`); several
+    selected values become a regex alternation `(a|b)`, what Grafana sends for `=~`.
+    """
+    out: dict[str, str] = {}
+    for variable in dashboard.get("templating", {}).get("list", []):
+        name = variable.get("name")
+        if not isinstance(name, str) or variable.get("type") == "datasource":
+            continue
+        current = variable.get("current") or {}
+        value = current.get("value")
+        if variable.get("type") in ("textbox", "constant") and value is None:
+            value = variable.get("query", "")
+        if isinstance(value, list):
+            value = value[0] if len(value) == 1 else "(" + "|".join(map(str, value)) + ")"
+        if value is None or value == "$__all" or (isinstance(value, str) and value in ("All", "")
+                                                   and variable.get("includeAll")):
+            value = variable.get("allValue") or ".*"
+        out[name] = str(value)
+    return out
+
+
+def panel_queries(resources: Iterable[Resource]) -> list[PanelQuery]:
+    """Every Prometheus target of every dashboard (hidden ones included), variables substituted."""
+    out: list[PanelQuery] = []
+    for resource in resources:
+        if resource.kind != "dashboard":
+            continue
+        body = resource.body
+        defaults = variable_defaults(body)
+        for panel in _panels(body.get("panels", [])):
+            panel_ds = panel.get("datasource")
+            for target in panel.get("targets", []) or []:
+                ds = target.get("datasource") or panel_ds
+                expr = target.get("expr")
+                if not _is_prometheus(ds) or not isinstance(expr, str) or not expr.strip():
+                    continue
+                out.append(PanelQuery(
+                    dashboard_uid=resource.uid, dashboard_title=str(body.get("title", resource.uid)),
+                    panel_title=str(panel.get("title", "")), panel_id=panel.get("id"),
+                    ref_id=str(target.get("refId", "?")), expr=expr, query=substitute(expr, defaults),
+                    instant=bool(target.get("instant")) and not target.get("range"),
+                ))
+    return out
+
+
+def variable_queries(resources: Iterable[Resource]) -> list[PanelQuery]:
+    """A query per Prometheus `label_values(selector, label)` variable: do its values exist?
+
+    An empty variable is a dead dropdown (and usually a label the scrape or the app never sets).
+    The selector is asked for series that carry the label, grouped by it, over the same window.
+    """
+    out: list[PanelQuery] = []
+    for resource in resources:
+        if resource.kind != "dashboard":
+            continue
+        body = resource.body
+        defaults = variable_defaults(body)
+        for variable in body.get("templating", {}).get("list", []):
+            query = variable.get("query")
+            query = query.get("query") if isinstance(query, dict) else query
+            if variable.get("type") != "query" or not _is_prometheus(variable.get("datasource")) \
+                    or not isinstance(query, str):
+                continue
+            expr = _label_values_expr(query)
+            if expr is None:
+                continue
+            out.append(PanelQuery(
+                dashboard_uid=resource.uid, dashboard_title=str(body.get("title", resource.uid)),
+                panel_title=f"variable ${variable.get('name')}", panel_id=None, ref_id="query", expr=query,
+                query=substitute(expr, defaults), instant=False,
+            ))
+    return out
+
+
+def _label_values_expr(query: str) -> str | None:
+    """`label_values(sel, label)` as PromQL returning one series per value; None for other forms."""
+    match = LABEL_VALUES.fullmatch(query)
+    if match is None or match.group("selector") is None:
+        return None
+    selector, label = match.group("selector"), match.group("label")
+    simple = SIMPLE_SELECTOR.fullmatch(selector)
+    if simple is None or not (simple.group("name") or simple.group("matchers")):
+        return None
+    matchers = [m for m in [(simple.group("matchers") or "").strip(), f'{label}!=""'] if m]
+    return f"group by ({label}) ({simple.group('name') or ''}{{{', '.join(matchers)}}})"
+
+
+def _panels(panels: list[JSON]) -> Iterable[JSON]:
+    for panel in panels:
+        yield panel
+        yield from _panels(panel.get("panels", []) or [])
+
+
+def _is_prometheus(ds: Any) -> bool:
+    if isinstance(ds, dict):
+        return ds.get("type") == "prometheus"
+    return ds is None  # no datasource at all: Grafana uses the default one, graf's Prometheus
+
+
+def check(queries: list[PanelQuery], run: QueryRunner, workers: int = MAX_WORKERS) -> list[QueryResult]:
+    """Evaluate every query (a few at a time); results in the order of `queries`."""
+    with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
+        answers = list(pool.map(lambda q: run(q.query, q.instant), queries))
+    return [QueryResult(q, a) for q, a in zip(queries, answers, strict=True)]
+
+
+def failures(results: Iterable[QueryResult]) -> list[QueryResult]:
+    return [r for r in results if r.status != "ok"]
+
+
+# ---------------------------------------------------------------------------- the HTTP edge
+
+
+class PrometheusHTTP:
+    """Instant and range queries against Prometheus's HTTP API, with the datasource's auth if it has any."""
+
+    def __init__(self, url: str, datasource: Datasource | None = None, timeout: float = 15.0,
+                 now: Callable[[], float] = time.time) -> None:
+        self.url = url.rstrip("/")
+        self.timeout = timeout
+        self.now = now
+        self.headers = _auth_headers(datasource) if datasource is not None else {}
+
+    def __call__(self, expr: str, instant: bool) -> Answer:
+        end = self.now()
+        if instant:
+            path, params = "/api/v1/query", {"query": expr, "time": f"{end:.3f}"}
+        else:
+            step = max(15, RANGE_SECONDS // 240)
+            params = {"query": expr, "start": f"{end - RANGE_SECONDS:.3f}", "end": f"{end:.3f}", "step": str(step)}
+            path = "/api/v1/query_range"
+        return self._post(path, params)
+
+    def _post(self, path: str, params: Mapping[str, str]) -> Answer:
+        request = urllib.request.Request(
+            self.url + path, data=urllib.parse.urlencode(params).encode(), method="POST",
+            headers={"Content-Type": "application/x-www-form-urlencoded", **self.headers},
+        )
+        try:
+            with urllib.request.urlopen(request, timeout=self.timeout) as response:
+                body = json.loads(response.read())
+        except urllib.error.HTTPError as exc:
+            body = _json_or_none(exc.read())
+            if exc.code in (400, 422, 503) and isinstance(body, dict) and body.get("error"):
+                return Answer(error=f"{body.get('errorType', 'error')}: {body['error']}")
+            hint = "check the datasource's credentials in graf.yaml" if exc.code in (401, 403) else ""
+            raise GrafError(self.url, f"Prometheus answered HTTP {exc.code} {exc.reason}", hint) from None
+        except (urllib.error.URLError, OSError) as exc:
+            reason = getattr(exc, "reason", exc)
+            raise GrafError(self.url, f"cannot reach Prometheus: {reason}",
+                            "pass --prometheus URL (e.g. through an SSH tunnel to the monitoring server)") from None
+        if body.get("status") != "success":
+            return Answer(error=str(body.get("error", "unexpected answer")))
+        result = body.get("data", {}).get("result", [])
+        if body.get("data", {}).get("resultType") == "scalar":
+            return Answer(series=1)
+        return Answer(series=sum(1 for series in result if series.get("values") or series.get("value")))
+
+
+def _json_or_none(raw: bytes) -> Any:
+    try:
+        return json.loads(raw)
+    except ValueError:
+        return None
+
+
+def _auth_headers(datasource: Datasource) -> dict[str, str]:
+    """Authorization for a Prometheus behind auth; secrets resolved here, at send time, never shown."""
+    if datasource.bearer_token is not None:
+        return {"Authorization": f"Bearer {datasource.bearer_token.resolve()}"}
+    if datasource.basic_auth_user and datasource.basic_auth_password is not None:
+        pair = f"{datasource.basic_auth_user}:{datasource.basic_auth_password.resolve()}"
+        return {"Authorization": "Basic " + base64.b64encode(pair.encode()).decode()}
+    return {}

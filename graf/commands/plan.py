@@ -1,0 +1,47 @@
+"""`graf plan --env NAME`: what sync would do, per resource. Exit 0 nothing pending, 3 changes pending."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import click
+
+from graf.cli import App, env_option
+
+KIND_CHOICES = ("folder", "datasource", "dashboard", "alert-rule", "contact-point", "policy")
+
+
+def grafana_options(function: Any) -> Any:
+    """--url, --only and --concurrency, shared by plan, sync and export."""
+    function = click.option("--concurrency", type=click.IntRange(1, 64), default=16, show_default=True,
+                            help="Requests to Grafana in flight at once")(function)
+    function = click.option("--only", "only", multiple=True, type=click.Choice(KIND_CHOICES), metavar="KIND",
+                            help=f"Only these kinds; repeat for several ({', '.join(KIND_CHOICES)})")(function)
+    function = click.option("--url", envvar="GRAFANA_URL", default=None, metavar="URL",
+                            help="Grafana to talk to, instead of graf.yaml's [env var: GRAFANA_URL]")(function)
+    return function
+
+
+@click.command()
+@env_option(required=True)
+@grafana_options
+@click.option("--prune", is_flag=True, help="Also show graf-managed resources the code no longer has as deletes")
+@click.pass_obj
+def plan(app: App, env: str, url: str | None, only: tuple[str, ...], concurrency: int, prune: bool) -> int:
+    """Show what `graf sync` would create, update, delete, and what conflicts with edits made in Grafana."""
+    from graf.grafana.client import connect
+    from graf.grafana.live import desired_resources, read_plan
+    from graf.grafana.report import plan_lines, plan_summary
+
+    project = app.project
+    environment = project.environment(env)
+    desired = desired_resources(project, environment, only)
+    api = connect(environment, url=url)
+    try:
+        result = read_plan(api, desired, only=only, prune=prune, concurrency=concurrency)
+    finally:
+        api.close()
+    for line in plan_lines(result, verbose=app.verbose > 0):
+        click.echo(line)
+    click.echo(plan_summary(env, result))
+    return 3 if result.pending else 0

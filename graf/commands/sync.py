@@ -1,0 +1,74 @@
+"""`graf sync --env NAME`: bring Grafana in step with the code; never overwrite an edit made in Grafana."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from graf.cli import App, env_option
+from graf.commands.plan import grafana_options
+
+
+@click.command()
+@env_option(required=True)
+@grafana_options
+@click.option("--dry-run", is_flag=True, help="Show the plan and write nothing (exit 3 when changes are pending)")
+@click.option("--force", is_flag=True, help="Overwrite edits made in Grafana and take over resources graf did not "
+              "create (never provisioned or read-only ones)")
+@click.option("--prune", is_flag=True, help="Delete graf-managed resources the code no longer has")
+@click.pass_obj
+def sync(app: App, env: str, url: str | None, only: tuple[str, ...], concurrency: int, dry_run: bool, force: bool,
+         prune: bool) -> int:
+    """Create, update (and with --prune delete) what differs; exit 4 when conflicts are left."""
+    from graf.grafana.apply import apply
+    from graf.grafana.client import connect
+    from graf.grafana.live import desired_resources, read_plan
+    from graf.grafana.report import change_line, plan_lines, plan_summary, sync_summary
+    from graf.grafana.secrets import resolve_secrets
+
+    project = app.project
+    environment = project.environment(env)
+    desired = desired_resources(project, environment, only)
+    api = connect(environment, url=url)
+    try:
+        plan = read_plan(api, desired, only=only, prune=prune, force=force, concurrency=concurrency)
+        if dry_run:
+            for line in plan_lines(plan, verbose=app.verbose > 0):
+                click.echo(line)
+            click.echo(plan_summary(env, plan))
+            return 3 if plan.pending else 0
+        for change in plan.changes:
+            if change.action in ("conflict", "skipped", "orphan"):
+                click.echo(change_line(change))
+        # Every secret the writes need is resolved before the first write.
+        secrets = resolve_secrets(environment, [c.desired for c in plan.writes if c.desired is not None])
+        writes = plan.writes
+        if writes and sys.stderr.isatty():
+            with click.progressbar(length=len(writes), label=f"sync {env}", file=sys.stderr) as bar:
+                result = apply(api, plan, secrets, force=force, concurrency=concurrency,
+                               on_progress=lambda o: bar.update(1))
+            for outcome in result.outcomes:
+                if outcome.status != "applied" or app.verbose:
+                    click.echo(outcome.line)
+        else:
+            result = apply(api, plan, secrets, force=force, concurrency=concurrency,
+                           on_outcome=lambda o: click.echo(outcome_line(o)))
+    finally:
+        api.close()
+    if app.verbose:
+        click.echo("requests: " + ", ".join(f"{n} {m}" for m, n in sorted(api.requests.items())), err=True)
+    click.echo(sync_summary(env, plan, result))
+    if result.failed:
+        click.echo(f"error: {len(result.failed)} of {len(writes)} writes failed; what is listed as applied is in "
+                   "Grafana, run graf sync again to finish", err=True)
+        return 1
+    if plan.conflicts:
+        click.echo(f"{len(plan.conflicts)} conflict(s) left: graf export keeps the Grafana version, graf sync --force "
+                   "overwrites it", err=True)
+        return 4
+    return 0
+
+
+def outcome_line(outcome: object) -> str:
+    return getattr(outcome, "line", str(outcome))

@@ -1,0 +1,134 @@
+"""Carry out a Plan: writes in `KINDS` order (folders first), deletes in reverse, one Outcome per change.
+
+Within a kind, writes run concurrently on the bounded pool. A write sends graf's record (the hash
+of the body, and for dashboards the version the save will produce) inside the resource, and a
+dashboard or datasource update carries the version read at plan time, so a save made in the UI
+between plan and apply is refused by Grafana (412 / 409) instead of being overwritten.
+
+A failure on one resource is recorded and the rest go on; when Grafana is unreachable or rejects
+the credentials, the remaining writes are not attempted. Running sync again converges: it plans
+from what Grafana holds now.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Literal
+
+from graf.errors import GrafanaError, NotFound, Unauthorized, Unreachable
+from graf.grafana.client import Grafana
+from graf.grafana.kinds import KINDS, kind, record_for
+from graf.grafana.plan import Change, Plan
+from graf.grafana.pool import DEFAULT_CONCURRENCY, run_all
+from graf.grafana.secrets import with_secrets
+from graf.resources import JSON, Resource
+
+Status = Literal["applied", "failed", "not attempted"]
+
+
+@dataclass(frozen=True)
+class Outcome:
+    change: Change
+    status: Status
+    error: str = ""
+
+    @property
+    def line(self) -> str:
+        text = f"{self.change.action:<8} {self.change.name}"
+        if self.status == "applied":
+            return text
+        return f"{text}  {self.status.upper()}: {self.error}" if self.error else f"{text}  {self.status}"
+
+
+@dataclass(frozen=True)
+class ApplyResult:
+    outcomes: tuple[Outcome, ...]
+
+    @property
+    def applied(self) -> tuple[Outcome, ...]:
+        return tuple(o for o in self.outcomes if o.status == "applied")
+
+    @property
+    def failed(self) -> tuple[Outcome, ...]:
+        return tuple(o for o in self.outcomes if o.status != "applied")
+
+
+def _fatal(error: GrafanaError) -> bool:
+    """Errors that every further request would hit as well."""
+    return isinstance(error, (Unreachable, Unauthorized))
+
+
+def request_body(change: Change, secret: JSON | None, *, force: bool = False) -> Resource:
+    """What graf sends for a create/update/adopt: the desired body, its secrets, and graf's record."""
+    desired = change.desired
+    assert desired is not None
+    io = kind(change.kind)
+    body = with_secrets(desired.body, secret)
+    if io.mark is not None:
+        body = io.mark(body, record_for(change.kind, desired.body, _version_after(change, force)))
+    return Resource(change.kind, change.uid, body, folder=desired.folder, source=desired.source)
+
+
+def _version_after(change: Change, force: bool) -> int | None:
+    """The version Grafana will store for this write, where its rules make it known in advance."""
+    live_version = change.live.meta.version if change.live is not None else None
+    if change.kind == "dashboard":  # §3.2: a create stores 1, an update (or overwrite) E.version + 1
+        return 1 if change.live is None else (live_version or 0) + 1
+    if change.kind == "datasource":  # §5: create 1; PUT stores body.version + 1, or 1 when no version is sent
+        return 1 if change.live is None or force or live_version is None else live_version + 1
+    return None
+
+
+def apply(api: Grafana, plan: Plan, secrets: Mapping[tuple[str, str], JSON], *, force: bool = False,
+          concurrency: int = DEFAULT_CONCURRENCY, on_outcome: Callable[[Outcome], None] | None = None,
+          on_progress: Callable[[Outcome], None] | None = None) -> ApplyResult:
+    """Write every change of `plan` that needs a write; `secrets` come from `resolve_secrets`, resolved before.
+
+    `on_progress` is called as each write finishes; `on_outcome` per kind, in plan order."""
+    outcomes: list[Outcome] = []
+    stop: list[str] = []
+
+    def run(change: Change) -> Outcome:
+        if stop:
+            return Outcome(change, "not attempted", stop[0])
+        io = kind(change.kind)
+        try:
+            if change.action == "delete":
+                with contextlib.suppress(NotFound):  # already gone: what prune wanted
+                    io.delete(api, change.uid)
+            else:
+                body = request_body(change, secrets.get(change.key), force=force)
+                io.write(api, body, exists=change.live is not None, live=change.live, force=force)
+        except GrafanaError as exc:
+            if _fatal(exc):
+                stop.append(f"stopped after: {exc.one_line()}")
+            return Outcome(change, "failed", exc.one_line())
+        return Outcome(change, "applied")
+
+    def tick(_: Change, outcome: Outcome) -> None:
+        if on_progress is not None:
+            on_progress(outcome)
+
+    def batch(changes: list[Change], width: int) -> None:
+        # Results come back in plan order, so the report reads the same on every run.
+        for outcome in run_all(run, changes, width, on_done=tick):
+            outcomes.append(outcome)
+            if on_outcome is not None:
+                on_outcome(outcome)
+
+    writes = [c for c in plan.writes if c.action != "delete"]
+    deletes = [c for c in plan.writes if c.action == "delete"]
+    for io in KINDS:
+        changes = [c for c in writes if c.kind == io.name]
+        if io.name == "datasource":
+            # One at a time, the default first: Grafana makes the first datasource of an org the default
+            # and a new default clears the old flag (§5), which concurrent creates would race on.
+            changes.sort(key=lambda c: not (c.desired is not None and c.desired.body.get("isDefault")))
+            batch(changes, 1)
+        else:
+            batch(changes, concurrency)
+    for io in reversed(KINDS):
+        batch([c for c in deletes if c.kind == io.name], concurrency)
+    return ApplyResult(tuple(outcomes))

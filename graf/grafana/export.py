@@ -1,0 +1,73 @@
+"""Live -> canonical JSON files, laid out like `graf build` (`<env>/<kind>/<uid>.json`), plus a drift report.
+
+Exported bodies are graf's shape: server-owned fields, graf's marker and secrets removed
+(datasource secrets never come back from Grafana; contact-point secrets stay `${VAR}` or
+`[REDACTED]`). So exporting what graf synced gives files byte-equal to `graf build`, and a file
+exported with `--all` and placed where graf.yaml lists dashboard files is adopted on the next sync.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from graf.grafana.client import Grafana
+from graf.grafana.live import read_state
+from graf.grafana.plan import same_content, who
+from graf.grafana.pool import DEFAULT_CONCURRENCY
+from graf.resources import Resource
+
+
+@dataclass(frozen=True)
+class Drift:
+    """A managed resource whose live copy differs from the code."""
+
+    kind: str
+    uid: str
+    title: str
+    by: str
+    edited_outside_graf: bool
+
+    @property
+    def line(self) -> str:
+        how = f"edited in Grafana by {self.by}" if self.edited_outside_graf else "code changed since the last sync"
+        return f"{self.kind}/{self.uid} ({self.title}): {how}"
+
+
+@dataclass(frozen=True)
+class Export:
+    env: str
+    resources: tuple[Resource, ...]
+    drift: tuple[Drift, ...]
+    unmanaged: tuple[str, ...]  # uids exported with --all that graf does not manage yet
+
+    def files(self) -> dict[str, str]:
+        return {f"{self.env}/{r.kind}/{r.uid}.json": r.canonical_json() for r in self.resources}
+
+
+def export(api: Grafana, env_name: str, desired: Sequence[Resource], *, uids: Iterable[str] = (),
+           include_unmanaged: bool = False, concurrency: int = DEFAULT_CONCURRENCY) -> Export:
+    """Read what graf manages (and with `include_unmanaged` every dashboard), in graf's canonical shape."""
+    from graf.grafana.plan import untouched
+
+    wanted_uids = set(uids)
+    state = read_state(api, desired, listed=True, concurrency=concurrency)
+    by_key = {r.key: r for r in desired}
+    chosen: list[Resource] = []
+    drift: list[Drift] = []
+    unmanaged: list[str] = []
+    for live in state.present():
+        managed = live.key in by_key or live.meta.record is not None
+        if wanted_uids and live.uid not in wanted_uids:
+            continue
+        if not managed and not wanted_uids and not (include_unmanaged and live.kind == "dashboard"):
+            continue
+        if not managed:
+            unmanaged.append(f"{live.kind}/{live.uid}")
+        chosen.append(Resource(live.kind, live.uid, live.body, folder=live.folder, source="grafana"))
+        want = by_key.get(live.key)
+        if want is not None and not same_content(want, live):
+            record = live.meta.record
+            outside = record is None or not untouched(record, live)
+            drift.append(Drift(live.kind, live.uid, live.title, who(live), outside))
+    return Export(env_name, tuple(chosen), tuple(drift), tuple(unmanaged))

@@ -1,0 +1,95 @@
+"""Reading Grafana: the live state of what graf manages, concurrently, in graf's canonical shape.
+
+`read_live(project, env, *, url=None)` is the entry point other commands (e.g. `graf diff`) use:
+the live, canonical resources graf manages for one environment, graf's marker removed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+
+from graf.config import Environment, Project
+from graf.grafana.client import Grafana
+from graf.grafana.kinds import KINDS, REDACTED, LiveResource, Record, kind, normalised
+from graf.grafana.plan import Plan, plan
+from graf.grafana.pool import DEFAULT_CONCURRENCY, run_all
+from graf.grafana.secrets import placeholders, with_auth_fields
+from graf.resources import KIND_ORDER, Resource
+
+
+def desired_resources(project: Project, env: Environment, only: Iterable[str] = ()) -> list[Resource]:
+    """What the code says, in the shape graf compares and sends (auth fields set, server defaults dropped)."""
+    from graf.render import render
+
+    kinds = set(only)
+    out = [normalised(with_auth_fields(env, r)) for r in render(project, env) if not kinds or r.kind in kinds]
+    return sorted(out, key=lambda r: (KIND_ORDER.index(r.kind), r.uid))
+
+
+@dataclass(frozen=True)
+class LiveState:
+    resources: Mapping[tuple[str, str], LiveResource | None]
+
+    @property
+    def pushed(self) -> dict[tuple[str, str], Record | None]:
+        return {k: (v.meta.record if v is not None else None) for k, v in self.resources.items()}
+
+    def present(self) -> list[LiveResource]:
+        return [v for _, v in sorted(self.resources.items(), key=lambda kv: (KIND_ORDER.index(kv[0][0]), kv[0][1]))
+                if v is not None]
+
+
+def read_state(api: Grafana, desired: Sequence[Resource], *, only: Iterable[str] = (), listed: bool = False,
+               concurrency: int = DEFAULT_CONCURRENCY) -> LiveState:
+    """Live copies of every desired resource (a missing one is None), plus, with `listed`, every resource
+    Grafana lists for the selected kinds (to find graf-managed ones the code no longer has)."""
+    kinds = [k for k in KINDS if not set(only) or k.name in set(only)]
+    targets: set[tuple[str, str]] = {r.key for r in desired if any(k.name == r.kind for k in kinds)}
+    if listed:
+        for uids in run_all(lambda k: [(k.name, uid) for uid in k.list_uids(api)], kinds, concurrency):
+            targets.update(uids)
+    keys = sorted(targets, key=lambda k: (KIND_ORDER.index(k[0]), k[1]))
+    found = run_all(lambda key: kind(key[0]).read(api, key[1]), keys, concurrency)
+    by_key = {r.key: r for r in desired}
+    resources = {key: _mask_secrets(live, by_key.get(key)) for key, live in zip(keys, found, strict=True)}
+    return LiveState(resources)
+
+
+def _mask_secrets(live: LiveResource | None, want: Resource | None) -> LiveResource | None:
+    """Contact-point settings graf holds as `${VAR}` (or Grafana shows as [REDACTED]) compare as the placeholder:
+    graf cannot see the value and must never export it."""
+    if live is None or live.kind != "contact-point" or not isinstance(live.body.get("settings"), dict):
+        return live
+    wanted = placeholders(want.body) if want is not None else {}
+    settings = dict(live.body["settings"])
+    for key, value in settings.items():
+        if key in wanted:
+            settings[key] = "${" + wanted[key] + "}"
+        elif value == REDACTED:
+            settings[key] = REDACTED
+    body = {**live.body, "settings": settings}
+    return LiveResource(live.kind, live.uid, body, folder=live.folder, source=live.source, meta=live.meta)
+
+
+def read_plan(api: Grafana, desired: Sequence[Resource], *, only: Iterable[str] = (), prune: bool = False,
+              force: bool = False, concurrency: int = DEFAULT_CONCURRENCY) -> Plan:
+    state = read_state(api, desired, only=only, listed=prune, concurrency=concurrency)
+    return plan(desired, state.resources, state.pushed, prune=prune, force=force)
+
+
+def read_live(project: Project, env: Environment, *, url: str | None = None,
+              concurrency: int = DEFAULT_CONCURRENCY) -> list[Resource]:
+    """The live, canonical resources graf manages in `env`: those in code that exist, and those carrying graf's
+    record that the code no longer has. Bodies are graf's shape (no marker, no server-owned fields)."""
+    from graf.grafana.client import connect
+
+    api = connect(env, url=url)
+    try:
+        desired = desired_resources(project, env)
+        state = read_state(api, desired, listed=True, concurrency=concurrency)
+        wanted = {r.key for r in desired}
+        return [Resource(r.kind, r.uid, r.body, folder=r.folder, source="grafana")
+                for r in state.present() if r.key in wanted or r.meta.record is not None]
+    finally:
+        api.close()

@@ -1,0 +1,162 @@
+"""The pure three-way comparison: code (desired) vs what graf last pushed (record) vs Grafana (live).
+
+`plan(desired, live, pushed)` decides one `Change` per resource and does no I/O; `read_plan`
+in `graf.grafana.live` gathers its inputs. The decision table (README, "How graf tells code
+changes from UI edits"):
+
+  in code, not live                         create
+  live, not in code, graf's record          delete with --prune (kept and listed otherwise)
+  live, not in code, no record              not graf's: never touched, not listed
+  locked (provisioned / read-only)          skipped, never written
+  live == code, record matches              unchanged (no request at all)
+  live == code, no or stale record          adopt: graf writes its record, content unchanged
+  live != code, live == what graf pushed    update
+  live != code, edited since graf's push    conflict (--force: update)
+  live != code, no record                   conflict: not created by graf (--force: take over)
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Literal
+
+from graf.grafana.kinds import BY_NAME, LiveResource, Record, body_hash
+from graf.resources import KIND_ORDER, Resource, canonical
+
+Action = Literal["create", "update", "adopt", "delete", "unchanged", "conflict", "skipped", "orphan"]
+WRITES: frozenset[str] = frozenset({"create", "update", "adopt", "delete"})
+SYMBOLS: Mapping[str, str] = {"create": "+", "update": "~", "adopt": "=", "delete": "-", "unchanged": " ",
+                              "conflict": "!", "skipped": "s", "orphan": "?"}
+
+
+@dataclass(frozen=True)
+class Change:
+    kind: str
+    uid: str
+    action: Action
+    reason: str
+    desired: Resource | None = None
+    live: LiveResource | None = None
+
+    @property
+    def key(self) -> tuple[str, str]:
+        return (self.kind, self.uid)
+
+    @property
+    def title(self) -> str:
+        source = self.desired or self.live
+        return source.title if source is not None else self.uid
+
+    @property
+    def name(self) -> str:
+        return f"{self.kind}/{self.uid}"
+
+
+@dataclass(frozen=True)
+class Plan:
+    changes: tuple[Change, ...]
+
+    @property
+    def writes(self) -> tuple[Change, ...]:
+        return tuple(c for c in self.changes if c.action in WRITES)
+
+    @property
+    def conflicts(self) -> tuple[Change, ...]:
+        return tuple(c for c in self.changes if c.action == "conflict")
+
+    @property
+    def pending(self) -> bool:
+        """True when `graf sync` would write something or a conflict needs a decision."""
+        return bool(self.writes or self.conflicts)
+
+    def counts(self) -> Counter[str]:
+        return Counter(c.action for c in self.changes)
+
+    def summary(self) -> str:
+        counts = self.counts()
+        order = ("create", "update", "adopt", "delete", "unchanged", "conflict", "skipped", "orphan")
+        return ", ".join(f"{counts[a]} {'to ' + a if a in WRITES else a}" for a in order if counts[a]) or "nothing"
+
+
+def who(live: LiveResource) -> str:
+    who = live.meta.updated_by or "someone"
+    return f"{who} at {live.meta.updated}" if live.meta.updated else who
+
+
+def untouched(record: Record, live: LiveResource) -> bool:
+    """True when live is what graf pushed: the content hash matches, or the server-owned version does.
+
+    The version check covers a server that rewrites a field on save (the hash then differs, but no
+    one else saved: every save bumps the version, and a UI save cannot set it).
+    """
+    if record.hash == body_hash(live.kind, live.body):
+        return True
+    return record.version is not None and live.meta.version is not None and record.version == live.meta.version
+
+
+def same_content(want: Resource, live: Resource) -> bool:
+    """Equal canonical bodies (both sides are normalised already, so this is usually a plain dict compare)."""
+    if want.kind == "dashboard" and want.folder is not None and live.folder != want.folder:
+        return False  # placement is the code's too: a dashboard moved to another folder is moved back
+    return want.body == live.body or canonical(want.kind, want.body) == canonical(live.kind, live.body)
+
+
+def plan(desired: Iterable[Resource], live: Mapping[tuple[str, str], LiveResource | None],
+         pushed: Mapping[tuple[str, str], Record | None], *, prune: bool = False, force: bool = False) -> Plan:
+    """One Change per resource in code or graf-managed in Grafana, sorted in apply order."""
+    wanted = {r.key: r for r in desired}
+    changes = []
+    for key in sorted(set(wanted) | {k for k, v in live.items() if v is not None}, key=_order):
+        change = _decide(wanted.get(key), live.get(key), pushed.get(key), prune=prune, force=force)
+        if change is not None:
+            changes.append(change)
+    return Plan(tuple(changes))
+
+
+def _order(key: tuple[str, str]) -> tuple[int, str]:
+    return (KIND_ORDER.index(key[0]) if key[0] in KIND_ORDER else len(KIND_ORDER), key[1])
+
+
+def _decide(want: Resource | None, live: LiveResource | None, record: Record | None, *,
+            prune: bool, force: bool) -> Change | None:
+    kind, uid = (want or live).kind, (want or live).uid  # type: ignore[union-attr]
+    markable = BY_NAME[kind].mark is not None
+    if live is None:
+        return Change(kind, uid, "create", "not in Grafana", want)
+    if want is None:
+        if record is None:
+            return None  # not graf's: never touched, not listed
+        if not prune:
+            return Change(kind, uid, "orphan", "graf-managed but no longer in code; graf sync --prune deletes it",
+                          None, live)
+        if live.meta.locked:
+            return Change(kind, uid, "skipped", f"{live.meta.locked}; graf never deletes it", None, live)
+        if not untouched(record, live) and not force:
+            return Change(kind, uid, "conflict", f"no longer in code, but edited in Grafana by {who(live)} since "
+                          "graf pushed it; graf export keeps the edit, --force deletes it", None, live)
+        return Change(kind, uid, "delete", "graf-managed, no longer in code", None, live)
+    same = same_content(want, live)
+    if live.meta.locked:
+        note = "same as code" if same else "differs from code"
+        return Change(kind, uid, "skipped", f"{live.meta.locked}; {note}; graf never writes it", want, live)
+    if same:
+        if markable and (record is None or record.hash != body_hash(kind, live.body)):
+            return Change(kind, uid, "adopt", "same as code; graf records it as managed (no content change)",
+                          want, live)
+        return Change(kind, uid, "unchanged", "same as code", want, live)
+    if not markable:
+        return Change(kind, uid, "update", "differs from code", want, live)
+    if record is None:
+        if force:
+            return Change(kind, uid, "update", f"--force: takes over what {who(live)} saved (not created by graf)",
+                          want, live)
+        return Change(kind, uid, "conflict", f"exists in Grafana but graf did not create it (last saved by "
+                      f"{who(live)}); graf export --uid {uid} keeps it, --force overwrites it", want, live)
+    if untouched(record, live):
+        return Change(kind, uid, "update", "code changed since graf's last push", want, live)
+    if force:
+        return Change(kind, uid, "update", f"--force: overwrites the edit {who(live)} made in Grafana", want, live)
+    return Change(kind, uid, "conflict", f"edited in Grafana by {who(live)} since graf pushed it; "
+                  f"graf export --uid {uid} keeps the edit, graf sync --force overwrites it", want, live)

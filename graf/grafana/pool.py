@@ -1,0 +1,44 @@
+"""The bounded thread pool every concurrent Grafana call goes through; results come back in input order."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor, as_completed
+from typing import TypeVar
+
+DEFAULT_CONCURRENCY = 16  # requests in flight; each worker thread keeps its own keep-alive session
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+
+def run_all(function: Callable[[T], R], items: Sequence[T], concurrency: int,
+            on_done: Callable[[T, R], None] | None = None) -> list[R]:
+    """`function` over `items` with at most `concurrency` in flight; the first exception is re-raised.
+
+    Results keep the order of `items` so callers sort once and output is deterministic.
+    """
+    if not items:
+        return []
+    if concurrency <= 1 or len(items) == 1:
+        results = []
+        for item in items:
+            result = function(item)
+            if on_done is not None:
+                on_done(item, result)
+            results.append(result)
+        return results
+    with ThreadPoolExecutor(max_workers=min(concurrency, len(items)), thread_name_prefix="graf") as pool:
+        futures = {pool.submit(function, item): i for i, item in enumerate(items)}
+        try:
+            results: dict[int, R] = {}
+            for future in as_completed(futures):  # report as they finish, return in input order
+                index = futures[future]
+                results[index] = future.result()
+                if on_done is not None:
+                    on_done(items[index], results[index])
+            return [results[i] for i in range(len(items))]
+        except BaseException:
+            for future in futures:
+                future.cancel()
+            raise

@@ -1,0 +1,122 @@
+"""Every error class reaches the user as one line naming the resource and what to do, with its exit code."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+
+import pytest
+
+from tests.grafana.conftest import Project
+from tests.grafana_server import VIEWER_TOKEN, GrafanaServer
+
+
+def _closed_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _one_error_line(err: str) -> str:
+    lines = [line for line in err.splitlines() if line.strip()]
+    assert len(lines) == 1, err
+    assert lines[0].startswith("error: ")
+    return lines[0]
+
+
+def test_unreachable_host_in_a_real_process(project: Project) -> None:
+    env = {**os.environ, "GRAFANA_URL": f"http://127.0.0.1:{_closed_port()}", "GRAFANA_TOKEN": "x"}
+    proc = subprocess.run([sys.executable, "-m", "graf", "--config", str(project.config), "sync", "--env", "prod"],
+                          env=env, capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 1
+    line = _one_error_line(proc.stderr)
+    assert "cannot reach Grafana at http://127.0.0.1:" in line
+    assert "Connection refused" in line
+    assert "check that Grafana runs" in line
+    assert "Traceback" not in proc.stderr
+
+
+def test_tls_error(graf, grafana: GrafanaServer, monkeypatch) -> None:
+    monkeypatch.setenv("GRAFANA_URL", grafana.url.replace("http://", "https://"))
+    run = graf("plan", "--env", "prod")
+    assert run.code == 1
+    line = _one_error_line(run.err)
+    assert "TLS error talking to https://127.0.0.1:" in line
+    assert "verify_tls" in line
+
+
+def test_timeout_is_retried_then_reported(graf, grafana: GrafanaServer, project: Project) -> None:
+    project.write_config(timeout=0.3)
+    grafana.fail("GET", "/api/folders/shop-prod", status=200, times=10, delay=1.0)
+    run = graf("plan", "--env", "prod", "--only", "folder")
+    assert run.code == 1
+    line = _one_error_line(run.err)
+    assert line.startswith("error: folder/shop-prod: Grafana at http://127.0.0.1:")
+    assert "did not answer within 0.3s" in line and "grafana.timeout" in line
+    assert grafana.count("GET", "/api/folders/shop-prod") == 4  # 1 try + 3 retries
+
+
+def test_401_names_the_credentials_to_set(graf, monkeypatch) -> None:
+    monkeypatch.setenv("GRAFANA_TOKEN", "not-a-token")
+    run = graf("sync", "--env", "prod")
+    assert run.code == 1
+    line = _one_error_line(run.err)
+    assert "rejected the credentials (401: Invalid API key)" in line
+    assert "GRAFANA_TOKEN" in line
+
+
+def test_403_reports_each_write_and_what_role_is_needed(graf, grafana: GrafanaServer, monkeypatch) -> None:
+    monkeypatch.setenv("GRAFANA_TOKEN", VIEWER_TOKEN)
+    run = graf("sync", "--env", "prod")
+    assert run.code == 1
+    failed = [line for line in run.lines if "FAILED" in line]
+    assert failed and all("permission denied (403: You'll need additional permissions" in line for line in failed)
+    assert all("Editor role" in line for line in failed)
+    assert grafana.state.folders == {}
+
+
+def test_missing_folder(graf, grafana: GrafanaServer) -> None:
+    run = graf("sync", "--env", "prod", "--only", "dashboard")
+    assert run.code == 1
+    failed = [line for line in run.lines if "FAILED" in line]
+    assert len(failed) == 2
+    assert "dashboard/shop-prod-api: its folder does not exist in Grafana (400: folder not found)" in failed[0]
+    assert "sync the folder first" in failed[0]
+
+
+@pytest.mark.parametrize("status", [409, 412])
+def test_conflict_while_writing(graf, grafana: GrafanaServer, status: int) -> None:
+    graf("sync", "--env", "prod", "--only", "folder", "--only", "datasource")
+    grafana.fail("POST", "/api/dashboards/db", status=status, times=1)
+    run = graf("sync", "--env", "prod", "--concurrency", "1")
+    assert run.code == 1
+    failed = [line for line in run.lines if "FAILED" in line]
+    assert len(failed) == 1
+    assert f"changed in Grafana by someone else while graf was writing ({status}: injected failure)" in failed[0]
+    assert "run graf plan" in failed[0]
+
+
+def test_5xx_on_reads_is_retried_then_reported(graf, grafana: GrafanaServer) -> None:
+    grafana.fail("GET", "/api/folders/shop-prod", status=503, times=10)
+    run = graf("plan", "--env", "prod")
+    assert run.code == 1
+    line = _one_error_line(run.err)
+    assert line == ("error: folder/shop-prod: Grafana answered 503: injected failure after 3 retries "
+                    "(check Grafana's logs and run graf sync again; it converges)")
+    assert grafana.count("GET", "/api/folders/shop-prod") == 4
+
+
+def test_unknown_environment_is_a_config_error(graf) -> None:
+    run = graf("plan", "--env", "staging")
+    assert run.code == 2
+    assert "unknown environment 'staging'" in _one_error_line(run.err)
+
+
+def test_unset_token_variable_named_by_graf_yaml(graf, monkeypatch) -> None:
+    monkeypatch.delenv("GRAFANA_TOKEN")
+    run = graf("plan", "--env", "prod")
+    assert run.code == 2
+    line = _one_error_line(run.err)
+    assert "environments.prod.grafana.token" in line and "GRAFANA_TOKEN is not set" in line

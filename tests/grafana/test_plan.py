@@ -1,0 +1,125 @@
+"""The pure three-way plan: code vs graf's record vs live, one test per row of the decision table."""
+
+from __future__ import annotations
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from graf.grafana.kinds import LiveMeta, LiveResource, Record, dashboard_normalise, record_for
+from graf.grafana.plan import plan
+from graf.resources import Resource, canonical
+
+KEY = ("dashboard", "d1")
+
+
+def want(title: str = "Code") -> Resource:
+    return Resource("dashboard", "d1", {"uid": "d1", "title": title, "panels": []}, folder="f")
+
+
+def live(title: str, record: Record | None, *, version: int = 3, locked: str | None = None) -> LiveResource:
+    meta = LiveMeta(version=version, updated_by="alice", updated="2026-01-02T03:04:05Z", locked=locked, record=record)
+    return LiveResource("dashboard", "d1", {"uid": "d1", "title": title, "panels": []}, folder="f", meta=meta)
+
+
+def decide(desired: list[Resource], current: LiveResource | None, *, prune: bool = False, force: bool = False):
+    state = {KEY: current}
+    result = plan(desired, state, {KEY: current.meta.record if current else None}, prune=prune, force=force)
+    return [(c.action, c.reason) for c in result.changes]
+
+
+def test_missing_is_create() -> None:
+    assert decide([want()], None) == [("create", "not in Grafana")]
+
+
+def test_equal_with_matching_record_is_unchanged() -> None:
+    pushed = record_for("dashboard", want().body, 3)
+    assert decide([want()], live("Code", pushed)) == [("unchanged", "same as code")]
+
+
+def test_equal_without_record_is_adopt() -> None:
+    [(action, reason)] = decide([want()], live("Code", None))
+    assert action == "adopt" and "records it as managed" in reason
+
+
+def test_code_change_over_untouched_live_is_update() -> None:
+    pushed = record_for("dashboard", want("Old").body, 3)
+    assert decide([want("New")], live("Old", pushed)) == [("update", "code changed since graf's last push")]
+
+
+def test_same_version_means_untouched_even_if_the_server_rewrote_a_field() -> None:
+    pushed = Record(hash="sha256:" + "0" * 64, version=3)
+    assert decide([want("New")], live("Old", pushed, version=3))[0][0] == "update"
+
+
+def test_edit_in_grafana_is_a_conflict_naming_who_and_when() -> None:
+    pushed = record_for("dashboard", want("Old").body, 2)
+    [(action, reason)] = decide([want("New")], live("Edited in UI", pushed, version=3))
+    assert action == "conflict"
+    assert reason.startswith("edited in Grafana by alice at 2026-01-02T03:04:05Z since graf pushed it")
+    assert "graf export --uid d1 keeps the edit" in reason and "--force overwrites it" in reason
+
+
+def test_force_turns_the_conflict_into_an_update() -> None:
+    pushed = record_for("dashboard", want("Old").body, 2)
+    [(action, reason)] = decide([want("New")], live("Edited in UI", pushed, version=3), force=True)
+    assert action == "update" and "--force" in reason
+
+
+def test_not_created_by_graf_is_a_conflict() -> None:
+    [(action, reason)] = decide([want("New")], live("Someone's", None))
+    assert action == "conflict" and "graf did not create it" in reason
+
+
+def test_locked_is_skipped_even_with_force() -> None:
+    [(action, reason)] = decide([want("New")], live("Provisioned", None, locked="provisioned"), force=True)
+    assert action == "skipped" and reason.startswith("provisioned; differs from code")
+
+
+def test_not_in_code_and_not_graf_s_is_never_listed() -> None:
+    assert decide([], live("Hand made", None), prune=True) == []
+
+
+def test_not_in_code_but_graf_s_is_deleted_only_with_prune() -> None:
+    pushed = record_for("dashboard", want("Old").body, 3)
+    assert decide([], live("Old", pushed))[0][0] == "orphan"
+    assert decide([], live("Old", pushed), prune=True) == [("delete", "graf-managed, no longer in code")]
+
+
+def test_prune_of_an_edited_resource_is_a_conflict() -> None:
+    pushed = record_for("dashboard", want("Old").body, 2)
+    [(action, _)] = decide([], live("Edited", pushed, version=3), prune=True)
+    assert action == "conflict"
+
+
+def test_folders_have_no_marker_and_follow_the_code() -> None:
+    folder = Resource("folder", "f", {"uid": "f", "title": "Code"})
+    current = LiveResource("folder", "f", {"uid": "f", "title": "Renamed"}, meta=LiveMeta(version=2))
+    result = plan([folder], {("folder", "f"): current}, {})
+    assert [(c.action, c.reason) for c in result.changes] == [("update", "differs from code")]
+    assert plan([], {("folder", "f"): current}, {}, prune=True).changes == ()
+
+
+def test_plan_is_sorted_in_apply_order() -> None:
+    desired = [Resource("dashboard", "a", {"uid": "a", "title": "A"}),
+               Resource("folder", "z", {"uid": "z", "title": "Z"}),
+               Resource("datasource", "m", {"uid": "m", "name": "M"})]
+    assert [c.kind for c in plan(desired, {}, {}).changes] == ["folder", "datasource", "dashboard"]
+
+
+json_values = st.recursive(st.none() | st.booleans() | st.integers(-1000, 1000) | st.text(max_size=5),
+                           lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=4), inner,
+                                                                                       max_size=3), max_leaves=8)
+
+
+@given(st.dictionaries(st.text(min_size=1, max_size=6), json_values, max_size=5))
+def test_what_graf_pushed_plans_as_unchanged(extra: dict) -> None:
+    body = {**extra, "uid": "d1", "title": "T"}
+    desired = Resource("dashboard", "d1", dashboard_normalise(body))
+    # What Grafana returns after the push: the marker and server fields added, key order changed.
+    returned = {**dict(reversed(list(body.items()))), "id": 7, "version": 1,
+                "graf": record_for("dashboard", desired.body, 1).as_json()}
+    current = LiveResource("dashboard", "d1", dashboard_normalise(returned),
+                           meta=LiveMeta(version=1, record=Record.from_json(returned["graf"])))
+    assert current.body == canonical("dashboard", current.body)  # normalise gives a canonical body
+    result = plan([desired], {KEY: current}, {KEY: current.meta.record})
+    assert [c.action for c in result.changes] == ["unchanged"]
