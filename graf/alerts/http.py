@@ -63,7 +63,7 @@ def specs(ctx: RenderContext) -> list[RuleSpec]:
             datasource="prometheus",
             query=p99_latency,
             comparison="gt",
-            threshold=2.0,
+            threshold=1.0,
             for_="10m",
             severity="warning",
             summary="p99 latency of {{ $labels.{application} }} on {{ $labels.{instance} }} is "

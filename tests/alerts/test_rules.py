@@ -179,3 +179,13 @@ def test_bad_for_is_a_config_error(variant):
     with pytest.raises(ConfigError) as caught:
         variant(lambda raw: raw["environments"]["dev"]["alerts"]["rules"].update(host_cpu_busy={"for": "ten"}))
     assert caught.value.path == "graf.yaml: environments.dev.alerts.rules.host_cpu_busy.for"
+
+
+def test_dashboards_colour_panels_at_the_alert_rules_default_thresholds(example):
+    latency = pytest.importorskip("graf.dashboards.latency", reason="the latency dashboard is not merged yet")
+    from graf.alerts import http
+    from graf.context import RenderContext
+
+    defaults = {s.name: s.threshold for s in http.specs(RenderContext(example, example.environment("prod")))}
+    assert defaults["http_5xx_ratio"] == latency.DEFAULT_5XX_THRESHOLD
+    assert defaults["http_p99_latency"] == latency.DEFAULT_P99_THRESHOLD

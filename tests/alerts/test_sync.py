@@ -150,7 +150,11 @@ def test_a_threshold_changed_in_graf_yaml_is_an_update_not_a_conflict(graf, graf
     rule = grafana.state.rules["shop-prod-alert-http_5xx_ratio"]
     threshold = next(q for q in rule["data"] if q["refId"] == "C")["model"]["conditions"][0]["evaluator"]
     assert threshold["params"] == [0.01]
-    assert grafana.writes() == {("PUT", "/api/v1/provisioning/alert-rules/shop-prod-alert-http_5xx_ratio"): 1}
+    writes = grafana.writes()
+    assert writes[("PUT", "/api/v1/provisioning/alert-rules/shop-prod-alert-http_5xx_ratio")] == 1
+    # The dashboards colour the 5xx panels at the alert's threshold, so they follow; nothing else is written.
+    assert {path for _, path in writes} == {"/api/v1/provisioning/alert-rules/shop-prod-alert-http_5xx_ratio",
+                                            "/api/dashboards/db"}
 
 
 def test_prune_deletes_only_graf_s_rules(graf, grafana, config):
