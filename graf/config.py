@@ -151,6 +151,9 @@ class ContactPoint:
 
 @dataclass(frozen=True)
 class Alerts:
+    # graf manages alerting only where graf.yaml asks for it: an `alerts` section at the top level
+    # or in the environment (`alerts: {}` gives the built-in rules with their defaults).
+    managed: bool = False
     interval: str = "1m"
     runbook_url: str | None = None
     editable_in_ui: bool = False
@@ -410,7 +413,8 @@ def _build_project(raw: dict[str, Any], path: Path) -> Project:
                              **env_raw.get("folder", {})}),
             datasources=_datasources(defaults_ds, env_raw.get("datasources", {}), where),
             servers=_servers(env_raw.get("servers", []), apps, f"{where}.servers"),
-            alerts=_alerts(defaults_alerts, env_raw.get("alerts", {}), f"{where}.alerts"),
+            alerts=_alerts(defaults_alerts, env_raw.get("alerts", {}), f"{where}.alerts",
+                           managed="alerts" in raw or "alerts" in env_raw),
             trace_sampling=env_raw.get("trace_sampling", 1.0),
         )
     stack_raw = raw.get("stack", {})
@@ -506,7 +510,7 @@ def _servers(raw: list[dict[str, Any]], apps: Mapping[str, App], where: str) -> 
     return tuple(servers)
 
 
-def _alerts(defaults: dict[str, Any], overrides: dict[str, Any], where: str) -> Alerts:
+def _alerts(defaults: dict[str, Any], overrides: dict[str, Any], where: str, *, managed: bool = True) -> Alerts:
     merged = {**defaults, **overrides}
     rules: dict[str, AlertRuleSettings] = {}
     for name in {**defaults.get("rules", {}), **overrides.get("rules", {})}:
@@ -533,6 +537,7 @@ def _alerts(defaults: dict[str, Any], overrides: dict[str, Any], where: str) -> 
                           f"{interval!r} is not a non-zero multiple of {ALERT_BASE_INTERVAL}s",
                           "Grafana evaluates rules on a 10s tick, e.g. 30s, 1m")
     return Alerts(
+        managed=managed,
         interval=interval,
         runbook_url=merged.get("runbook_url"),
         editable_in_ui=merged.get("editable_in_ui", False),

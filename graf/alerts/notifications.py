@@ -26,9 +26,9 @@ GROUP_BY = ["grafana_folder", "alertname"]
 
 
 def sharing(ctx: RenderContext) -> list[Environment]:
-    """The project's environments on the same Grafana as this one (this one included), in file order."""
+    """The project's environments with alerting on the same Grafana as this one (this one included), in file order."""
     url = ctx.env.grafana.url
-    return [env for env in ctx.project.environments.values() if env.grafana.url == url]
+    return [env for env in ctx.project.environments.values() if env.grafana.url == url and env.alerts.managed]
 
 
 def editable_in_ui(ctx: RenderContext) -> bool:

@@ -25,6 +25,9 @@ _UID = re.compile(r"^[A-Za-z0-9_-]{1,40}$")
 
 
 def resources(ctx: RenderContext) -> list[Resource]:
+    """Nothing for an environment whose graf.yaml has no `alerts` section (neither top-level nor its own)."""
+    if not ctx.env.alerts.managed:
+        return []
     out = []
     for family in FAMILIES:
         for body in family.rules(ctx):

@@ -114,3 +114,23 @@ def test_shared_notifications_are_editable_only_when_every_environment_on_the_gr
     apart = variant(lambda raw: raw["environments"]["prod"]["grafana"].update(url="http://10.0.0.20:3000"))
     assert editable_in_ui(RenderContext(apart, apart.environment("dev"))) is True
     assert editable_in_ui(RenderContext(apart, apart.environment("prod"))) is False
+
+
+def test_alerting_is_managed_only_where_graf_yaml_has_an_alerts_section(variant):
+    def without(raw):
+        raw.pop("alerts")
+        for env in raw["environments"].values():
+            env.pop("alerts")
+
+    assert alerting(variant(without), "prod") == []
+
+    def only_prod(raw):
+        without(raw)
+        raw["environments"]["prod"]["alerts"] = {"contact_point": {"type": "email", "addresses": ["a@example.com"]}}
+
+    project = variant(only_prod)
+    assert alerting(project, "dev") == []
+    kinds = by_kind(project, "prod")
+    assert len(kinds["alert-rule"]) == 10  # `alerts:` alone gives the built-in rules with their defaults
+    assert set(env_routes(kinds["policy"][0].body)) == {"prod"}
+    assert editable_in_ui(RenderContext(project, project.environment("prod"))) is False
