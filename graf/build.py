@@ -4,18 +4,20 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from graf.config import Project
 from graf.render import render_all
 from graf.resources import KIND_ORDER, Resource
+from graf.validate.findings import Finding, InvalidResources
 
 
 @dataclass(frozen=True)
 class BuildResult:
     out: Path
     resources: Mapping[str, list[Resource]]
+    findings: list[Finding] = field(default_factory=list)  # warnings of graf validate (errors stop the build)
 
     def summary(self, env: str) -> str:
         counts = Counter(r.kind for r in self.resources[env])
@@ -29,9 +31,18 @@ def tree(resources: Mapping[str, list[Resource]]) -> dict[str, str]:
 
 
 def build(project: Project, out: Path, envs: Iterable[str] = ()) -> BuildResult:
-    """Render, then replace `out` with the canonical tree (nothing is written if rendering fails)."""
+    """Render, validate, then replace `out` with the canonical tree.
+
+    Nothing is written if rendering fails or `graf validate` finds an error: InvalidResources
+    (a ValidationError) carries the findings, so the command can show them all.
+    """
     from graf.files import write_tree
+    from graf.validate import errors, validate_rendered
 
     resources = render_all(project, envs)
+    findings = validate_rendered(project, resources)
+    failing = errors(findings)
+    if failing:
+        raise InvalidResources(failing)
     write_tree(out, tree(resources))
-    return BuildResult(out, resources)
+    return BuildResult(out, resources, findings)

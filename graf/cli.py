@@ -23,9 +23,12 @@ if TYPE_CHECKING:
 COMMANDS: dict[str, str] = {
     "build": "graf.commands.build",
     "check": "graf.commands.check",
+    "diff": "graf.commands.diff",
     "export": "graf.commands.export",
     "plan": "graf.commands.plan",
+    "stack": "graf.commands.stack",
     "sync": "graf.commands.sync",
+    "validate": "graf.commands.validate",
 }
 
 

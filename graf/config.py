@@ -119,10 +119,15 @@ class Folder:
 
 @dataclass(frozen=True)
 class NodeExporter:
+    """node_exporter on one app server; `listen_address` defaults to the server's address."""
+
     port: int = 9100
+    listen_address: str | None = None
     tls: bool = False
     basic_auth_user: str | None = None
     basic_auth_password: Secret | None = None
+    # The bcrypt hash node_exporter's web config needs (a ${VAR} too: graf never hashes a password).
+    basic_auth_password_hash: Secret | None = None
 
 
 @dataclass(frozen=True)
@@ -181,17 +186,49 @@ class Dashboards:
     files: tuple[str, ...] = ()
 
 
+STACK_PORTS: Mapping[str, int] = {"grafana": 3000, "prometheus": 9090, "loki": 3100, "tempo": 3200,
+                                  "otlp_grpc": 4317, "otlp_http": 4318}
+DAY = 86400
+
+
+@dataclass(frozen=True)
+class Retention:
+    """How long (seconds) and how much (bytes) each store keeps; `None` size: time only."""
+
+    metrics: float = 15 * DAY
+    metrics_size: int = 2 * 1024**3
+    logs: float = 7 * DAY
+    logs_size: int | None = None
+    traces: float = 3 * DAY
+    traces_size: int | None = None
+
+
+@dataclass(frozen=True)
+class Volume:
+    """Expected daily volume, used to turn a size cap into a retention time where the store has none."""
+
+    logs_per_day: int = 1024**3  # raw log bytes shipped per day
+    traces_per_day: int = 450 * 1024**2  # Tempo block bytes per day (stack research: 10 traces/s)
+
+
 @dataclass(frozen=True)
 class Stack:
-    profile: str = "small"
+    profile: Literal["small", "medium", "large"] = "small"
     server_host: str = "monitoring"
     server_address: str = "127.0.0.1"
+    grafana_address: str | None = None  # where Grafana is published; default: server_address
     images: Mapping[str, str] = field(default_factory=dict)
-    retention: Mapping[str, str] = field(default_factory=dict)
-    ports: Mapping[str, int] = field(default_factory=dict)
+    retention: Retention = field(default_factory=Retention)
+    volume: Volume = field(default_factory=Volume)
+    ports: Mapping[str, int] = field(default_factory=lambda: dict(STACK_PORTS))
     publish_ingest: bool = True
+    agent_endpoints: Mapping[str, str] = field(default_factory=dict)
     metrics_generator: bool = True
     scrape_interval: str = "15s"
+
+    @property
+    def grafana_bind(self) -> str:
+        return self.grafana_address or self.server_address
 
 
 @dataclass(frozen=True)
@@ -236,6 +273,22 @@ def parse_duration(text: str) -> float:
     if not text or _DURATION_PART.sub("", text) != "":
         raise ValueError(f"not a duration: {text!r} (expected e.g. 30s, 5m, 1h30m, 7d)")
     return sum(int(n) * _DURATION_UNITS[u] for n, u in _DURATION_PART.findall(text))
+
+
+_SIZE_UNITS = {"B": 1, "KB": 1024, "MB": 1024**2, "GB": 1024**3, "TB": 1024**4,
+               "KIB": 1024, "MIB": 1024**2, "GIB": 1024**3, "TIB": 1024**4}
+_SIZE = re.compile(r"([0-9]+(?:\.[0-9]+)?)\s*([A-Za-z]+)")
+
+
+def parse_size(text: str) -> int:
+    """Bytes in a size like `2GB`, `512MB`, `1.5GiB` (powers of 2, as Prometheus reads them); ValueError otherwise."""
+    match = _SIZE.fullmatch(text.strip()) if isinstance(text, str) else None
+    if not match or match.group(2).upper() not in _SIZE_UNITS:
+        raise ValueError(f"not a size: {text!r} (expected e.g. 512MB, 2GB)")
+    size = int(float(match.group(1)) * _SIZE_UNITS[match.group(2).upper()])
+    if size <= 0:
+        raise ValueError(f"not a size: {text!r} (must be more than 0)")
+    return size
 
 
 # ---------------------------------------------------------------------------- loading
@@ -417,20 +470,9 @@ def _build_project(raw: dict[str, Any], path: Path) -> Project:
                            managed="alerts" in raw or "alerts" in env_raw),
             trace_sampling=env_raw.get("trace_sampling", 1.0),
         )
-    stack_raw = raw.get("stack", {})
-    server = stack_raw.get("server", {})
-    stack = Stack(
-        profile=stack_raw.get("profile", "small"),
-        server_host=server.get("host", "monitoring"),
-        server_address=server.get("address", "127.0.0.1"),
-        images=dict(stack_raw.get("images", {})),
-        retention=dict(stack_raw.get("retention", {})),
-        ports=dict(stack_raw.get("ports", {})),
-        publish_ingest=stack_raw.get("publish_ingest", True),
-        metrics_generator=stack_raw.get("metrics_generator", True),
-        scrape_interval=stack_raw.get("scrape_interval", "15s"),
-    )
+    stack = _stack(raw.get("stack", {}), f"{file}: stack")
     _check_durations(raw, file)
+    _check_hosts(environments, file)
     return Project(path=path.resolve(), name=raw["name"], labels=labels, jobs=jobs, apps=apps,
                    dashboards=dashboards, stack=stack, environments=environments)
 
@@ -486,28 +528,142 @@ def _check_trace_regex(pattern: str, where: str) -> None:
 def _servers(raw: list[dict[str, Any]], apps: Mapping[str, App], where: str) -> tuple[Server, ...]:
     servers = []
     seen: dict[str, int] = {}
+    addresses: dict[str, int] = {}
     for i, spec in enumerate(raw):
         key = f"{where}[{i}]"
         if spec["host"] in seen:
             raise ConfigError(f"{key}.host", f"duplicate host {spec['host']!r} (also servers[{seen[spec['host']]}])")
         seen[spec["host"]] = i
+        if spec["address"] in addresses:
+            raise ConfigError(f"{key}.address",
+                              f"duplicate address {spec['address']!r} (also servers[{addresses[spec['address']]}])")
+        addresses[spec["address"]] = i
         for app in spec.get("apps", []):
             if app not in apps:
                 raise ConfigError(f"{key}.apps", f"unknown app {app!r}{_did_you_mean(app, apps)}",
                                   "define it under apps:")
-        ne = spec.get("node_exporter", {})
         servers.append(Server(
             host=spec["host"],
             address=spec["address"],
             apps=tuple(spec.get("apps", [])),
-            node_exporter=NodeExporter(
-                port=ne.get("port", 9100),
-                tls=ne.get("tls", False),
-                basic_auth_user=ne.get("basic_auth_user"),
-                basic_auth_password=_secret(ne.get("basic_auth_password"), f"{key}.node_exporter.basic_auth_password"),
-            ),
+            node_exporter=_node_exporter(spec.get("node_exporter", {}), f"{key}.node_exporter"),
         ))
+        _check_server_ports(servers[-1], apps, key)
     return tuple(servers)
+
+
+def _node_exporter(raw: dict[str, Any], where: str) -> NodeExporter:
+    node = NodeExporter(
+        port=raw.get("port", 9100),
+        listen_address=raw.get("listen_address"),
+        tls=raw.get("tls", False),
+        basic_auth_user=raw.get("basic_auth_user"),
+        basic_auth_password=_secret(raw.get("basic_auth_password"), f"{where}.basic_auth_password"),
+        basic_auth_password_hash=_secret(raw.get("basic_auth_password_hash"), f"{where}.basic_auth_password_hash"),
+    )
+    if node.basic_auth_user and node.basic_auth_password is None:
+        raise ConfigError(f"{where}.basic_auth_password", "basic_auth_user needs a basic_auth_password: ${VAR}",
+                          "Prometheus reads it from a secret file")
+    if (node.basic_auth_password or node.basic_auth_password_hash) and not node.basic_auth_user:
+        raise ConfigError(f"{where}.basic_auth_user", "a basic-auth password needs a basic_auth_user")
+    return node
+
+
+def _check_server_ports(server: Server, apps: Mapping[str, App], key: str) -> None:
+    """node_exporter and the apps on one server each need their own port."""
+    taken = {server.node_exporter.port: "node_exporter"}
+    for name in server.apps:
+        port = apps[name].port
+        if port in taken:
+            where = f"{key}.node_exporter.port" if taken[port] == "node_exporter" else f"{key}.apps"
+            raise ConfigError(where, f"port {port} is used twice on host {server.host!r}: by {taken[port]} and by "
+                                     f"app {name!r} (apps.{name}.port)")
+        taken[port] = f"app {name!r}"
+
+
+def _check_hosts(environments: Mapping[str, Environment], file: str) -> None:
+    """A host belongs to one environment: the same host in two would be scraped twice with two labels."""
+    owner: dict[str, str] = {}
+    for env in environments.values():
+        for i, server in enumerate(env.servers):
+            where = f"environments.{env.name}.servers[{i}]"
+            if server.host in owner:
+                raise ConfigError(f"{file}: {where}.host",
+                                  f"duplicate host {server.host!r} (also {owner[server.host]})")
+            owner[server.host] = where
+
+
+def _stack(raw: dict[str, Any], where: str) -> Stack:
+    server = raw.get("server", {})
+    address = server.get("address", "127.0.0.1")
+    for key, value in (("server.address", address), ("grafana_address", raw.get("grafana_address"))):
+        if value in ("0.0.0.0", "::", "[::]", "*"):
+            raise ConfigError(f"{where}.{key}", f"{value!r} would publish on every interface",
+                              "use the server's private address, or 127.0.0.1 behind a reverse proxy")
+    from graf.stack.images import problem
+
+    for service, image in raw.get("images", {}).items():
+        if (why := problem(service, image)) is not None:
+            raise ConfigError(f"{where}.images.{service}", why)
+    ports = {**STACK_PORTS, **raw.get("ports", {})}
+    used: dict[int, str] = {}
+    for name, port in ports.items():
+        if port in used:
+            raise ConfigError(f"{where}.ports.{name}", f"port {port} is also stack.ports.{used[port]}")
+        used[port] = name
+    retention = _retention(raw.get("retention", {}), f"{where}.retention")
+    volume = _volume(raw.get("volume", {}), f"{where}.volume")
+    _check_size_caps(retention, volume, f"{where}.retention")
+    return Stack(
+        profile=raw.get("profile", "small"),
+        server_host=server.get("host", "monitoring"),
+        server_address=address,
+        grafana_address=raw.get("grafana_address"),
+        images=dict(raw.get("images", {})),
+        retention=retention,
+        volume=volume,
+        ports=ports,
+        publish_ingest=raw.get("publish_ingest", True),
+        agent_endpoints=dict(raw.get("agent_endpoints", {})),
+        metrics_generator=raw.get("metrics_generator", True),
+        scrape_interval=raw.get("scrape_interval", "15s"),
+    )
+
+
+def _parsed(raw: dict[str, Any], key: str, parse: Any, where: str) -> Any:
+    try:
+        return parse(raw[key])
+    except ValueError as exc:
+        raise ConfigError(f"{where}.{key}", str(exc)) from None
+
+
+def _retention(raw: dict[str, Any], where: str) -> Retention:
+    default = Retention()
+    values: dict[str, Any] = {}
+    for key in ("metrics", "logs", "traces"):
+        if key in raw:
+            values[key] = _parsed(raw, key, parse_duration, where)
+            if values[key] < 3600:
+                raise ConfigError(f"{where}.{key}", f"{raw[key]!r} is shorter than the 1h minimum")
+        if f"{key}_size" in raw:
+            values[f"{key}_size"] = _parsed(raw, f"{key}_size", parse_size, where)
+    if values.get("logs", default.logs) < DAY:
+        raise ConfigError(f"{where}.logs", f"{raw['logs']!r} is shorter than Loki's 24h minimum retention")
+    return Retention(**values)
+
+
+def _check_size_caps(retention: Retention, volume: Volume, where: str) -> None:
+    """Loki and Tempo have no size cap: graf turns one into a time, which must cover a day (an hour for traces)."""
+    if retention.logs_size is not None and retention.logs_size * 4 < volume.logs_per_day:
+        raise ConfigError(f"{where}.logs_size", "holds less than one day of logs at stack.volume.logs_per_day "
+                                                "(Loki keeps at least 24h)")
+    if retention.traces_size is not None and retention.traces_size * 24 < volume.traces_per_day:
+        raise ConfigError(f"{where}.traces_size", "holds less than one hour of traces at stack.volume.traces_per_day")
+
+
+def _volume(raw: dict[str, Any], where: str) -> Volume:
+    return Volume(**{key: _parsed(raw, key, parse_size, where) for key in ("logs_per_day", "traces_per_day")
+                     if key in raw})
 
 
 def _alerts(defaults: dict[str, Any], overrides: dict[str, Any], where: str, *, managed: bool = True) -> Alerts:
@@ -548,11 +704,10 @@ def _alerts(defaults: dict[str, Any], overrides: dict[str, Any], where: str, *, 
 
 
 def _check_durations(raw: dict[str, Any], file: str) -> None:
-    """Retention values are free-form in the schema (sizes too); check they parse."""
-    retention = raw.get("stack", {}).get("retention", {})
-    for key in ("metrics", "logs", "traces"):
-        if key in retention:
-            try:
-                parse_duration(retention[key])
-            except ValueError as exc:
-                raise ConfigError(f"{file}: stack.retention.{key}", str(exc)) from None
+    """Durations the schema only knows as strings: check they parse."""
+    interval = raw.get("stack", {}).get("scrape_interval")
+    if interval is not None:
+        try:
+            parse_duration(interval)
+        except ValueError as exc:
+            raise ConfigError(f"{file}: stack.scrape_interval", str(exc)) from None

@@ -120,9 +120,11 @@ ALERTS = _object(
 NODE_EXPORTER = _object(
     {
         "port": {"type": "integer", "minimum": 1, "maximum": 65535},
+        "listen_address": {"type": "string", "minLength": 1},
         "tls": {"type": "boolean"},
-        "basic_auth_user": {"type": "string"},
+        "basic_auth_user": {"type": "string", "minLength": 1},
         "basic_auth_password": _secret,
+        "basic_auth_password_hash": _secret,
     }
 )
 
@@ -163,30 +165,32 @@ ENVIRONMENT = _object(
     required=("grafana",),
 )
 
+STACK_SERVICES = ("grafana", "prometheus", "loki", "tempo", "node_exporter")
+STACK_PORTS = ("grafana", "prometheus", "loki", "tempo", "otlp_grpc", "otlp_http")
+STACK_PROFILES = ("small", "medium", "large")
+
 STACK = _object(
     {
-        "profile": {"type": "string"},
-        "server": _object({"host": {"type": "string"}, "address": {"type": "string"}}),
-        "images": _object(
-            {
-                "grafana": {"type": "string"},
-                "prometheus": {"type": "string"},
-                "loki": {"type": "string"},
-                "tempo": {"type": "string"},
-                "alloy": {"type": "string"},
-                "promtail": {"type": "string"},
-            }
-        ),
+        "profile": {"enum": list(STACK_PROFILES)},
+        "server": _object({"host": {"type": "string", "minLength": 1},
+                           "address": {"type": "string", "minLength": 1}}),
+        "grafana_address": {"type": "string", "minLength": 1},
+        "images": _object({name: {"type": "string", "minLength": 1} for name in STACK_SERVICES}),
         "retention": _object(
             {
                 "metrics": {"type": "string"},
                 "metrics_size": {"type": "string"},
                 "logs": {"type": "string"},
+                "logs_size": {"type": "string"},
                 "traces": {"type": "string"},
+                "traces_size": {"type": "string"},
             }
         ),
-        "ports": {"type": "object", "additionalProperties": {"type": "integer"}},
+        "volume": _object({"logs_per_day": {"type": "string"}, "traces_per_day": {"type": "string"}}),
+        "ports": _object({name: {"type": "integer", "minimum": 1, "maximum": 65535} for name in STACK_PORTS}),
         "publish_ingest": {"type": "boolean"},
+        "agent_endpoints": _object({"loki": {"type": "string", "pattern": "^https?://"},
+                                    "otlp": {"type": "string", "pattern": "^https?://"}}),
         "metrics_generator": {"type": "boolean"},
         "scrape_interval": _duration,
     }

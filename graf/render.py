@@ -59,20 +59,34 @@ def _dashboards(ctx: RenderContext) -> list[Resource]:
     for name in ctx.project.dashboards.builtin:
         module = _import_builtin("graf.dashboards", name)
         out.append(_dashboard_resource(to_model(_call(module, "dashboard", ctx, module.__name__), ctx),
-                                       ctx, module.__name__))
+                                       ctx, module.__name__, _silenced(module, module.__name__)))
     for path in ctx.project.dashboards.modules:
         module = _import_file(ctx.project.root / path)
-        out.append(_dashboard_resource(to_model(_call(module, "dashboard", ctx, str(path)), ctx), ctx, str(path)))
+        out.append(_dashboard_resource(to_model(_call(module, "dashboard", ctx, str(path)), ctx), ctx, str(path),
+                                       _silenced(module, str(path))))
     for file in _dashboard_files(ctx):
         out.append(_dashboard_resource(_read_json(file), ctx, str(file.relative_to(ctx.project.root))))
     return out
 
 
-def _dashboard_resource(body: JSON, ctx: RenderContext, source: str) -> Resource:
+def _dashboard_resource(body: JSON, ctx: RenderContext, source: str,
+                        silenced: frozenset[str] = frozenset()) -> Resource:
     uid = body.get("uid")
     if not isinstance(uid, str) or not uid:
         raise RenderError(source, "dashboard has no uid", "set uid=ctx.uid('<name>') on the Dashboard")
-    return Resource("dashboard", uid, body, folder=ctx.folder_uid, source=source)
+    return Resource("dashboard", uid, body, folder=ctx.folder_uid, source=source, silenced=silenced)
+
+
+def _silenced(module: ModuleType, source: str) -> frozenset[str]:
+    """A module's `SILENCE = {"G402": "why"}`: graf validate codes not reported for its resource."""
+    raw = getattr(module, "SILENCE", None)
+    if raw is None:
+        return frozenset()
+    if not isinstance(raw, dict) or not all(isinstance(k, str) and isinstance(v, str) and v.strip()
+                                            for k, v in raw.items()):
+        raise RenderError(f"{source}: SILENCE", "must map each graf validate code to why it is silenced",
+                          'e.g. SILENCE = {"G402": "kept for links from the overview"}')
+    return frozenset(raw)
 
 
 def _dashboard_files(ctx: RenderContext) -> list[Path]:

@@ -67,6 +67,12 @@ VOLATILE: Mapping[str, Mapping[str, str]] = {
 }
 
 
+# Server- or frontend-owned fields inside every dashboard panel (rows' nested panels too).
+VOLATILE_PANEL: Mapping[str, str] = {
+    "pluginVersion": "stamped by the frontend with the Grafana version on every UI save",
+}
+
+
 @dataclass(frozen=True)
 class Resource:
     kind: Kind
@@ -74,6 +80,7 @@ class Resource:
     body: JSON = field(compare=True, hash=False)
     folder: str | None = None
     source: str = field(default="", compare=False)
+    silenced: frozenset[str] = field(default=frozenset(), compare=False)  # graf validate codes not reported
 
     @property
     def key(self) -> tuple[str, str]:
@@ -96,7 +103,19 @@ class Resource:
 def canonical(kind: str, body: Mapping[str, Any]) -> JSON:
     """The body without server-owned fields and without nulls, keys sorted, recursively."""
     volatile = VOLATILE.get(kind, {})
-    return {k: _normal(v) for k, v in sorted(body.items()) if k not in volatile and v is not None}
+    out = {k: _normal(v) for k, v in sorted(body.items()) if k not in volatile and v is not None}
+    if kind == "dashboard" and isinstance(out.get("panels"), list):
+        out["panels"] = [_without_panel_volatile(p) for p in out["panels"]]
+    return out
+
+
+def _without_panel_volatile(panel: Any) -> Any:
+    if not isinstance(panel, dict):
+        return panel
+    out = {k: v for k, v in panel.items() if k not in VOLATILE_PANEL}
+    if isinstance(out.get("panels"), list):
+        out["panels"] = [_without_panel_volatile(p) for p in out["panels"]]
+    return out
 
 
 def _normal(value: Any) -> Any:

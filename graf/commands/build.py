@@ -15,10 +15,18 @@ from graf.cli import App, env_option
               help="Output folder, replaced as a whole (default: build/ beside graf.yaml)")
 @click.pass_obj
 def build(app: App, envs: tuple[str, ...], out: Path | None) -> None:
-    """Render datasources, dashboards and alert rules as canonical JSON."""
+    """Render datasources, dashboards and alert rules as canonical JSON (refused if graf validate finds errors)."""
     from graf.build import build as run_build
+    from graf.validate.findings import InvalidResources
 
     project = app.project
-    result = run_build(project, out or project.root / "build", envs)
+    try:
+        result = run_build(project, out or project.root / "build", envs)
+    except InvalidResources as exc:
+        for finding in exc.findings:
+            click.echo(finding.one_line(), err=True)
+        raise
+    for finding in result.findings:
+        click.echo(finding.one_line(), err=True)
     for env in result.resources:
         click.echo(result.summary(env))

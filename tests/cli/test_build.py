@@ -95,3 +95,18 @@ def test_killed_build_leaves_previous_tree_intact(tmp_path: Path) -> None:
     os.kill(process.pid, signal.SIGKILL)
     process.wait()
     assert _tree(out) == {"prod/folder/old.json": b"{\"old\": true}\n"}
+
+
+def test_write_file_gives_an_ordinary_file_mode(tmp_path: Path) -> None:
+    from graf.files import write_file
+
+    old = os.umask(0o022)
+    try:
+        write_file(tmp_path / "new.yml", "a: 1\n")
+    finally:
+        os.umask(old)
+    assert (tmp_path / "new.yml").stat().st_mode & 0o777 == 0o644
+    (tmp_path / "new.yml").chmod(0o640)
+    write_file(tmp_path / "new.yml", "a: 2\n")
+    assert (tmp_path / "new.yml").stat().st_mode & 0o777 == 0o640
+    assert (tmp_path / "new.yml").read_text() == "a: 2\n"

@@ -73,3 +73,13 @@ def test_resource_exposes_its_canonical_form() -> None:
     assert resource.title == "JVM"
     assert resource.key == ("dashboard", "shop-prod-jvm")
     assert resource.content_hash().startswith("sha256:")
+
+
+def test_panel_plugin_version_stamped_by_the_ui_is_not_a_difference() -> None:
+    code = {"title": "JVM", "panels": [{"id": 1, "type": "row", "panels": [{"id": 2, "type": "stat"}]},
+                                       {"id": 3, "type": "timeseries"}]}
+    saved = {"title": "JVM", "panels": [
+        {"id": 1, "type": "row", "panels": [{"id": 2, "type": "stat", "pluginVersion": "11.6.0"}]},
+        {"id": 3, "type": "timeseries", "pluginVersion": "11.6.0"}]}
+    assert canonical_json("dashboard", saved) == canonical_json("dashboard", code)
+    assert canonical("dashboard", code) == code

@@ -1,0 +1,130 @@
+"""`graf diff`: what changes, per resource, as a review-sized semantic diff."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import click
+
+from graf.cli import App, env_option
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from graf.config import Environment, Project
+    from graf.diff import Diff
+    from graf.resources import Resource
+
+FORMATS = ("terminal", "markdown", "json")
+
+
+@click.command()
+@click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path), metavar="[OLD NEW]")
+@click.option("--base", metavar="REV", help="Git revision to compare against (e.g. origin/main).")
+@click.option("--head", metavar="REV", help="Git revision to compare with --base (default: the working tree).")
+@env_option(multiple=True)
+@click.option("--format", "-f", "fmt", type=click.Choice(FORMATS), default="terminal", show_default=True,
+              help="terminal text, markdown for a pull-request comment, or JSON.")
+@click.option("--url", metavar="URL", envvar="GRAFANA_URL",
+              help="With --env alone: the Grafana to read instead of graf.yaml's [env var: GRAFANA_URL]")
+@click.option("--color/--no-color", "colour", default=None,
+              help="Colour the terminal format (default: when stdout is a terminal and NO_COLOR is unset).")
+@click.pass_obj
+def diff(app: App, paths: tuple[Path, ...], base: str | None, head: str | None, envs: tuple[str, ...],
+         fmt: str, url: str | None, colour: bool | None) -> None:
+    """Show what differs, resource by resource: exit 0 when nothing, 3 when something does
+    (1 on an error, 2 on bad usage).
+
+    \b
+    graf diff OLD NEW                 two build folders or JSON files
+    graf diff --base origin/main      the code at a git revision vs the working tree
+    graf diff --base A --head B       the code at two git revisions
+    graf diff --env prod              the code vs what the environment's Grafana has now
+    """
+    from graf.diff._gc import gc_paused
+    from graf.errors import UsageError
+
+    if paths and (base or head):
+        raise UsageError("graf diff", "give either two paths or --base/--head, not both")
+    if paths and len(paths) != 2:
+        raise UsageError("graf diff", f"expected two paths (OLD NEW), got {len(paths)}")
+    if head and not base:
+        raise UsageError("--head", "needs --base", "graf diff --base origin/main --head HEAD")
+    if not (paths or base or envs):
+        raise UsageError("graf diff", "nothing to compare",
+                         "graf diff OLD NEW | graf diff --base REV [--head REV] | graf diff --env NAME")
+    with gc_paused():  # a short run over large JSON trees: see graf.diff._gc
+        result = _paths(paths) if paths else _revisions(app, base, head, envs) if base else _live(app, envs, url)
+        use_colour = colour if colour is not None else sys.stdout.isatty() and "NO_COLOR" not in os.environ
+        click.echo(_render(result, fmt, use_colour), nl=False, color=use_colour)
+    click.get_current_context().exit(0 if result.empty else 3)
+
+
+def _render(result: Diff, fmt: str, colour: bool) -> str:
+    from graf.diff import render_json, render_markdown, render_terminal
+
+    if fmt == "json":
+        return render_json(result)
+    if fmt == "markdown":
+        return render_markdown(result)
+    return render_terminal(result, colour=colour)
+
+
+def _paths(paths: tuple[Path, ...]) -> Diff:
+    from graf.diff import diff_sets
+    from graf.diff.sources import load_pair
+
+    pair = load_pair(*paths)
+    return diff_sets(pair.old, pair.new, old_label=str(paths[0]), new_label=str(paths[1]), unchanged=pair.unchanged)
+
+
+def _revisions(app: App, base: str | None, head: str | None, envs: tuple[str, ...]) -> Diff:
+    from graf.diff import diff_sets
+    from graf.diff.sources import render_revision
+    from graf.render import render_all
+
+    assert base is not None
+    config = app.project.path
+    app.project.select(envs)  # an unknown --env fails before any rendering
+    old = render_revision(config, base, envs)
+    if head:
+        new = render_revision(config, head, envs)
+        new_sets, new_label, notes = new.resources, new.label, (old.note, new.note)
+    else:
+        new_sets, new_label, notes = render_all(app.project, envs), "working tree", (old.note,)
+    return diff_sets(old.resources, new_sets, old_label=old.label, new_label=new_label,
+                     notes=[n for n in notes if n])
+
+
+def _live(app: App, envs: tuple[str, ...], url: str | None) -> Diff:
+    """Live Grafana (old) vs the code (new): what `graf sync` would change, read the way `graf plan` reads."""
+    from graf.diff import diff_sets
+    from graf.errors import UsageError
+
+    try:
+        from graf.grafana.live import read_live
+    except ImportError:
+        raise UsageError("--env", "this graf cannot read live Grafana (graf.grafana.live is missing)",
+                         "compare builds (graf diff OLD NEW) or revisions (--base)") from None
+    code_side = _code_reader()
+    project = app.project
+    old, new = {}, {}
+    for env in project.select(envs):
+        old[env.name] = read_live(project, env, url=url)
+        new[env.name] = code_side(project, env)
+    names = ", ".join(old)
+    return diff_sets(old, new, old_label=f"live Grafana ({names})", new_label="code")
+
+
+def _code_reader() -> Callable[[Project, Environment], list[Resource]]:
+    """The code side in the shape the live side is read in (graf plan's `desired_resources`), if there is one."""
+    try:
+        from graf.grafana.live import desired_resources
+    except ImportError:
+        from graf.render import render
+
+        return render
+    return desired_resources

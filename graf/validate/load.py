@@ -1,0 +1,61 @@
+"""Dashboard JSON files and folders -> resources for a standalone `graf validate FILE_OR_DIR...`.
+
+A file may be a dashboard model, or one wrapped as `{"dashboard": {...}}` (the API's and the
+UI's export shape). A file named on the command line that is not a dashboard is a G002 finding;
+in a folder, other JSON (a datasource, package.json) is skipped and counted.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from graf.resources import Resource
+from graf.validate.findings import Finding
+
+_DASHBOARD_KEYS = ("panels", "rows", "schemaVersion", "templating")
+
+
+@dataclass
+class Loaded:
+    resources: list[Resource] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
+    skipped: list[Path] = field(default_factory=list)
+
+
+def load_dashboards(paths: Sequence[Path]) -> Loaded:
+    loaded = Loaded()
+    for path in paths:
+        if path.is_dir():
+            for file in sorted(p for p in path.rglob("*.json") if p.is_file()):
+                _load(file, loaded, named=False)
+        else:
+            _load(path, loaded, named=True)
+    return loaded
+
+
+def _load(file: Path, loaded: Loaded, *, named: bool) -> None:
+    where = str(file)
+    try:
+        data: Any = json.loads(file.read_text(encoding="utf-8"))
+    except json.JSONDecodeError as exc:
+        loaded.findings.append(Finding(f"{where}:{exc.lineno}:{exc.colno}", "G002", "error",
+                                       f"not valid JSON: {exc.msg}"))
+        return
+    except (OSError, UnicodeDecodeError) as exc:
+        loaded.findings.append(Finding(where, "G002", "error", f"cannot read: {getattr(exc, 'strerror', exc)}"))
+        return
+    if isinstance(data, dict) and isinstance(data.get("dashboard"), dict):
+        data = data["dashboard"]
+    if not isinstance(data, dict) or not any(k in data for k in _DASHBOARD_KEYS):
+        if named:
+            loaded.findings.append(Finding(where, "G002", "error",
+                                           "not a dashboard (no panels, rows, templating or schemaVersion)"))
+        else:
+            loaded.skipped.append(file)
+        return
+    uid = data.get("uid")
+    loaded.resources.append(Resource("dashboard", uid if isinstance(uid, str) else "", data, source=where))

@@ -1,0 +1,134 @@
+"""Queries: G501 promql-invalid, G502 logql-selector, G503 query-unfiltered.
+
+Each query is checked in the language of its datasource: the target's own ref, else the
+panel's, else the default datasource. A datasource variable (`${ds}`) stands for the plugin
+type it selects (its `query`); in a standalone file a legacy name string is recognised by its
+name (`prometheus`, `Loki`, `mimir`, …). A query whose language cannot be told is not checked.
+
+Rendered resources are one environment's: graf.yaml's environment label must be matched by
+every metric selector and log stream selector of every panel and rule, else the panel mixes
+environments (a warning, silenced per dashboard where that is the point).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from graf.resources import Resource
+from graf.validate import logql, promql
+from graf.validate.context import ValidationContext
+from graf.validate.dashboard import DashboardIndex, targets
+from graf.validate.findings import Finding
+from graf.validate.rules._base import dashboard_index, finding
+from graf.validate.variables import REFERENCE, Samples, samples, substitute
+
+_NAME_HINTS = (("loki", "loki"), ("tempo", "tempo"), ("prom", "prometheus"), ("mimir", "prometheus"),
+               ("thanos", "prometheus"), ("cortex", "prometheus"), ("victoria", "prometheus"))
+
+
+def queries_parse(resource: Resource, ctx: ValidationContext) -> Iterator[Finding]:
+    if resource.kind == "dashboard":
+        yield from _dashboard(resource, ctx)
+    elif resource.kind == "alert-rule":
+        yield from _alert_rule(resource, ctx)
+
+
+def _dashboard(resource: Resource, ctx: ValidationContext) -> Iterator[Finding]:
+    idx = dashboard_index(ctx, resource)
+    values = samples(v for _, v in idx.variables)
+    for at in idx.panels:
+        if at.is_row:
+            continue
+        panel_type = datasource_type(at.panel.get("datasource"), idx, ctx)
+        for parts, target in targets(at):
+            own = datasource_type(target.get("datasource"), idx, ctx)
+            language = own if own not in (None, "mixed") else panel_type
+            if language is None and "datasource" not in at.panel and "datasource" not in target:
+                language = _default_type(ctx)
+            yield from _check(resource, ctx, (*parts, "expr"), target.get("expr"), language, values)
+    for i, variable in idx.variables:
+        if variable.get("type") != "query" or datasource_type(variable.get("datasource"), idx, ctx) != "prometheus":
+            continue
+        query = variable.get("query")
+        parts: tuple[str | int, ...] = ("templating", "list", i, "query")
+        if isinstance(query, dict):
+            query, parts = query.get("query"), (*parts, "query")
+        if isinstance(query, str):
+            error = promql.check_variable_query(query, values)
+            if error:
+                yield finding(ctx, resource, parts, "G501", f"PromQL does not parse: {error}")
+    for i, annotation in idx.annotations:
+        language = datasource_type(annotation.get("datasource"), idx, ctx)
+        yield from _check(resource, ctx, ("annotations", "list", i, "expr"), annotation.get("expr"), language,
+                          values)
+
+
+def _alert_rule(resource: Resource, ctx: ValidationContext) -> Iterator[Finding]:
+    data = resource.body.get("data")
+    for i, query in enumerate(data if isinstance(data, list) else []):
+        if not isinstance(query, dict) or not isinstance(query.get("model"), dict):
+            continue
+        body = (ctx.datasources or {}).get(str(query.get("datasourceUid")))
+        model = query["model"]
+        language = body.get("type") if body else _ref_type(model.get("datasource"))
+        yield from _check(resource, ctx, ("data", i, "model", "expr"), model.get("expr"), language, ())
+
+
+def _check(resource: Resource, ctx: ValidationContext, parts: tuple[str | int, ...], expr: Any,
+           language: str | None, values: Samples) -> Iterator[Finding]:
+    if not isinstance(expr, str) or not expr.strip():
+        return
+    label = ctx.environment_label
+    if language == "prometheus":
+        error = promql.check(expr, values)
+        if error:
+            yield finding(ctx, resource, parts, "G501", f"PromQL does not parse: {error}")
+        elif label and (missing := promql.unfiltered(expr, values, label)):
+            yield finding(ctx, resource, parts, "G503", f"{', '.join(missing)} {'is' if len(missing) == 1 else 'are'} "
+                          f"not filtered by {label}: the query reads every environment")
+    elif language == "loki":
+        substituted = substitute(expr, values)
+        error = logql.check(substituted)
+        if error:
+            yield finding(ctx, resource, parts, "G502", f"LogQL: {error}")
+        elif label and any(label not in labels for labels in logql.stream_labels(substituted)):
+            yield finding(ctx, resource, parts, "G503", f"a stream selector is not filtered by {label}: "
+                                                        "the query reads every environment")
+
+
+def datasource_type(ref: Any, idx: DashboardIndex, ctx: ValidationContext) -> str | None:
+    """The plugin type a datasource reference resolves to; "mixed" for the mixed datasource."""
+    if isinstance(ref, dict):
+        kind, uid = ref.get("type"), ref.get("uid")
+        if uid == "-- Mixed --":
+            return "mixed"
+        if isinstance(kind, str) and kind:
+            return kind
+        return _by_name(uid, idx, ctx) if isinstance(uid, str) else None
+    if isinstance(ref, str):
+        return "mixed" if ref == "-- Mixed --" else _by_name(ref, idx, ctx)
+    return None
+
+
+def _by_name(name: str, idx: DashboardIndex, ctx: ValidationContext) -> str | None:
+    match = REFERENCE.fullmatch(name.strip())
+    if match:
+        variable = idx.variable_names.get(match.group(1) or match.group(2) or match.group(4) or "")
+        if variable and variable.get("type") == "datasource" and isinstance(variable.get("query"), str):
+            return variable["query"]
+        return None
+    if not ctx.is_standalone:
+        body = (ctx.datasources or {}).get(name) or ctx.datasource_names.get(name)
+        return str(body.get("type")) if body else None
+    lowered = name.lower()
+    return next((kind for hint, kind in _NAME_HINTS if hint in lowered), None)
+
+
+def _default_type(ctx: ValidationContext) -> str | None:
+    default = ctx.default_datasource
+    return str(default.get("type")) if default else None
+
+
+def _ref_type(ref: Any) -> str | None:
+    return ref.get("type") if isinstance(ref, dict) and isinstance(ref.get("type"), str) else None
