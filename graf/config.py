@@ -24,6 +24,10 @@ if TYPE_CHECKING:
 CONFIG_NAME = "graf.yaml"
 DATASOURCE_TYPES: Mapping[str, str] = {"prometheus": "prometheus", "loki": "loki", "tempo": "tempo"}
 BUILTIN_DASHBOARDS = ("overview", "jvm", "node", "latency", "logs")
+# The built-in alert rules (graf/alerts/), the names `alerts.rules.<name>` may configure.
+ALERT_RULES = ("instance_down", "http_5xx_ratio", "http_p99_latency", "jvm_heap_used", "jvm_gc_pause_share",
+               "host_cpu_busy", "host_memory_low", "host_disk_full_soon", "host_disk_almost_full", "log_errors")
+ALERT_BASE_INTERVAL = 10  # seconds: Grafana's scheduler tick ([unified_alerting] min_interval)
 
 
 @dataclass(frozen=True)
@@ -152,11 +156,15 @@ class ContactPoint:
 
 @dataclass(frozen=True)
 class Alerts:
+    # graf manages alerting only where graf.yaml asks for it: an `alerts` section at the top level
+    # or in the environment (`alerts: {}` gives the built-in rules with their defaults).
+    managed: bool = False
     interval: str = "1m"
     runbook_url: str | None = None
     editable_in_ui: bool = False
     rules: Mapping[str, AlertRuleSettings] = field(default_factory=dict)
     contact_point: ContactPoint | None = None
+    modules: tuple[Path, ...] = ()  # the team's own rule modules, each with rules(ctx) -> list[JSON]
 
 
 @dataclass(frozen=True)
@@ -458,7 +466,8 @@ def _build_project(raw: dict[str, Any], path: Path) -> Project:
                              **env_raw.get("folder", {})}),
             datasources=_datasources(defaults_ds, env_raw.get("datasources", {}), where),
             servers=_servers(env_raw.get("servers", []), apps, f"{where}.servers"),
-            alerts=_alerts(defaults_alerts, env_raw.get("alerts", {}), f"{where}.alerts"),
+            alerts=_alerts(defaults_alerts, env_raw.get("alerts", {}), f"{where}.alerts",
+                           managed="alerts" in raw or "alerts" in env_raw),
             trace_sampling=env_raw.get("trace_sampling", 1.0),
         )
     stack = _stack(raw.get("stack", {}), f"{file}: stack")
@@ -657,7 +666,7 @@ def _volume(raw: dict[str, Any], where: str) -> Volume:
                      if key in raw})
 
 
-def _alerts(defaults: dict[str, Any], overrides: dict[str, Any], where: str) -> Alerts:
+def _alerts(defaults: dict[str, Any], overrides: dict[str, Any], where: str, *, managed: bool = True) -> Alerts:
     merged = {**defaults, **overrides}
     rules: dict[str, AlertRuleSettings] = {}
     for name in {**defaults.get("rules", {}), **overrides.get("rules", {})}:
@@ -677,12 +686,20 @@ def _alerts(defaults: dict[str, Any], overrides: dict[str, Any], where: str) -> 
             raise ConfigError(f"{where}.contact_point.url", f"a {contact_point.type} contact point needs a url")
         if contact_point.type == "email" and not contact_point.addresses:
             raise ConfigError(f"{where}.contact_point.addresses", "an email contact point needs addresses")
+    interval = merged.get("interval", "1m")
+    if parse_duration(interval) == 0 or parse_duration(interval) % ALERT_BASE_INTERVAL:
+        file = where.split(": ")[0]
+        raise ConfigError(f"{where}.interval" if "interval" in overrides else f"{file}: alerts.interval",
+                          f"{interval!r} is not a non-zero multiple of {ALERT_BASE_INTERVAL}s",
+                          "Grafana evaluates rules on a 10s tick, e.g. 30s, 1m")
     return Alerts(
-        interval=merged.get("interval", "1m"),
+        managed=managed,
+        interval=interval,
         runbook_url=merged.get("runbook_url"),
         editable_in_ui=merged.get("editable_in_ui", False),
         rules=rules,
         contact_point=contact_point,
+        modules=tuple(Path(m) for m in merged.get("modules", [])),
     )
 
 

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from graf.config import ALERT_RULES
+
 SECRET_PATTERN = r"^\$\{[A-Za-z_][A-Za-z0-9_]*\}$"
 UID_PATTERN = r"^[A-Za-z0-9_-]{1,40}$"
 NAME_PATTERN = r"^[a-z][a-z0-9_-]*$"
@@ -109,8 +111,9 @@ ALERTS = _object(
         "interval": _duration,
         "runbook_url": {"type": "string"},
         "editable_in_ui": {"type": "boolean"},
-        "rules": {"type": "object", "additionalProperties": ALERT_RULE},
+        "rules": {"type": "object", "propertyNames": {"enum": list(ALERT_RULES)}, "additionalProperties": ALERT_RULE},
         "contact_point": CONTACT_POINT,
+        "modules": {"type": "array", "items": {"type": "string", "minLength": 1}},
     }
 )
 

@@ -264,6 +264,7 @@ def test_up_syncs_into_grafana_with_the_real_sync(tmp_path: Path, monkeypatch: p
         monkeypatch.setenv("PATH", path)
         monkeypatch.setenv("GRAFANA_ADMIN_PASSWORD", "x")
         monkeypatch.setenv("GRAFANA_TOKEN", grafana.token)
+        monkeypatch.setenv("ALERT_WEBHOOK_URL", "http://127.0.0.1:9/alerts")  # the example's contact point
         with pytest.raises(SystemExit) as exited:
             main(["--config", str(config), "stack", "up", "--timeout", "20"])
         assert exited.value.code == 0, capsys.readouterr().err
@@ -272,6 +273,7 @@ def test_up_syncs_into_grafana_with_the_real_sync(tmp_path: Path, monkeypatch: p
         assert set(grafana.state.datasources) >= {"prometheus", "loki", "tempo"}
         assert {"shop-dev", "shop-prod"} <= set(grafana.state.folders)
         assert any(uid.startswith("shop-prod") for uid in grafana.state.dashboards)
+        assert any(uid.startswith("shop-prod-alert-") for uid in grafana.state.rules)
 
 
 def test_up_goes_on_when_one_sync_fails(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
