@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-__all__ = ["GrafError", "Resource", "apply", "canonical", "export", "load_project", "plan", "render", "validate"]
+# `render` and `validate` are submodules, so the functions are exported as `render_all` and
+# `validate_rendered` (a lazily exported function would be shadowed by its module once imported).
+__all__ = ["GrafError", "Resource", "apply", "canonical", "export", "load_project", "plan", "render_all",
+           "validate_rendered"]
 
 if TYPE_CHECKING:
     from graf.config import load_project
@@ -12,16 +15,16 @@ if TYPE_CHECKING:
     from graf.grafana.apply import apply
     from graf.grafana.export import export
     from graf.grafana.plan import plan
-    from graf.render import render
+    from graf.render import render_all
     from graf.resources import Resource, canonical
-    from graf.validate import validate
+    from graf.validate import validate_rendered
 
 _EXPORTS = {
     "load_project": "graf.config",
-    "render": "graf.render",
+    "render_all": "graf.render",
     "Resource": "graf.resources",
     "canonical": "graf.resources",
-    "validate": "graf.validate",
+    "validate_rendered": "graf.validate",
     "plan": "graf.grafana.plan",
     "apply": "graf.grafana.apply",
     "export": "graf.grafana.export",

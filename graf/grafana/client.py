@@ -98,7 +98,8 @@ class Grafana:
     """One Grafana: verbs that map errors, retry idempotent requests and count what was sent."""
 
     def __init__(self, url: str, creds: Credentials, *, verify: bool = True, timeout: float = 10.0,
-                 retries: int = RETRIES, backoff: float = BACKOFF, disable_provenance: bool = False) -> None:
+                 retries: int = RETRIES, backoff: float = BACKOFF, disable_provenance: bool = False,
+                 disable_notification_provenance: bool | None = None) -> None:
         self.url = url.rstrip("/")
         self.creds = creds
         self.verify = verify
@@ -107,6 +108,10 @@ class Grafana:
         self.backoff = backoff
         # alerts.editable_in_ui: alerting writes carry X-Disable-Provenance so the UI may edit them.
         self.disable_provenance = disable_provenance
+        # Contact points and the policy tree are shared by every environment on this Grafana: editable only
+        # when all of them are (graf.alerts.notifications.editable_in_ui).
+        self.disable_notification_provenance = (disable_provenance if disable_notification_provenance is None
+                                                else disable_notification_provenance)
         self._local = threading.local()
         self._lock = threading.Lock()
         self._sessions: list[Any] = []
@@ -137,6 +142,11 @@ class Grafana:
     def provenance_headers(self) -> dict[str, str]:
         """Header for alerting writes: present (any value) means provenance none, editable in the UI."""
         return {"X-Disable-Provenance": "true"} if self.disable_provenance else {}
+
+    @property
+    def notification_provenance_headers(self) -> dict[str, str]:
+        """The same header for contact-point and policy writes, which follow every environment on the Grafana."""
+        return {"X-Disable-Provenance": "true"} if self.disable_notification_provenance else {}
 
     def request(self, method: str, path: str, *, what: str, json: Any = None,
                 params: Mapping[str, Any] | None = None, headers: Mapping[str, str] | None = None) -> Any:
@@ -279,8 +289,13 @@ def _short(exc: BaseException) -> str:
     return text[:160]
 
 
-def connect(env: Environment, *, url: str | None = None) -> Grafana:
-    """A `Grafana` for one environment: URL and credentials resolved, nothing sent yet."""
+def connect(env: Environment, *, url: str | None = None, notifications_editable: bool | None = None) -> Grafana:
+    """A `Grafana` for one environment: URL and credentials resolved, nothing sent yet.
+
+    `notifications_editable`: whether shared contact points and the policy tree are written editable in
+    the UI (default: like the environment's rules).
+    """
     return Grafana(grafana_url(env, url), credentials(env), verify=env.grafana.verify_tls,
                    timeout=env.grafana.timeout, retries=RETRIES, backoff=BACKOFF,
-                   disable_provenance=env.alerts.editable_in_ui)
+                   disable_provenance=env.alerts.editable_in_ui,
+                   disable_notification_provenance=notifications_editable)

@@ -391,13 +391,14 @@ def contact_point_write(api: Grafana, resource: Resource, *, exists: bool, live:
     what = _what("contact-point", resource.uid)
     if exists:
         return api.put(f"/v1/provisioning/contact-points/{_path(resource.uid)}", resource.body, what=what,
-                       headers=api.provenance_headers)
-    return api.post("/v1/provisioning/contact-points", resource.body, what=what, headers=api.provenance_headers)
+                       headers=api.notification_provenance_headers)
+    return api.post("/v1/provisioning/contact-points", resource.body, what=what,
+                    headers=api.notification_provenance_headers)
 
 
 def contact_point_delete(api: Grafana, uid: str) -> None:
     api.delete(f"/v1/provisioning/contact-points/{_path(uid)}", what=_what("contact-point", uid),
-               headers=api.provenance_headers)
+               headers=api.notification_provenance_headers)
 
 
 # ---------------------------------------------------------------------------- policy
@@ -441,12 +442,12 @@ def policy_read(api: Grafana, uid: str) -> LiveResource | None:
 def policy_write(api: Grafana, resource: Resource, *, exists: bool, live: LiveResource | None = None,
                  force: bool = False) -> Any:
     return api.put("/v1/provisioning/policies", resource.body, what=_what("policy", resource.uid),
-                   headers=api.provenance_headers)
+                   headers=api.notification_provenance_headers)
 
 
 def policy_delete(api: Grafana, uid: str) -> None:
     # The tree cannot be removed, only reset to Grafana's default.
-    api.delete("/v1/provisioning/policies", what=_what("policy", uid), headers=api.provenance_headers)
+    api.delete("/v1/provisioning/policies", what=_what("policy", uid), headers=api.notification_provenance_headers)
 
 
 # ---------------------------------------------------------------------------- registry

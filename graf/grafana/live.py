@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from graf.config import Environment, Project
 from graf.grafana.client import Grafana
 from graf.grafana.kinds import KINDS, REDACTED, LiveResource, Record, kind, normalised
-from graf.grafana.plan import Plan, plan
+from graf.grafana.plan import Plan, Scope, plan
 from graf.grafana.pool import DEFAULT_CONCURRENCY, run_all
 from graf.grafana.secrets import placeholders, with_auth_fields
 from graf.resources import KIND_ORDER, Resource
@@ -72,10 +72,29 @@ def _mask_secrets(live: LiveResource | None, want: Resource | None) -> LiveResou
     return LiveResource(live.kind, live.uid, body, folder=live.folder, source=live.source, meta=live.meta)
 
 
+def scope_of(project: Project, env: Environment) -> Scope:
+    """`env`'s share of a Grafana: its folder, minus what the project's other environments on the same
+    Grafana (same grafana.url) render, so pruning one environment never deletes another's resources."""
+    from graf.render import render
+
+    others = frozenset(r.key for other in project.environments.values()
+                       if other.name != env.name and other.grafana.url == env.grafana.url
+                       for r in render(project, other))
+    return Scope(folder=env.folder.uid, others=others)
+
+
+def notifications_editable(project: Project, env: Environment) -> bool:
+    """Whether this Grafana's shared contact points and policy tree are written editable in the UI."""
+    from graf.alerts.notifications import editable_in_ui
+    from graf.context import RenderContext
+
+    return editable_in_ui(RenderContext(project, env))
+
+
 def read_plan(api: Grafana, desired: Sequence[Resource], *, only: Iterable[str] = (), prune: bool = False,
-              force: bool = False, concurrency: int = DEFAULT_CONCURRENCY) -> Plan:
+              force: bool = False, concurrency: int = DEFAULT_CONCURRENCY, scope: Scope | None = None) -> Plan:
     state = read_state(api, desired, only=only, listed=prune, concurrency=concurrency)
-    return plan(desired, state.resources, state.pushed, prune=prune, force=force)
+    return plan(desired, state.resources, state.pushed, prune=prune, force=force, scope=scope)
 
 
 def read_live(project: Project, env: Environment, *, url: str | None = None,
@@ -89,7 +108,8 @@ def read_live(project: Project, env: Environment, *, url: str | None = None,
         desired = desired_resources(project, env)
         state = read_state(api, desired, listed=True, concurrency=concurrency)
         wanted = {r.key for r in desired}
+        scope = scope_of(project, env)
         return [Resource(r.kind, r.uid, r.body, folder=r.folder, source="grafana")
-                for r in state.present() if r.key in wanted or r.meta.record is not None]
+                for r in state.present() if r.key in wanted or (r.meta.record is not None and scope.owns(r))]
     finally:
         api.close()

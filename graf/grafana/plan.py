@@ -104,15 +104,43 @@ def same_content(want: Resource, live: Resource) -> bool:
 
 
 def plan(desired: Iterable[Resource], live: Mapping[tuple[str, str], LiveResource | None],
-         pushed: Mapping[tuple[str, str], Record | None], *, prune: bool = False, force: bool = False) -> Plan:
-    """One Change per resource in code or graf-managed in Grafana, sorted in apply order."""
+         pushed: Mapping[tuple[str, str], Record | None], *, prune: bool = False, force: bool = False,
+         scope: Scope | None = None) -> Plan:
+    """One Change per resource in code or graf-managed in Grafana, sorted in apply order.
+
+    A graf-managed resource the code no longer has is this environment's to prune only when it is
+    inside `scope` (its folder, and not rendered by another environment on the same Grafana).
+    """
     wanted = {r.key: r for r in desired}
+    scope = scope or Scope()
     changes = []
-    for key in sorted(set(wanted) | {k for k, v in live.items() if v is not None}, key=_order):
+    present = {k for k, v in live.items() if v is not None and (k in wanted or scope.owns(v))}
+    for key in sorted(set(wanted) | present, key=_order):
         change = _decide(wanted.get(key), live.get(key), pushed.get(key), prune=prune, force=force)
         if change is not None:
             changes.append(change)
     return Plan(tuple(changes))
+
+
+FOLDER_SCOPED = frozenset({"dashboard", "alert-rule"})
+
+
+@dataclass(frozen=True)
+class Scope:
+    """What one environment may call its own among the graf-managed resources a Grafana lists.
+
+    Environments can share a Grafana (dev and prod on one monitoring server): a dashboard or rule
+    outside this environment's folder, or anything another environment of the project renders,
+    belongs to someone else and is never an orphan here.
+    """
+
+    folder: str | None = None
+    others: frozenset[tuple[str, str]] = frozenset()
+
+    def owns(self, live: Resource) -> bool:
+        if live.key in self.others:
+            return False
+        return live.kind not in FOLDER_SCOPED or self.folder is None or live.folder == self.folder
 
 
 def _order(key: tuple[str, str]) -> tuple[int, str]:

@@ -182,9 +182,9 @@ def test_bad_for_is_a_config_error(variant):
 
 
 def test_dashboards_colour_panels_at_the_alert_rules_default_thresholds(example):
-    latency = pytest.importorskip("graf.dashboards.latency", reason="the latency dashboard is not merged yet")
     from graf.alerts import http
     from graf.context import RenderContext
+    from graf.dashboards import latency
 
     defaults = {s.name: s.threshold for s in http.specs(RenderContext(example, example.environment("prod")))}
     assert defaults["http_5xx_ratio"] == latency.DEFAULT_5XX_THRESHOLD

@@ -17,9 +17,6 @@ from typing import Any
 import pytest
 import yaml
 
-pytest.importorskip("graf.grafana.apply", reason="graf sync (issue 5) is not merged yet")
-pytest.importorskip("tests.grafana_server", reason="the Grafana API test server (issue 5) is not merged yet")
-
 from tests.conftest import EXAMPLE
 from tests.grafana_server import GrafanaServer
 
@@ -173,14 +170,17 @@ def test_prune_deletes_only_graf_s_rules(graf, grafana, config):
     assert len(grafana.state.contact_points) == 1 and routes(grafana) == {"dev", "prod"}
 
 
-@pytest.mark.xfail(strict=True, reason="issue 5: --prune lists graf-managed rules org-wide, so syncing prod "
-                   "deletes dev's rules on a shared Grafana; prune must stay inside the environment's folder")
 def test_prune_of_one_environment_keeps_the_other_environment_s_rules(graf, grafana, config):
+    """dev and prod share one Grafana: pruning prod never touches what dev renders."""
     assert graf("sync", "--env", "dev").code == 0
     assert graf("sync", "--env", "prod").code == 0
+    dev_dashboards = {uid for uid in grafana.state.dashboards if uid.startswith("shop-dev-")}
+    assert dev_dashboards
     run = graf("sync", "--env", "prod", "--prune")
     assert run.code == 0, run.out + run.err
+    assert "delete" not in run.out
     assert len(rules_in(grafana, "shop-dev")) == 9, run.out
+    assert {uid for uid in grafana.state.dashboards if uid.startswith("shop-dev-")} == dev_dashboards
 
 
 def test_export_keeps_the_contact_point_secret_a_placeholder(graf, grafana, tmp_path):
@@ -193,3 +193,15 @@ def test_export_keeps_the_contact_point_secret_a_placeholder(graf, grafana, tmp_
     assert any("contact-point" in name for name in files), sorted(files)
     assert not any("secret-token" in text for text in files.values())
     assert sum("alert-rule" in name for name in files) == 10
+
+
+def test_shared_notifications_stay_writable_from_an_editable_and_a_locked_environment(graf, grafana, config):
+    """dev (rules editable) and prod (rules locked) share the policy tree: it is written locked by both, so a
+    change synced from dev after prod locked it is not refused (Grafana never unlocks a notification resource)."""
+    assert graf("sync", "--env", "prod").code == 0
+    assert grafana.state.policy["provenance"] == "api"
+    config(lambda raw: raw["alerts"]["contact_point"].update(name="shop-pager"))
+    run = graf("sync", "--env", "dev")
+    assert run.code == 0, run.out + run.err
+    assert grafana.state.policy["provenance"] == "api"
+    assert grafana.state.policy["receiver"] == "shop-pager" or "shop-pager" in json.dumps(grafana.state.policy)

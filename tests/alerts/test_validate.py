@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import copy
 
-import pytest
-
 from graf.render import render_all
 from graf.resources import Resource
 
@@ -14,7 +12,6 @@ ALERTING = ("alert-rule", "contact-point", "policy")
 
 
 def test_rendered_alerting_resources_have_no_findings(example):
-    pytest.importorskip("graf.validate.rules", reason="graf validate (issue 4) is not merged yet")
     from graf.validate import validate_rendered
 
     rendered = render_all(example)
@@ -24,7 +21,6 @@ def test_rendered_alerting_resources_have_no_findings(example):
 
 
 def test_validate_would_catch_a_broken_rule(example):
-    pytest.importorskip("graf.validate.rules", reason="graf validate (issue 4) is not merged yet")
     from graf.validate import validate_rendered
 
     rendered = render_all(example, ["prod"])

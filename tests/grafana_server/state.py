@@ -489,11 +489,9 @@ class GrafanaState:
             stored = self.contact_points.get(uid)
             if stored is None:
                 return 404, msg("contact point not found")
-            if stored["provenance"] == "file" and provenance != "file":
-                # §6: notification resources use 403 alerting.notifications.invalidProvenance.
-                return 403, {"statusCode": 403, "messageId": "alerting.notifications.invalidProvenance",
-                             "message": f"Resource with provenance status 'file' cannot be managed via API "
-                                        f"(provided '{provenance}')"}
+            refused = notification_provenance_error(stored["provenance"], provenance)
+            if refused is not None:
+                return refused
         point = {"uid": uid or body.get("uid") or f"c{self._id():012d}", "name": body.get("name") or "",
                  "type": body["type"], "settings": copy.deepcopy(body["settings"]),
                  "disableResolveMessage": bool(body.get("disableResolveMessage")), "provenance": provenance}
@@ -524,12 +522,26 @@ class GrafanaState:
     def policy_put(self, body: Any, provenance: str) -> Reply:
         if not isinstance(body, dict) or not body.get("receiver"):
             return 400, msg("invalid object specification: root route must have a receiver")
+        refused = notification_provenance_error(self.policy.get("provenance", ""), provenance)
+        if refused is not None:
+            return refused
         self.policy = {**copy.deepcopy(body), "provenance": provenance}
         return 202, msg("policies updated")  # §6 PUT 202
 
     def policy_reset(self) -> Reply:
         self.policy = self.default_policy()
         return 202, self.policy  # §6 DELETE 202, the reset default tree
+
+
+def notification_provenance_error(stored: str, provided: str) -> Reply | None:
+    """§6: contact points and policies may keep their provenance or leave none for another, but a locked one
+    ('api' or 'file') is never made editable ('') again: 403 alerting.notifications.invalidProvenance
+    (pkg/services/ngalert/provisioning/validation, ValidateProvenanceRelaxed)."""
+    if stored in ("", provided):
+        return None
+    return 403, {"statusCode": 403, "messageId": "alerting.notifications.invalidProvenance",
+                 "message": f"Resource with provenance status '{stored}' cannot be managed via API "
+                            f"(provided '{provided}')"}
 
 
 def slugify(title: str) -> str:
