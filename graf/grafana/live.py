@@ -14,16 +14,16 @@ from graf.grafana.client import Grafana
 from graf.grafana.kinds import KINDS, REDACTED, LiveResource, Record, kind, normalised
 from graf.grafana.plan import Plan, Scope, plan
 from graf.grafana.pool import DEFAULT_CONCURRENCY, run_all
-from graf.grafana.secrets import placeholders, with_auth_fields
+from graf.grafana.secrets import placeholders
 from graf.resources import KIND_ORDER, Resource
 
 
 def desired_resources(project: Project, env: Environment, only: Iterable[str] = ()) -> list[Resource]:
-    """What the code says, in the shape graf compares and sends (auth fields set, server defaults dropped)."""
+    """What the code says, in the shape graf compares and sends (server defaults dropped)."""
     from graf.render import render
 
     kinds = set(only)
-    out = [normalised(with_auth_fields(env, r)) for r in render(project, env) if not kinds or r.kind in kinds]
+    out = [normalised(r) for r in render(project, env) if not kinds or r.kind in kinds]
     return sorted(out, key=lambda r: (KIND_ORDER.index(r.kind), r.uid))
 
 

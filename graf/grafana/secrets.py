@@ -20,22 +20,6 @@ from graf.resources import JSON, Resource
 _PLACEHOLDER = re.compile(r"^\$\{([A-Za-z_][A-Za-z0-9_]*)\}$")
 
 
-def with_auth_fields(env: Environment, resource: Resource) -> Resource:
-    """A datasource with the non-secret half of its auth (basicAuth, basicAuthUser, header name) set."""
-    if resource.kind != "datasource":
-        return resource
-    ds = next((d for d in env.datasources.values() if d.uid == resource.uid), None)
-    if ds is None:
-        return resource
-    body = copy.deepcopy(resource.body)
-    if ds.basic_auth_user and ds.basic_auth_password is not None:
-        body.setdefault("basicAuth", True)
-        body.setdefault("basicAuthUser", ds.basic_auth_user)
-    if ds.bearer_token is not None:
-        body.setdefault("jsonData", {}).setdefault("httpHeaderName1", "Authorization")
-    return Resource(resource.kind, resource.uid, body, folder=resource.folder, source=resource.source)
-
-
 def _datasource_secrets(env: Environment, uid: str) -> dict[str, Secret]:
     ds = next((d for d in env.datasources.values() if d.uid == uid), None)
     out: dict[str, Secret] = {}
