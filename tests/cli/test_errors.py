@@ -57,3 +57,21 @@ def test_unknown_option_is_usage_error(tmp_path: Path) -> None:
     assert result.returncode == 2
     assert "No such option '--nope'" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_unset_secret_is_one_line_exit_2_before_any_request(tmp_path: Path) -> None:
+    """graf.yaml names ${GRAFANA_TOKEN}; unset, `graf plan` stops before it sends anything (the URL is a
+    closed local port, so a request would have been a different error)."""
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        closed = sock.getsockname()[1]
+    project = _mutated(tmp_path, lambda d: None)
+    result = graf("plan", "--env", "prod", "--url", f"http://127.0.0.1:{closed}", cwd=project)
+    assert result.returncode == 2, result.stderr
+    assert "Traceback" not in result.stderr
+    assert result.stderr.strip().splitlines() == [
+        "error: graf.yaml: environments.prod.grafana.token: environment variable GRAFANA_TOKEN is not set "
+        "(export GRAFANA_TOKEN=... before running graf)"
+    ]
