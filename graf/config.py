@@ -8,7 +8,6 @@ renderer) resolve them, and nothing ever prints their value.
 
 from __future__ import annotations
 
-import difflib
 import os
 import re
 from collections.abc import Mapping
@@ -17,6 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 from graf.errors import ConfigError, format_path
+from graf.wording import did_you_mean, expected_type, type_of
 
 if TYPE_CHECKING:
     import jsonschema
@@ -252,7 +252,7 @@ class Project:
         except KeyError:
             raise ConfigError(
                 f"{self.path.name}: environments",
-                f"unknown environment {name!r}{_did_you_mean(name, self.environments)}",
+                f"unknown environment {name!r}{did_you_mean(name, self.environments)}",
                 f"known: {', '.join(self.environments)}",
             ) from None
 
@@ -335,7 +335,7 @@ def _read_yaml(path: Path) -> dict[str, Any]:
     if data is None:
         raise ConfigError(str(path), "file is empty", "see README.md, 'Configuration reference'")
     if not isinstance(data, dict):
-        raise ConfigError(str(path), f"expected a mapping at the top level, got {_type_name(data)}")
+        raise ConfigError(str(path), f"expected a mapping at the top level, got {type_of(data, 'yaml')}")
     return data
 
 
@@ -372,7 +372,7 @@ def _describe(error: jsonschema.ValidationError) -> str:
     kind, expected, value = error.validator, error.validator_value, error.instance
     if "propertyNames" in error.schema_path and kind in ("enum", "pattern"):
         if kind == "enum":
-            hint = _did_you_mean(str(value), expected)
+            hint = did_you_mean(str(value), expected)
             return f"unknown name {value!r}{hint} (expected one of {', '.join(expected)})"
         return f"name {value!r} {_pattern_hint(expected)}"
     if kind == "additionalProperties" and isinstance(value, dict):
@@ -380,14 +380,14 @@ def _describe(error: jsonschema.ValidationError) -> str:
         unknown = [k for k in value if k not in known]
         if unknown:
             key = unknown[0]
-            return f"unknown key {key!r}{_did_you_mean(key, known)}"
+            return f"unknown key {key!r}{did_you_mean(key, known)}"
     if kind == "required":
         missing = [k for k in expected if k not in value]
         return f"missing required key {missing[0]!r}" if missing else error.message
     if kind == "type":
-        return f"expected {_article(expected)}, got {_type_name(value)} {value!r}"
+        return f"expected {expected_type(expected, 'yaml')}, got {type_of(value, 'yaml')} {value!r}"
     if kind == "enum":
-        return f"expected one of {', '.join(map(str, expected))}, got {value!r}{_did_you_mean(str(value), expected)}"
+        return f"expected one of {', '.join(map(str, expected))}, got {value!r}{did_you_mean(str(value), expected)}"
     if kind == "const":
         return f"expected {expected!r}, got {value!r}"
     if kind == "pattern":
@@ -413,23 +413,6 @@ def _pattern_hint(pattern: str) -> str:
         "^/": "must start with '/'",
     }.get(pattern, f"does not match {pattern}")
 
-
-def _article(expected: str | list[str]) -> str:
-    names = {"string": "a string", "integer": "an integer", "number": "a number", "boolean": "true or false",
-             "object": "a mapping", "array": "a list", "null": "nothing"}
-    if isinstance(expected, list):
-        return " or ".join(names.get(e, e) for e in expected)
-    return names.get(expected, expected)
-
-
-def _type_name(value: object) -> str:
-    return {dict: "a mapping", list: "a list", str: "a string", bool: "a boolean", int: "an integer",
-            float: "a number", type(None): "nothing"}.get(type(value), type(value).__name__)
-
-
-def _did_you_mean(word: str, choices: Any) -> str:
-    close = difflib.get_close_matches(word, [str(c) for c in choices], n=1, cutoff=0.6)
-    return f", did you mean {close[0]!r}?" if close else ""
 
 
 # ---------------------------------------------------------------------------- typed objects
@@ -540,7 +523,7 @@ def _servers(raw: list[dict[str, Any]], apps: Mapping[str, App], where: str) -> 
         addresses[spec["address"]] = i
         for app in spec.get("apps", []):
             if app not in apps:
-                raise ConfigError(f"{key}.apps", f"unknown app {app!r}{_did_you_mean(app, apps)}",
+                raise ConfigError(f"{key}.apps", f"unknown app {app!r}{did_you_mean(app, apps)}",
                                   "define it under apps:")
         servers.append(Server(
             host=spec["host"],

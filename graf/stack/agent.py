@@ -5,12 +5,13 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Literal
 
-from graf.config import Project, Server, _did_you_mean
+from graf.config import Project, Server
 from graf.errors import ConfigError
 from graf.stack.alloy import alloy_config, alloy_default
 from graf.stack.node_exporter import needs_web_config, systemd_unit, web_config
 from graf.stack.promtail import promtail_yml
 from graf.stack.spring import spring_yml
+from graf.wording import did_you_mean
 
 Shipper = Literal["alloy", "promtail"]
 
@@ -22,7 +23,7 @@ def find_server(project: Project, env_name: str, host: str) -> tuple[int, Server
             return i, server
     known = [s.host for s in env.servers]
     raise ConfigError(f"{project.path.name}: environments.{env_name}.servers",
-                      f"no server with host {host!r}{_did_you_mean(host, known)}",
+                      f"no server with host {host!r}{did_you_mean(host, known)}",
                       f"known: {', '.join(known) or 'none'}")
 
 

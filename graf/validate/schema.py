@@ -8,12 +8,13 @@ costs one pass of plain Python instead of one jsonschema descent per node.
 
 from __future__ import annotations
 
-import difflib
 import json
 from collections.abc import Callable, Iterator
 from functools import cache
 from importlib import resources
 from typing import TYPE_CHECKING, Any
+
+from graf.wording import did_you_mean, expected_type, type_of
 
 if TYPE_CHECKING:
     import jsonschema
@@ -55,12 +56,12 @@ def describe(error: jsonschema.ValidationError) -> str:
         known = list(error.schema.get("properties", {}))
         unknown = [k for k in value if k not in known]
         if unknown:
-            return f"unknown key {unknown[0]!r}{_did_you_mean(unknown[0], known)}"
+            return f"unknown key {unknown[0]!r}{did_you_mean(unknown[0], known)}"
     if kind == "required":
         missing = [k for k in expected if k not in value]
         return f"missing required key {missing[0]!r}" if missing else error.message
     if kind == "type":
-        return f"expected {_article(expected)}, got {_type_name(value)}"
+        return f"expected {expected_type(expected, 'json')}, got {type_of(value, 'json')}"
     if kind == "enum":
         return f"expected one of {', '.join(json.dumps(e) for e in expected)}, got {json.dumps(value)}"
     if kind == "const":
@@ -79,19 +80,3 @@ def describe(error: jsonschema.ValidationError) -> str:
     return error.message
 
 
-def _article(expected: str | list[str]) -> str:
-    names = {"string": "a string", "integer": "an integer", "number": "a number", "boolean": "true or false",
-             "object": "an object", "array": "an array", "null": "null"}
-    if isinstance(expected, list):
-        return " or ".join(names.get(e, e) for e in expected)
-    return names.get(expected, expected)
-
-
-def _type_name(value: object) -> str:
-    return {dict: "an object", list: "an array", str: "a string", bool: "a boolean", int: "an integer",
-            float: "a number", type(None): "null"}.get(type(value), type(value).__name__)
-
-
-def _did_you_mean(word: str, choices: list[str]) -> str:
-    close = difflib.get_close_matches(word, choices, n=1, cutoff=0.6)
-    return f", did you mean {close[0]!r}?" if close else ""

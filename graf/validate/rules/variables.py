@@ -18,6 +18,7 @@ from graf.validate.context import ValidationContext
 from graf.validate.findings import Finding
 from graf.validate.rules._base import dashboard_index, finding
 from graf.validate.variables import LEGACY_BUILTINS, NEVER_INTERPOLATED, is_user_variable, names, strings, used_names
+from graf.wording import closest
 
 # Keys of the dashboard that are not part of what Grafana renders.
 _NOT_RENDERED = frozenset({"templating", "__inputs", "__requires", "__elements"})
@@ -80,7 +81,8 @@ def variables_defined_and_used(resource: Resource, ctx: ValidationContext) -> It
         return  # every variable is passed on to another dashboard: "unused" cannot be proven
     variables = dict(idx.variables)
     for name, i in defined.items():
-        if name not in used and variables[i].get("type") not in _IMPLICIT:
+        kind = variables[i].get("type")
+        if name not in used and not (isinstance(kind, str) and kind in _IMPLICIT):
             yield finding(ctx, resource, ("templating", "list", i), "G402",
                           f"variable {name!r} is defined but no query, title, link or other variable uses it")
 
@@ -106,7 +108,5 @@ def _links_include_variables(body: dict[str, Any]) -> bool:
 
 
 def _did_you_mean(name: str, defined: dict[str, int]) -> str:
-    import difflib
-
-    close = difflib.get_close_matches(name, list(defined), n=1, cutoff=0.6)
-    return f" (did you mean ${close[0]}?)" if close else ""
+    match = closest(name, defined)
+    return f" (did you mean ${match}?)" if match else ""

@@ -1,0 +1,46 @@
+"""Phrases graf's messages share: the closest known name, and how a JSON/YAML type is called."""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable
+from typing import Literal
+
+Vocabulary = Literal["yaml", "json"]
+
+_TYPES: dict[Vocabulary, dict[str, str]] = {
+    "yaml": {"string": "a string", "integer": "an integer", "number": "a number", "boolean": "true or false",
+             "object": "a mapping", "array": "a list", "null": "nothing"},
+    "json": {"string": "a string", "integer": "an integer", "number": "a number", "boolean": "true or false",
+             "object": "an object", "array": "an array", "null": "null"},
+}
+_PY_TYPES = {dict: "object", list: "array", str: "string", bool: "boolean", int: "integer", float: "number",
+             type(None): "null"}
+
+
+def closest(word: str, choices: Iterable[object]) -> str | None:
+    """The known name `word` was most likely meant to be, if one is close enough."""
+    close = difflib.get_close_matches(word, [str(c) for c in choices], n=1, cutoff=0.6)
+    return close[0] if close else None
+
+
+def did_you_mean(word: str, choices: Iterable[object]) -> str:
+    """`, did you mean 'x'?` or nothing."""
+    match = closest(word, choices)
+    return f", did you mean {match!r}?" if match else ""
+
+
+def expected_type(expected: str | list[str], vocabulary: Vocabulary) -> str:
+    """A JSON Schema `type` as words: `a mapping`, `a string or nothing`."""
+    names = _TYPES[vocabulary]
+    if isinstance(expected, list):
+        return " or ".join(names.get(e, e) for e in expected)
+    return names.get(expected, expected)
+
+
+def type_of(value: object, vocabulary: Vocabulary) -> str:
+    """What a parsed value is, in words (`a list`, `an integer`); booleans are not integers here."""
+    kind = _PY_TYPES.get(type(value))
+    if kind == "boolean":
+        return "a boolean"
+    return _TYPES[vocabulary][kind] if kind else type(value).__name__
