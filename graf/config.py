@@ -13,20 +13,16 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import Any, Literal
 
-from graf.errors import ConfigError, format_path
-from graf.wording import did_you_mean, expected_type, type_of
-
-if TYPE_CHECKING:
-    import jsonschema
+from graf.config_schema import check
+from graf.errors import ConfigError
+from graf.units import parse_duration, parse_size
+from graf.wording import did_you_mean, type_of
 
 CONFIG_NAME = "graf.yaml"
 DATASOURCE_TYPES: Mapping[str, str] = {"prometheus": "prometheus", "loki": "loki", "tempo": "tempo"}
 BUILTIN_DASHBOARDS = ("overview", "jvm", "node", "latency", "logs")
-# The built-in alert rules (graf/alerts/), the names `alerts.rules.<name>` may configure.
-ALERT_RULES = ("instance_down", "http_5xx_ratio", "http_p99_latency", "jvm_heap_used", "jvm_gc_pause_share",
-               "host_cpu_busy", "host_memory_low", "host_disk_full_soon", "host_disk_almost_full", "log_errors")
 ALERT_BASE_INTERVAL = 10  # seconds: Grafana's scheduler tick ([unified_alerting] min_interval)
 
 
@@ -261,36 +257,6 @@ class Project:
         return [self.environment(n) for n in names] if names else list(self.environments.values())
 
 
-# ---------------------------------------------------------------------------- durations
-
-
-_DURATION_UNITS = {"ms": 0.001, "s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800, "y": 31536000}
-_DURATION_PART = re.compile(r"([0-9]+)(ms|s|m|h|d|w|y)")
-
-
-def parse_duration(text: str) -> float:
-    """Seconds in a Prometheus-style duration (`15s`, `1h30m`, `7d`); ValueError when it does not parse."""
-    if not text or _DURATION_PART.sub("", text) != "":
-        raise ValueError(f"not a duration: {text!r} (expected e.g. 30s, 5m, 1h30m, 7d)")
-    return sum(int(n) * _DURATION_UNITS[u] for n, u in _DURATION_PART.findall(text))
-
-
-_SIZE_UNITS = {"B": 1, "KB": 1024, "MB": 1024**2, "GB": 1024**3, "TB": 1024**4,
-               "KIB": 1024, "MIB": 1024**2, "GIB": 1024**3, "TIB": 1024**4}
-_SIZE = re.compile(r"([0-9]+(?:\.[0-9]+)?)\s*([A-Za-z]+)")
-
-
-def parse_size(text: str) -> int:
-    """Bytes in a size like `2GB`, `512MB`, `1.5GiB` (powers of 2, as Prometheus reads them); ValueError otherwise."""
-    match = _SIZE.fullmatch(text.strip()) if isinstance(text, str) else None
-    if not match or match.group(2).upper() not in _SIZE_UNITS:
-        raise ValueError(f"not a size: {text!r} (expected e.g. 512MB, 2GB)")
-    size = int(float(match.group(1)) * _SIZE_UNITS[match.group(2).upper()])
-    if size <= 0:
-        raise ValueError(f"not a size: {text!r} (must be more than 0)")
-    return size
-
-
 # ---------------------------------------------------------------------------- loading
 
 
@@ -312,7 +278,7 @@ def load_project(path: Path | str | None = None) -> Project:
     """Read, validate and type graf.yaml (found from the current folder upwards when no path is given)."""
     config_path = Path(path) if path is not None else find_config()
     raw = _read_yaml(config_path)
-    _check_schema(raw, config_path)
+    check(raw, config_path)
     return _build_project(raw, config_path)
 
 
@@ -337,82 +303,6 @@ def _read_yaml(path: Path) -> dict[str, Any]:
     if not isinstance(data, dict):
         raise ConfigError(str(path), f"expected a mapping at the top level, got {type_of(data, 'yaml')}")
     return data
-
-
-_VALIDATOR: jsonschema.Draft202012Validator | None = None
-
-
-def _validator() -> jsonschema.Draft202012Validator:
-    global _VALIDATOR
-    if _VALIDATOR is None:
-        import jsonschema
-
-        from graf.config_schema import ROOT
-
-        _VALIDATOR = jsonschema.Draft202012Validator(ROOT)
-    return _VALIDATOR
-
-
-def _check_schema(raw: dict[str, Any], path: Path) -> None:
-    errors = sorted(_validator().iter_errors(raw), key=lambda e: (list(e.absolute_path).__len__(), e.path))
-    if not errors:
-        return
-    error = _most_specific(errors)
-    key_path = format_path(list(error.absolute_path))
-    where = f"{path.name}: {key_path}" if key_path else path.name
-    raise ConfigError(where, _describe(error))
-
-
-def _most_specific(errors: list[jsonschema.ValidationError]) -> jsonschema.ValidationError:
-    """The error deepest in the document, so the message names the key the user got wrong."""
-    return max(errors, key=lambda e: len(e.absolute_path))
-
-
-def _describe(error: jsonschema.ValidationError) -> str:
-    kind, expected, value = error.validator, error.validator_value, error.instance
-    if "propertyNames" in error.schema_path and kind in ("enum", "pattern"):
-        if kind == "enum":
-            hint = did_you_mean(str(value), expected)
-            return f"unknown name {value!r}{hint} (expected one of {', '.join(expected)})"
-        return f"name {value!r} {_pattern_hint(expected)}"
-    if kind == "additionalProperties" and isinstance(value, dict):
-        known = list(error.schema.get("properties", {}))
-        unknown = [k for k in value if k not in known]
-        if unknown:
-            key = unknown[0]
-            return f"unknown key {key!r}{did_you_mean(key, known)}"
-    if kind == "required":
-        missing = [k for k in expected if k not in value]
-        return f"missing required key {missing[0]!r}" if missing else error.message
-    if kind == "type":
-        return f"expected {expected_type(expected, 'yaml')}, got {type_of(value, 'yaml')} {value!r}"
-    if kind == "enum":
-        return f"expected one of {', '.join(map(str, expected))}, got {value!r}{did_you_mean(str(value), expected)}"
-    if kind == "const":
-        return f"expected {expected!r}, got {value!r}"
-    if kind == "pattern":
-        return f"{value!r} {_pattern_hint(expected)}"
-    if kind in ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"):
-        return f"{value!r} is out of range ({kind} {expected})"
-    if kind in ("minItems", "minProperties", "minLength"):
-        return "must not be empty"
-    if kind == "uniqueItems":
-        return f"has duplicate entries: {value!r}"
-    return error.message
-
-
-def _pattern_hint(pattern: str) -> str:
-    from graf import config_schema as s
-
-    return {
-        s.SECRET_PATTERN: "must be a ${VAR} reference: secrets are never written in graf.yaml",
-        s.UID_PATTERN: "is not a valid uid (1-40 letters, digits, '-' or '_')",
-        s.NAME_PATTERN: "must be lowercase letters, digits, '-' or '_', starting with a letter",
-        s.DURATION_PATTERN: "is not a duration (expected e.g. 30s, 5m, 1h30m, 7d)",
-        "^https?://": "must be a URL starting with http:// or https://",
-        "^/": "must start with '/'",
-    }.get(pattern, f"does not match {pattern}")
-
 
 
 # ---------------------------------------------------------------------------- typed objects

@@ -1,15 +1,25 @@
-"""The JSON Schema of graf.yaml, one constant per section.
+"""The JSON Schema of graf.yaml, one constant per section, and how its errors read.
 
-`config.py` runs it (jsonschema) before building typed objects, so every structural error is
-reported with its key path. Values that need more than a schema (durations, sizes, cross
-references) are checked in `config.py`.
+`config.py` runs `check` before building typed objects, so every structural error is reported
+with its key path and in words (`unknown key 'grafan', did you mean 'grafana'?`). Values that
+need more than a schema (durations, sizes, cross references) are checked in `config.py`.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-from graf.config import ALERT_RULES
+from graf.errors import ConfigError, format_path
+from graf.wording import did_you_mean, expected_type, type_of
+
+if TYPE_CHECKING:
+    import jsonschema
+
+
+# The built-in alert rules (graf/alerts/), the names `alerts.rules.<name>` may configure.
+ALERT_RULES = ("instance_down", "http_5xx_ratio", "http_p99_latency", "jvm_heap_used", "jvm_gc_pause_share",
+               "host_cpu_busy", "host_memory_low", "host_disk_full_soon", "host_disk_almost_full", "log_errors")
 
 SECRET_PATTERN = r"^\$\{[A-Za-z_][A-Za-z0-9_]*\}$"
 UID_PATTERN = r"^[A-Za-z0-9_-]{1,40}$"
@@ -216,3 +226,78 @@ ROOT = _object(
     },
     required=("name", "environments"),
 )
+
+
+# ---------------------------------------------------------------------------- checking
+
+
+_VALIDATOR: jsonschema.Draft202012Validator | None = None
+
+
+def _validator() -> jsonschema.Draft202012Validator:
+    global _VALIDATOR
+    if _VALIDATOR is None:
+        import jsonschema
+
+        _VALIDATOR = jsonschema.Draft202012Validator(ROOT)
+    return _VALIDATOR
+
+
+def check(raw: dict[str, Any], path: Path) -> None:
+    """Raise a ConfigError naming the file, the key path and what was expected, for the most specific error."""
+    errors = sorted(_validator().iter_errors(raw), key=lambda e: (list(e.absolute_path).__len__(), e.path))
+    if not errors:
+        return
+    error = _most_specific(errors)
+    key_path = format_path(list(error.absolute_path))
+    where = f"{path.name}: {key_path}" if key_path else path.name
+    raise ConfigError(where, _describe(error))
+
+
+def _most_specific(errors: list[jsonschema.ValidationError]) -> jsonschema.ValidationError:
+    """The error deepest in the document, so the message names the key the user got wrong."""
+    return max(errors, key=lambda e: len(e.absolute_path))
+
+
+def _describe(error: jsonschema.ValidationError) -> str:
+    kind, expected, value = error.validator, error.validator_value, error.instance
+    if "propertyNames" in error.schema_path and kind in ("enum", "pattern"):
+        if kind == "enum":
+            hint = did_you_mean(str(value), expected)
+            return f"unknown name {value!r}{hint} (expected one of {', '.join(expected)})"
+        return f"name {value!r} {_pattern_hint(expected)}"
+    if kind == "additionalProperties" and isinstance(value, dict):
+        known = list(error.schema.get("properties", {}))
+        unknown = [k for k in value if k not in known]
+        if unknown:
+            key = unknown[0]
+            return f"unknown key {key!r}{did_you_mean(key, known)}"
+    if kind == "required":
+        missing = [k for k in expected if k not in value]
+        return f"missing required key {missing[0]!r}" if missing else error.message
+    if kind == "type":
+        return f"expected {expected_type(expected, 'yaml')}, got {type_of(value, 'yaml')} {value!r}"
+    if kind == "enum":
+        return f"expected one of {', '.join(map(str, expected))}, got {value!r}{did_you_mean(str(value), expected)}"
+    if kind == "const":
+        return f"expected {expected!r}, got {value!r}"
+    if kind == "pattern":
+        return f"{value!r} {_pattern_hint(expected)}"
+    if kind in ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"):
+        return f"{value!r} is out of range ({kind} {expected})"
+    if kind in ("minItems", "minProperties", "minLength"):
+        return "must not be empty"
+    if kind == "uniqueItems":
+        return f"has duplicate entries: {value!r}"
+    return error.message
+
+
+def _pattern_hint(pattern: str) -> str:
+    return {
+        SECRET_PATTERN: "must be a ${VAR} reference: secrets are never written in graf.yaml",
+        UID_PATTERN: "is not a valid uid (1-40 letters, digits, '-' or '_')",
+        NAME_PATTERN: "must be lowercase letters, digits, '-' or '_', starting with a letter",
+        DURATION_PATTERN: "is not a duration (expected e.g. 30s, 5m, 1h30m, 7d)",
+        "^https?://": "must be a URL starting with http:// or https://",
+        "^/": "must start with '/'",
+    }.get(pattern, f"does not match {pattern}")

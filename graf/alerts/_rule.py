@@ -18,9 +18,9 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Literal
 
-from graf.config import parse_duration
 from graf.context import RenderContext
 from graf.resources import JSON
+from graf.units import parse_duration
 
 EXPR_UID = "__expr__"
 # The time range of step A, in seconds before now. An instant query is evaluated at its end; the

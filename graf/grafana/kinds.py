@@ -109,7 +109,7 @@ _DURATION = re.compile(r"^([0-9]+(ms|s|m|h|d|w|y))+$")
 
 def prom_duration(text: str) -> str:
     """A duration as Prometheus' model.Duration.String writes it: `300s` -> `5m`, `14d` -> `2w`, `0` -> `0s`."""
-    from graf.config import parse_duration
+    from graf.units import parse_duration
 
     if not isinstance(text, str) or not _DURATION.match(text):
         return text

@@ -5,7 +5,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from graf.alerts._rule import prom_duration
-from graf.config import parse_duration
+from graf.units import parse_duration
 
 
 @pytest.mark.parametrize(("given_", "grafana_returns"), [

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from graf.config import parse_duration
+from graf.units import parse_duration
 from tests.alerts.conftest import rules
 from tests.alerts.evaluate import query
 

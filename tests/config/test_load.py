@@ -7,8 +7,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from graf.config import Secret, find_config, load_project, parse_duration
+from graf.config import Secret, find_config, load_project
 from graf.errors import ConfigError
+from graf.units import parse_duration
 from tests.conftest import EXAMPLE
 
 

@@ -9,8 +9,8 @@ from typing import Any
 
 import pytest
 
-from graf.config import parse_size
 from graf.errors import ConfigError
+from graf.units import parse_size
 from tests.stack.helpers import project, write_project
 
 

@@ -8,8 +8,8 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-from graf.config import parse_duration
 from graf.resources import Resource
+from graf.units import parse_duration
 from graf.validate.context import ValidationContext
 from graf.validate.findings import Finding
 from graf.validate.rules._base import finding
