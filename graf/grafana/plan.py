@@ -182,12 +182,12 @@ def plan_groups(changes: Iterable[Change], interval: int, groups: Mapping[GroupK
     out = []
     for key, members in sorted(rules.items()):
         live = groups.get(key)
-        now = DEFAULT_GROUP_INTERVAL if live is None else live
-        if now == interval or (live is None and not any(c.action in WRITES for c in members)):
+        current = DEFAULT_GROUP_INTERVAL if live is None else live
+        if current == interval or (live is None and not any(c.action in WRITES for c in members)):
             continue
         group = RuleGroup(key[0], key[1], interval, live)
         uid = f"{key[0]}/{key[1]}"
-        was = f"{now}s" if live is not None else f"{now}s (Grafana's default for a new group)"
+        was = f"{current}s" if live is not None else f"{current}s (Grafana's default for a new group)"
         others = sorted(scope.group_intervals.get(key, frozenset()) - {interval})
         if others:
             out.append(Change(GROUP, uid, "skipped", f"evaluation interval {was} → {interval}s, but another "
