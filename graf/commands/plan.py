@@ -30,7 +30,7 @@ def grafana_options(function: Any) -> Any:
 def plan(app: App, env: str, url: str | None, only: tuple[str, ...], concurrency: int, prune: bool) -> int:
     """Show what `graf sync` would create, update, delete, and what conflicts with edits made in Grafana."""
     from graf.grafana.client import connect
-    from graf.grafana.live import desired_resources, read_plan, scope_of
+    from graf.grafana.live import desired_resources, evaluation_interval, read_plan, scope_of
     from graf.grafana.report import plan_lines, plan_summary
 
     project = app.project
@@ -39,7 +39,7 @@ def plan(app: App, env: str, url: str | None, only: tuple[str, ...], concurrency
     api = connect(environment, url=url)
     try:
         result = read_plan(api, desired, only=only, prune=prune, concurrency=concurrency,
-                           scope=scope_of(project, environment))
+                           scope=scope_of(project, environment), interval=evaluation_interval(environment))
     finally:
         api.close()
     for line in plan_lines(result, verbose=app.verbose > 0):

@@ -23,7 +23,13 @@ def sync(app: App, env: str, url: str | None, only: tuple[str, ...], concurrency
     """Create, update (and with --prune delete) what differs; exit 4 when conflicts are left."""
     from graf.grafana.apply import apply
     from graf.grafana.client import connect
-    from graf.grafana.live import desired_resources, notifications_editable, read_plan, scope_of
+    from graf.grafana.live import (
+        desired_resources,
+        evaluation_interval,
+        notifications_editable,
+        read_plan,
+        scope_of,
+    )
     from graf.grafana.report import change_line, plan_lines, plan_summary, sync_summary
     from graf.grafana.secrets import resolve_secrets
 
@@ -33,7 +39,7 @@ def sync(app: App, env: str, url: str | None, only: tuple[str, ...], concurrency
     api = connect(environment, url=url, notifications_editable=notifications_editable(project, environment))
     try:
         plan = read_plan(api, desired, only=only, prune=prune, force=force, concurrency=concurrency,
-                         scope=scope_of(project, environment))
+                         scope=scope_of(project, environment), interval=evaluation_interval(environment))
         if dry_run:
             for line in plan_lines(plan, verbose=app.verbose > 0):
                 click.echo(line)

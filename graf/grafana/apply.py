@@ -5,6 +5,9 @@ of the body, and for dashboards the version the save will produce) inside the re
 dashboard or datasource update carries the version read at plan time, so a save made in the UI
 between plan and apply is refused by Grafana (412 / 409) instead of being overwritten.
 
+An alert-rule group's interval is set after the rules (a PUT of the interval alone, never of the
+group's rules), and not attempted when a rule of that group failed.
+
 A failure on one resource is recorded and the rest go on; when Grafana is unreachable or rejects
 the credentials, the remaining writes are not attempted. Running sync again converges: it plans
 from what Grafana holds now.
@@ -19,8 +22,8 @@ from typing import Literal
 
 from graf.errors import GrafanaError, NotFound, Unauthorized, Unreachable
 from graf.grafana.client import Grafana
-from graf.grafana.kinds import KINDS, kind, record_for
-from graf.grafana.plan import Change, Plan
+from graf.grafana.kinds import KINDS, kind, record_for, rule_group_interval_write
+from graf.grafana.plan import GROUP, Change, Plan, group_of
 from graf.grafana.pool import DEFAULT_CONCURRENCY, run_all
 from graf.grafana.secrets import with_secrets
 from graf.resources import JSON, Resource
@@ -89,12 +92,18 @@ def apply(api: Grafana, plan: Plan, secrets: Mapping[tuple[str, str], JSON], *, 
     `on_progress` is called as each write finishes; `on_outcome` per kind, in plan order."""
     outcomes: list[Outcome] = []
     stop: list[str] = []
+    failed_groups: set[tuple[str, str]] = set()
 
     def run(change: Change) -> Outcome:
         if stop:
             return Outcome(change, "not attempted", stop[0])
-        io = kind(change.kind)
+        if change.group is not None and change.group.key in failed_groups:
+            return Outcome(change, "not attempted", "a rule of the group failed")
         try:
+            if change.group is not None:
+                rule_group_interval_write(api, change.group.folder, change.group.title, change.group.interval)
+                return Outcome(change, "applied")
+            io = kind(change.kind)
             if change.action == "delete":
                 with contextlib.suppress(NotFound):  # already gone: what prune wanted
                     io.delete(api, change.uid)
@@ -129,6 +138,10 @@ def apply(api: Grafana, plan: Plan, secrets: Mapping[tuple[str, str], JSON], *, 
             batch(changes, 1)
         else:
             batch(changes, concurrency)
+        if io.name == "alert-rule":
+            failed_groups.update(group_of(o.change.desired) for o in outcomes
+                                 if o.status != "applied" and o.change.kind == "alert-rule" and o.change.desired)
+            batch([c for c in writes if c.kind == GROUP], concurrency)
     for io in reversed(KINDS):
         batch([c for c in deletes if c.kind == io.name], concurrency)
     return ApplyResult(tuple(outcomes))

@@ -276,6 +276,9 @@ def _status_error(grafana: Grafana, status: int, response: Any, method: str, wha
                             + (f" after {grafana.retries} retries" if retry and grafana.retries else ""),
                             "check Grafana's logs and run graf sync again; it converges")
         return _Retryable(error) if retry else error
+    if status == 400 and "scheduler interval" in text:  # §6 ValidateRuleGroupInterval: Grafana's tick may exceed 10s
+        return GrafanaError(what, f"Grafana refused the evaluation interval{detail}",
+                            "set alerts.interval in graf.yaml to a multiple of that scheduler interval")
     return GrafanaError(what, f"Grafana refused the request{detail}", "fix the resource in code and run again")
 
 

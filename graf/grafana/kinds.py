@@ -351,6 +351,24 @@ def alert_rule_delete(api: Grafana, uid: str) -> None:
                headers=api.provenance_headers)
 
 
+def _group_path(folder_uid: str, group: str) -> str:
+    return f"/v1/provisioning/folder/{_path(folder_uid)}/rule-groups/{_path(group)}"
+
+
+def rule_group_interval_read(api: Grafana, folder_uid: str, group: str) -> int | None:
+    """The evaluation interval (seconds) of a rule group; None when the group has no rules (§6: 404)."""
+    data = api.get(_group_path(folder_uid, group), what=f"alert-rule-group/{folder_uid}/{group}", missing_ok=True)
+    interval = data.get("interval") if isinstance(data, dict) else None
+    return interval if isinstance(interval, int) and not isinstance(interval, bool) else None
+
+
+def rule_group_interval_write(api: Grafana, folder_uid: str, group: str, interval: int) -> Any:
+    """Set a group's interval and nothing else: `rules` is left out, so Grafana keeps the group's rules
+    (§6: a PUT with rules replaces the group and deletes the rules it does not list)."""
+    return api.put(_group_path(folder_uid, group), {"title": group, "folderUid": folder_uid, "interval": interval},
+                   what=f"alert-rule-group/{folder_uid}/{group}", headers=api.provenance_headers)
+
+
 # ---------------------------------------------------------------------------- contact-point
 # Sources: grafana-api.md §6 (provisioning_contactpoints.go). Secrets come back as "[REDACTED]".
 

@@ -6,13 +6,15 @@ the live, canonical resources graf manages for one environment, graf's marker re
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from functools import partial
+from typing import Any
 
 from graf.config import Environment, Project
 from graf.grafana.client import Grafana
-from graf.grafana.kinds import KINDS, REDACTED, LiveResource, Record, kind, normalised
-from graf.grafana.plan import Plan, Scope, plan
+from graf.grafana.kinds import KINDS, REDACTED, LiveResource, Record, kind, normalised, rule_group_interval_read
+from graf.grafana.plan import GroupKey, Plan, Scope, group_of, plan, rule_groups
 from graf.grafana.pool import DEFAULT_CONCURRENCY, run_all
 from graf.grafana.secrets import placeholders
 from graf.resources import KIND_ORDER, Resource
@@ -30,6 +32,7 @@ def desired_resources(project: Project, env: Environment, only: Iterable[str] = 
 @dataclass(frozen=True)
 class LiveState:
     resources: Mapping[tuple[str, str], LiveResource | None]
+    groups: Mapping[GroupKey, int | None] = field(default_factory=dict)  # interval (s) of the desired rules' groups
 
     @property
     def pushed(self) -> dict[tuple[str, str], Record | None]:
@@ -41,19 +44,24 @@ class LiveState:
 
 
 def read_state(api: Grafana, desired: Sequence[Resource], *, only: Iterable[str] = (), listed: bool = False,
-               concurrency: int = DEFAULT_CONCURRENCY) -> LiveState:
+               intervals: bool = False, concurrency: int = DEFAULT_CONCURRENCY) -> LiveState:
     """Live copies of every desired resource (a missing one is None), plus, with `listed`, every resource
-    Grafana lists for the selected kinds (to find graf-managed ones the code no longer has)."""
+    Grafana lists for the selected kinds (to find graf-managed ones the code no longer has), and with
+    `intervals` the evaluation interval of each group the desired alert rules belong to."""
     kinds = [k for k in KINDS if not set(only) or k.name in set(only)]
     targets: set[tuple[str, str]] = {r.key for r in desired if any(k.name == r.kind for k in kinds)}
     if listed:
         for uids in run_all(lambda k: [(k.name, uid) for uid in k.list_uids(api)], kinds, concurrency):
             targets.update(uids)
     keys = sorted(targets, key=lambda k: (KIND_ORDER.index(k[0]), k[1]))
-    found = run_all(lambda key: kind(key[0]).read(api, key[1]), keys, concurrency)
+    groups = rule_groups(r for r in desired if r.key in targets) if intervals else []
+    # One pool for both: the group reads go in flight with the resource reads.
+    reads: list[Callable[[], Any]] = [partial(kind(k).read, api, uid) for k, uid in keys]
+    reads += [partial(rule_group_interval_read, api, folder, group) for folder, group in groups]
+    found = run_all(lambda read: read(), reads, concurrency)
     by_key = {r.key: r for r in desired}
-    resources = {key: _mask_secrets(live, by_key.get(key)) for key, live in zip(keys, found, strict=True)}
-    return LiveState(resources)
+    resources = {key: _mask_secrets(live, by_key.get(key)) for key, live in zip(keys, found[:len(keys)], strict=True)}
+    return LiveState(resources, dict(zip(groups, found[len(keys):], strict=True)))
 
 
 def _mask_secrets(live: LiveResource | None, want: Resource | None) -> LiveResource | None:
@@ -77,10 +85,24 @@ def scope_of(project: Project, env: Environment) -> Scope:
     Grafana (same grafana.url) render, so pruning one environment never deletes another's resources."""
     from graf.render import render
 
-    others = frozenset(r.key for other in project.environments.values()
-                       if other.name != env.name and other.grafana.url == env.grafana.url
-                       for r in render(project, other))
-    return Scope(folder=env.folder.uid, others=others)
+    others: set[tuple[str, str]] = set()
+    group_intervals: dict[GroupKey, set[int]] = {}
+    for other in project.environments.values():
+        if other.name == env.name or other.grafana.url != env.grafana.url:
+            continue
+        for resource in render(project, other):
+            others.add(resource.key)
+            if resource.kind == "alert-rule":
+                group_intervals.setdefault(group_of(resource), set()).add(evaluation_interval(other))
+    return Scope(folder=env.folder.uid, others=frozenset(others),
+                 group_intervals={k: frozenset(v) for k, v in group_intervals.items()})
+
+
+def evaluation_interval(env: Environment) -> int:
+    """The environment's alerts.interval in seconds (config.py checks it is a non-zero multiple of 10s)."""
+    from graf.config import parse_duration
+
+    return int(parse_duration(env.alerts.interval))
 
 
 def notifications_editable(project: Project, env: Environment) -> bool:
@@ -92,9 +114,14 @@ def notifications_editable(project: Project, env: Environment) -> bool:
 
 
 def read_plan(api: Grafana, desired: Sequence[Resource], *, only: Iterable[str] = (), prune: bool = False,
-              force: bool = False, concurrency: int = DEFAULT_CONCURRENCY, scope: Scope | None = None) -> Plan:
-    state = read_state(api, desired, only=only, listed=prune, concurrency=concurrency)
-    return plan(desired, state.resources, state.pushed, prune=prune, force=force, scope=scope)
+              force: bool = False, concurrency: int = DEFAULT_CONCURRENCY, scope: Scope | None = None,
+              interval: int | None = None) -> Plan:
+    """Read, then plan. `interval` (seconds, `evaluation_interval(env)`): also plan the desired rules' groups'
+    evaluation interval; None leaves the groups alone."""
+    state = read_state(api, desired, only=only, listed=prune, intervals=interval is not None,
+                       concurrency=concurrency)
+    return plan(desired, state.resources, state.pushed, prune=prune, force=force, scope=scope, interval=interval,
+                groups=state.groups)
 
 
 def read_live(project: Project, env: Environment, *, url: str | None = None,

@@ -13,13 +13,18 @@ changes from UI edits"):
   live != code, live == what graf pushed    update
   live != code, edited since graf's push    conflict (--force: update)
   live != code, no record                   conflict: not created by graf (--force: take over)
+
+Alert-rule groups are not resources: Grafana ignores any interval in a rule written on its own, so
+the evaluation interval (`alerts.interval`) is planned per group of the desired rules, as an
+`alert-rule-group` change after the rules (`plan_groups`): an update when the live interval
+differs, nothing when it is equal.
 """
 
 from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Literal
 
 from graf.grafana.kinds import BY_NAME, LiveResource, Record, body_hash
@@ -27,8 +32,29 @@ from graf.resources import KIND_ORDER, Resource, canonical
 
 Action = Literal["create", "update", "adopt", "delete", "unchanged", "conflict", "skipped", "orphan"]
 WRITES: frozenset[str] = frozenset({"create", "update", "adopt", "delete"})
+# §6: a group created by its first rule gets DefaultRuleEvaluationInterval, 6 x the 10s scheduler tick.
+DEFAULT_GROUP_INTERVAL = 60
 SYMBOLS: Mapping[str, str] = {"create": "+", "update": "~", "adopt": "=", "delete": "-", "unchanged": " ",
                               "conflict": "!", "skipped": "s", "orphan": "?"}
+
+
+GROUP = "alert-rule-group"
+GroupKey = tuple[str, str]  # (folder uid, group title)
+
+
+@dataclass(frozen=True)
+class RuleGroup:
+    """An alert-rule group's evaluation interval: what the environment wants and what Grafana has (None: no
+    group yet; the first rule written creates it with Grafana's default)."""
+
+    folder: str
+    title: str
+    interval: int  # seconds
+    live_interval: int | None = None
+
+    @property
+    def key(self) -> GroupKey:
+        return (self.folder, self.title)
 
 
 @dataclass(frozen=True)
@@ -39,6 +65,7 @@ class Change:
     reason: str
     desired: Resource | None = None
     live: LiveResource | None = None
+    group: RuleGroup | None = None  # set on alert-rule-group changes only
 
     @property
     def key(self) -> tuple[str, str]:
@@ -46,6 +73,8 @@ class Change:
 
     @property
     def title(self) -> str:
+        if self.group is not None:
+            return self.group.title
         source = self.desired or self.live
         return source.title if source is not None else self.uid
 
@@ -105,11 +134,14 @@ def same_content(want: Resource, live: Resource) -> bool:
 
 def plan(desired: Iterable[Resource], live: Mapping[tuple[str, str], LiveResource | None],
          pushed: Mapping[tuple[str, str], Record | None], *, prune: bool = False, force: bool = False,
-         scope: Scope | None = None) -> Plan:
+         scope: Scope | None = None, interval: int | None = None,
+         groups: Mapping[GroupKey, int | None] | None = None) -> Plan:
     """One Change per resource in code or graf-managed in Grafana, sorted in apply order.
 
     A graf-managed resource the code no longer has is this environment's to prune only when it is
     inside `scope` (its folder, and not rendered by another environment on the same Grafana).
+    With `interval` (the environment's alerts.interval in seconds) and `groups` (the live interval of
+    each group of the desired rules, as read), the groups' intervals are planned too (`plan_groups`).
     """
     wanted = {r.key: r for r in desired}
     scope = scope or Scope()
@@ -119,7 +151,55 @@ def plan(desired: Iterable[Resource], live: Mapping[tuple[str, str], LiveResourc
         change = _decide(wanted.get(key), live.get(key), pushed.get(key), prune=prune, force=force)
         if change is not None:
             changes.append(change)
+    if interval is not None:
+        changes.extend(plan_groups(changes, interval, groups or {}, scope))
+        changes.sort(key=lambda c: _order(c.key))
     return Plan(tuple(changes))
+
+
+def rule_groups(desired: Iterable[Resource]) -> list[GroupKey]:
+    """The (folder, group) of every desired alert rule, sorted: the groups whose interval graf manages."""
+    return sorted({group_of(r) for r in desired if r.kind == "alert-rule"})
+
+
+def group_of(rule: Resource) -> GroupKey:
+    return (str(rule.body.get("folderUID") or rule.folder or ""), str(rule.body.get("ruleGroup") or ""))
+
+
+def plan_groups(changes: Iterable[Change], interval: int, groups: Mapping[GroupKey, int | None],
+                scope: Scope) -> list[Change]:
+    """An `alert-rule-group` update for each group of the desired rules whose interval is not `interval`.
+
+    A group that does not exist yet gets Grafana's default when its first rule is created, so it is planned
+    only when one of its rules is written. A group holding a rule provisioned from a file, or shared with
+    another environment on this Grafana that wants another interval, is skipped: writing it would fail, or
+    each environment's sync would undo the other's.
+    """
+    rules: dict[GroupKey, list[Change]] = {}
+    for change in changes:
+        if change.kind == "alert-rule" and change.desired is not None:
+            rules.setdefault(group_of(change.desired), []).append(change)
+    out = []
+    for key, members in sorted(rules.items()):
+        live = groups.get(key)
+        current = DEFAULT_GROUP_INTERVAL if live is None else live
+        if current == interval or (live is None and not any(c.action in WRITES for c in members)):
+            continue
+        group = RuleGroup(key[0], key[1], interval, live)
+        uid = f"{key[0]}/{key[1]}"
+        was = f"{current}s" if live is not None else f"{current}s (Grafana's default for a new group)"
+        others = sorted(scope.group_intervals.get(key, frozenset()) - {interval})
+        if others:
+            out.append(Change(GROUP, uid, "skipped", f"evaluation interval {was} → {interval}s, but another "
+                              f"environment on this Grafana renders rules into this group with "
+                              f"{', '.join(f'{o}s' for o in others)}; give them the same alerts.interval",
+                              group=group))
+        elif any(c.live is not None and c.live.meta.locked for c in members):
+            out.append(Change(GROUP, uid, "skipped", f"evaluation interval {was} → {interval}s, but a rule of the "
+                              "group is provisioned from a file; graf never writes the group", group=group))
+        else:
+            out.append(Change(GROUP, uid, "update", f"evaluation interval {was} → {interval}s", group=group))
+    return out
 
 
 FOLDER_SCOPED = frozenset({"dashboard", "alert-rule"})
@@ -136,6 +216,8 @@ class Scope:
 
     folder: str | None = None
     others: frozenset[tuple[str, str]] = frozenset()
+    # The intervals the other environments on this Grafana want for the rule groups they render.
+    group_intervals: Mapping[GroupKey, frozenset[int]] = field(default_factory=dict, hash=False)
 
     def owns(self, live: Resource) -> bool:
         if live.key in self.others:
@@ -143,8 +225,10 @@ class Scope:
         return live.kind not in FOLDER_SCOPED or self.folder is None or live.folder == self.folder
 
 
-def _order(key: tuple[str, str]) -> tuple[int, str]:
-    return (KIND_ORDER.index(key[0]) if key[0] in KIND_ORDER else len(KIND_ORDER), key[1])
+def _order(key: tuple[str, str]) -> tuple[int, int, str]:
+    if key[0] == GROUP:  # right after the rules: a group's interval is set once its rules are written
+        return (KIND_ORDER.index("alert-rule"), 1, key[1])
+    return (KIND_ORDER.index(key[0]) if key[0] in KIND_ORDER else len(KIND_ORDER), 0, key[1])
 
 
 def _decide(want: Resource | None, live: LiveResource | None, record: Record | None, *,

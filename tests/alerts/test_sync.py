@@ -205,3 +205,99 @@ def test_shared_notifications_stay_writable_from_an_editable_and_a_locked_enviro
     assert run.code == 0, run.out + run.err
     assert grafana.state.policy["provenance"] == "api"
     assert grafana.state.policy["receiver"] == "shop-pager" or "shop-pager" in json.dumps(grafana.state.policy)
+
+
+GROUPS = ("availability", "host", "http", "jvm", "logs")
+
+
+def group_intervals(grafana: GrafanaServer, folder: str) -> dict[str, int]:
+    out = {}
+    for group in GROUPS:
+        status, body = grafana.state.rule_group_get(folder, group)
+        assert status == 200, (folder, group)
+        out[group] = body["interval"]
+    return out
+
+
+def group_puts(grafana: GrafanaServer) -> dict[str, int]:
+    return {path.rsplit("/", 1)[1]: n for (method, path), n in grafana.writes().items()
+            if method == "PUT" and "/rule-groups/" in path}
+
+
+def test_alerts_interval_is_every_graf_rule_group_s_interval_and_a_second_sync_writes_nothing(graf, grafana, config):
+    config(lambda raw: raw["environments"]["prod"]["alerts"].update(interval="30s"))
+    run = graf("sync", "--env", "prod")
+    assert run.code == 0, run.out + run.err
+    assert group_intervals(grafana, "shop-prod") == dict.fromkeys(GROUPS, 30)
+    assert group_puts(grafana) == dict.fromkeys(GROUPS, 1)
+    # Each group's interval is set after the rules that create it.
+    lines = run.out.splitlines()
+    assert lines.index("update   alert-rule-group/shop-prod/http") > max(
+        i for i, line in enumerate(lines) if line.startswith("create   alert-rule/"))
+    grafana.reset_counts()
+    again = graf("sync", "--env", "prod")
+    assert again.code == 0, again.out + again.err
+    assert grafana.writes() == {}
+    assert "alert-rule-group" not in again.out
+
+
+def test_interval_changed_in_graf_yaml_is_one_change_and_one_put_per_group(graf, grafana, config):
+    assert graf("sync", "--env", "prod").code == 0
+    assert group_intervals(grafana, "shop-prod") == dict.fromkeys(GROUPS, 60)
+    config(lambda raw: raw["environments"]["prod"]["alerts"].update(interval="2m"))
+    grafana.reset_counts()
+    plan = graf("plan", "--env", "prod")
+    assert plan.code == 3, plan.out + plan.err  # only intervals differ: still pending
+    changes = [line for line in plan.out.splitlines()[:-1] if line.strip()]
+    assert changes == [f"~ update    alert-rule-group/shop-prod/{group}  {group!r}: evaluation interval 60s → 120s"
+                       for group in GROUPS]
+    assert plan.out.splitlines()[-1].startswith("plan prod: 5 to update, ")
+    assert grafana.writes() == {}
+    run = graf("sync", "--env", "prod")
+    assert run.code == 0, run.out + run.err
+    assert grafana.writes() == {("PUT", f"/api/v1/provisioning/folder/shop-prod/rule-groups/{group}"): 1
+                                for group in GROUPS}
+    assert group_intervals(grafana, "shop-prod") == dict.fromkeys(GROUPS, 120)
+    assert all(rule["provenance"] == "api" for rule in rules_in(grafana, "shop-prod").values())
+    assert graf("plan", "--env", "prod").code == 0
+
+
+def test_default_interval_on_a_fresh_grafana_needs_no_interval_write(graf, grafana):
+    run = graf("sync", "--env", "dev")
+    assert run.code == 0, run.out + run.err
+    assert group_puts(grafana) == {}
+    assert group_intervals(grafana, "shop-dev") == dict.fromkeys(GROUPS, 60)
+
+
+def test_an_interval_changed_in_grafana_is_set_back_and_dev_rules_stay_editable(graf, grafana):
+    assert graf("sync", "--env", "dev").code == 0
+    assert grafana.state.rule_group_put("shop-dev", "jvm", {"interval": 300}, "")[0] == 200
+    grafana.reset_counts()
+    run = graf("sync", "--env", "dev")
+    assert run.code == 0, run.out + run.err
+    assert run.out.splitlines()[0] == "update   alert-rule-group/shop-dev/jvm"
+    assert group_puts(grafana) == {"jvm": 1}
+    assert group_intervals(grafana, "shop-dev")["jvm"] == 60
+    assert all(rule["provenance"] == "" for rule in rules_in(grafana, "shop-dev").values())  # X-Disable-Provenance
+
+
+def test_a_group_shared_by_two_environments_that_disagree_is_skipped_not_flipped(graf, grafana, config):
+    """dev and prod put their rules into one folder (so into the same groups) but want different intervals:
+    whichever synced last would win, so neither writes the interval and the plan says why."""
+    from graf.config import load_project
+    from graf.grafana.live import scope_of
+
+    def shared(raw: dict) -> None:
+        raw["environments"]["dev"]["folder"] = dict(raw["environments"]["prod"]["folder"])
+        raw["environments"]["prod"]["alerts"]["interval"] = "30s"
+
+    path = config(shared)
+    project = load_project(path)
+    scope = scope_of(project, project.environment("prod"))
+    assert {scope.group_intervals[("shop-prod", group)] for group in GROUPS} == {frozenset({60})}
+    run = graf("sync", "--env", "prod")
+    assert run.code == 0, run.out + run.err
+    skipped = [line for line in run.out.splitlines() if line.startswith("s skipped   alert-rule-group/")]
+    assert len(skipped) == len(GROUPS)
+    assert "another environment on this Grafana renders rules into this group with 60s" in skipped[0]
+    assert group_puts(grafana) == {}

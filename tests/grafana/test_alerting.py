@@ -59,8 +59,8 @@ def client(server: GrafanaServer, *, editable: bool = False) -> Grafana:
 
 
 def sync(api: Grafana, desired: list[Resource], *, force: bool = False, prune: bool = False,
-         environ: dict | None = None):
-    plan = read_plan(api, desired, force=force, prune=prune)
+         environ: dict | None = None, interval: int | None = None):
+    plan = read_plan(api, desired, force=force, prune=prune, interval=interval)
     env = _env()
     secrets = resolve_secrets(env, [c.desired for c in plan.writes if c.desired], environ or
                               {"ALERT_WEBHOOK_URL": "https://hooks.example.com/T0"})
@@ -147,3 +147,66 @@ def test_missing_contact_point_secret_fails_before_any_write(server: GrafanaServ
     with pytest.raises(ConfigError, match="ALERT_WEBHOOK_URL"):
         resolve_secrets(_env(), [c.desired for c in plan.writes if c.desired], {})
     assert server.writes() == {}
+
+
+GROUP_PATH = "/api/v1/provisioning/folder/shop-prod/rule-groups/shop-prod"
+
+
+def test_interval_change_is_one_planned_change_and_one_put_after_the_rule(server: GrafanaServer) -> None:
+    api = client(server)
+    sync(api, [FOLDER, rule()], interval=60)
+    assert server.state.rule_group_get("shop-prod", "shop-prod")[1]["interval"] == 60
+    server.reset_counts()
+    plan, result = sync(api, [FOLDER, rule()], interval=120)
+    assert [(c.action, c.name, c.reason) for c in plan.writes] == [
+        ("update", "alert-rule-group/shop-prod/shop-prod", "evaluation interval 60s → 120s")]
+    assert [o.status for o in result.outcomes] == ["applied"]
+    assert server.writes() == {("PUT", GROUP_PATH): 1}
+    assert server.state.rule_group_get("shop-prod", "shop-prod")[1]["interval"] == 120
+    assert server.state.rules["shop-prod-http-5xx"]["provenance"] == "api"
+    server.reset_counts()
+    plan, _ = sync(api, [FOLDER, rule()], interval=120)
+    assert [c.action for c in plan.changes] == ["unchanged", "unchanged"]
+    assert server.writes() == {}
+
+
+def test_new_rule_then_its_group_s_interval_in_one_sync(server: GrafanaServer) -> None:
+    plan, result = sync(client(server), [FOLDER, rule()], interval=30)
+    assert [c.kind for c in plan.writes] == ["folder", "alert-rule", "alert-rule-group"]
+    assert [o.change.kind for o in result.outcomes] == ["folder", "alert-rule", "alert-rule-group"]
+    assert not result.failed
+    assert server.state.rule_group_get("shop-prod", "shop-prod")[1]["interval"] == 30
+
+
+def test_group_put_of_an_editable_environment_keeps_its_rules_editable(server: GrafanaServer) -> None:
+    api = client(server, editable=True)
+    sync(api, [FOLDER, rule()], interval=30)
+    assert server.state.rule_group_get("shop-prod", "shop-prod")[1]["interval"] == 30
+    # Sent without X-Disable-Provenance, the group PUT would store provenance "api" and lock the rule.
+    assert server.state.rules["shop-prod-http-5xx"]["provenance"] == ""
+
+
+def test_group_is_not_attempted_when_its_rule_failed(server: GrafanaServer) -> None:
+    api = client(server)
+    server.fail("POST", "/api/v1/provisioning/alert-rules", status=400)
+    plan, result = sync(api, [FOLDER, rule()], interval=30)
+    assert [c.action for c in plan.writes] == ["create", "create", "update"]
+    assert [(o.change.kind, o.status) for o in result.outcomes] == [
+        ("folder", "applied"), ("alert-rule", "failed"), ("alert-rule-group", "not attempted")]
+    assert result.outcomes[-1].error == "a rule of the group failed"
+    assert ("PUT", GROUP_PATH) not in server.writes()
+    _, result = sync(api, [FOLDER, rule()], interval=30)  # the next run converges
+    assert not result.failed
+    assert server.state.rule_group_get("shop-prod", "shop-prod")[1]["interval"] == 30
+
+
+def test_refused_interval_is_one_clear_failure(server: GrafanaServer) -> None:
+    api = client(server)
+    sync(api, [FOLDER, rule()], interval=60)
+    # config.py never lets 45s through; a Grafana with another scheduler tick would refuse like this.
+    _, result = sync(api, [FOLDER, rule()], interval=45)
+    [failed] = result.failed
+    assert failed.line == ("update   alert-rule-group/shop-prod/shop-prod  FAILED: alert-rule-group/shop-prod/"
+                           "shop-prod: Grafana refused the evaluation interval (400: invalid alert rule: interval "
+                           "(45s) should be non-zero and divided exactly by scheduler interval: 10s) (set "
+                           "alerts.interval in graf.yaml to a multiple of that scheduler interval)")

@@ -123,3 +123,86 @@ def test_what_graf_pushed_plans_as_unchanged(extra: dict) -> None:
     assert current.body == canonical("dashboard", current.body)  # normalise gives a canonical body
     result = plan([desired], {KEY: current}, {KEY: current.meta.record})
     assert [c.action for c in result.changes] == ["unchanged"]
+
+
+# ---------------------------------------------------------------------------- rule groups' interval
+
+def rule_resource(uid: str, group: str, folder: str = "f") -> Resource:
+    return Resource("alert-rule", uid, {"uid": uid, "title": uid, "folderUID": folder, "ruleGroup": group,
+                                        "condition": "C", "data": []}, folder=folder)
+
+
+def live_rule(resource: Resource, *, locked: str | None = None) -> LiveResource:
+    pushed = record_for("alert-rule", resource.body)
+    return LiveResource("alert-rule", resource.uid, resource.body, folder=resource.folder,
+                        meta=LiveMeta(record=pushed, locked=locked))
+
+
+def group_plan(desired: list[Resource], present: dict[str, LiveResource], groups: dict, interval: int = 30,
+               scope=None):
+    state = {r.key: present.get(r.uid) for r in desired}
+    pushed = {k: (v.meta.record if v else None) for k, v in state.items()}
+    return plan(desired, state, pushed, interval=interval, groups=groups, scope=scope)
+
+
+def test_group_whose_interval_differs_is_one_update_after_its_rules() -> None:
+    a, b = rule_resource("a", "http"), rule_resource("b", "http")
+    result = group_plan([a, b], {"a": live_rule(a), "b": live_rule(b)}, {("f", "http"): 60})
+    assert [(c.kind, c.uid, c.action, c.reason) for c in result.changes] == [
+        ("alert-rule", "a", "unchanged", "same as code"), ("alert-rule", "b", "unchanged", "same as code"),
+        ("alert-rule-group", "f/http", "update", "evaluation interval 60s → 30s")]
+    [change] = result.writes
+    assert (change.group.folder, change.group.title, change.group.interval) == ("f", "http", 30)
+    assert change.name == "alert-rule-group/f/http" and change.title == "http"
+    assert result.pending and result.summary() == "1 to update, 2 unchanged"
+
+
+def test_group_at_the_wanted_interval_is_no_change() -> None:
+    a = rule_resource("a", "http")
+    result = group_plan([a], {"a": live_rule(a)}, {("f", "http"): 30})
+    assert [c.kind for c in result.changes] == ["alert-rule"] and not result.pending
+
+
+def test_new_group_gets_grafana_s_default_so_1m_needs_no_write() -> None:
+    a = rule_resource("a", "http")
+    assert [c.action for c in group_plan([a], {}, {("f", "http"): None}, interval=60).changes] == ["create"]
+    [_, group] = group_plan([a], {}, {("f", "http"): None}, interval=30).changes
+    assert (group.action, group.reason) == (
+        "update", "evaluation interval 60s (Grafana's default for a new group) → 30s")
+
+
+def test_no_interval_leaves_groups_alone() -> None:
+    a = rule_resource("a", "http")
+    result = plan([a], {a.key: None}, {}, groups={("f", "http"): 10})
+    assert [c.kind for c in result.changes] == ["alert-rule"]
+
+
+def test_missing_group_whose_rules_are_not_written_is_not_planned() -> None:
+    # The rule lives in another group in Grafana and was edited there: a conflict, so nothing creates "http".
+    a = rule_resource("a", "http")
+    edited = LiveResource("alert-rule", "a", {**a.body, "ruleGroup": "other"}, folder="f",
+                          meta=LiveMeta(record=Record(hash="sha256:" + "0" * 64)))
+    result = group_plan([a], {"a": edited}, {("f", "http"): None})
+    assert [c.action for c in result.changes] == ["conflict"]
+
+
+def test_group_with_a_file_provisioned_rule_is_skipped() -> None:
+    a, b = rule_resource("a", "http"), rule_resource("b", "http")
+    result = group_plan([a, b], {"a": live_rule(a), "b": live_rule(b, locked="provisioned from a file")},
+                        {("f", "http"): 60})
+    group = result.changes[-1]
+    assert group.kind == "alert-rule-group" and group.action == "skipped"
+    assert "provisioned from a file" in group.reason and not result.writes
+
+
+def test_group_shared_with_an_environment_wanting_another_interval_is_skipped() -> None:
+    from graf.grafana.plan import Scope
+
+    a = rule_resource("a", "http", folder="shared")
+    scope = Scope(folder="f", group_intervals={("shared", "http"): frozenset({60})})
+    [_, group] = group_plan([a], {"a": live_rule(a)}, {("shared", "http"): 60}, scope=scope).changes
+    assert group.action == "skipped" and "another environment on this Grafana" in group.reason
+    assert "with 60s" in group.reason
+    agreeing = Scope(folder="f", group_intervals={("shared", "http"): frozenset({30})})
+    [_, group] = group_plan([a], {"a": live_rule(a)}, {("shared", "http"): 60}, scope=agreeing).changes
+    assert group.action == "update"

@@ -455,6 +455,18 @@ class GrafanaState:
         problem = self._rule_invalid(rule)
         if problem:
             return 400, msg(problem)
+        # §6 notes: a rule written one at a time ignores any interval in the body; it takes its group's
+        # existing interval, or the default (6 x the 10s scheduler tick = 60s; pkg/setting/setting_unified_alerting.go).
+        # Grafana keeps the interval on each rule of the group (models/alert_rule.go IntervalSeconds).
+        group = self._group_rules(rule["folderUID"], str(rule.get("ruleGroup") or ""), but=rule["uid"])
+        stored = self.rules.get(rule["uid"])
+        if group:
+            rule["intervalSeconds"] = group[0]["intervalSeconds"]
+        elif stored is not None and (stored["folderUID"], stored.get("ruleGroup")) == (rule["folderUID"],
+                                                                                     rule.get("ruleGroup")):
+            rule["intervalSeconds"] = stored["intervalSeconds"]
+        else:
+            rule["intervalSeconds"] = DEFAULT_RULE_INTERVAL
         rule.update(id=self.rules.get(rule["uid"], {}).get("id") or self._id(), updated=now(), provenance=provenance)
         created = uid is None
         self.rules[rule["uid"]] = rule
@@ -467,6 +479,48 @@ class GrafanaState:
                          "message": f"cannot delete with provided provenance '{provenance}', needs 'file'"}
         self.rules.pop(uid, None)
         return 204, None  # §6 DELETE 204
+
+    def _group_rules(self, folder_uid: str, title: str, but: str | None = None) -> list[JSON]:
+        return [r for u, r in sorted(self.rules.items()) if u != but and r["folderUID"] == folder_uid
+                and r.get("ruleGroup") == title]
+
+    def rule_group_get(self, folder_uid: str, title: str) -> Reply:
+        # §6 GET /folder/{folderUid}/rule-groups/{group}: {title, folderUid, interval (int seconds), rules};
+        # 404 when the group has no rules (ErrAlertRuleGroupNotFound, an ErrResp {"message": <err>} body).
+        rules = self._group_rules(folder_uid, title)
+        if not rules:
+            return 404, msg("rule group not found")
+        return 200, {"title": title, "folderUid": folder_uid, "interval": rules[0]["intervalSeconds"],
+                     "rules": [self._rule_out(r) for r in rules]}
+
+    def rule_group_put(self, folder_uid: str, title: str, body: Any, provenance: str) -> Reply:
+        """§6 PUT /folder/{folderUid}/rule-groups/{group}, the interval-only form graf uses: with `rules`
+        absent or null only the interval changes. A PUT with rules replaces the whole group (rules not listed
+        are deleted); graf never sends one, so this server refuses it rather than pretend."""
+        if not isinstance(body, dict) or not isinstance(body.get("interval"), int) or isinstance(body["interval"],
+                                                                                                 bool):
+            return 400, msg("bad request data")
+        if body.get("rules") is not None:
+            return 501, msg("test server: a rule-group PUT with rules (replacing the group) is not modelled")
+        interval = body["interval"]
+        # §6 validation messages: models/alert_rule.go ValidateRuleGroupInterval, prefixed "invalid alert rule".
+        if interval <= 0 or interval % SCHEDULER_INTERVAL:
+            return 400, msg(f"invalid alert rule: interval ({go_duration(interval)}) should be non-zero and divided "
+                            f"exactly by scheduler interval: {go_duration(SCHEDULER_INTERVAL)}")
+        rules = self._group_rules(folder_uid, title)
+        # §6 provenance: rule-group writes check CanUpdateProvenanceInRuleGroup for every rule of the group.
+        for rule in rules:
+            if rule["provenance"] not in (provenance, "") and not (rule["provenance"] == "api" and provenance == ""):
+                return 409, {"statusCode": 409, "messageId": "alerting.provenanceMismatch",
+                             "message": f"cannot update with provided provenance '{provenance}', "
+                                        f"needs '{rule['provenance']}'"}
+        # The rules are written again with the new interval and the provided provenance (§6: a write without
+        # X-Disable-Provenance stores "api", which locks UI-editable rules). A group without rules has nothing
+        # to keep the interval on: nothing changes.
+        for rule in rules:
+            rule.update(intervalSeconds=interval, updated=now(), provenance=provenance)
+        # §6: the response echoes the request body with the path's title and folder, not the stored state.
+        return 200, {**copy.deepcopy(body), "title": title, "folderUid": folder_uid}
 
     _SECURE_SETTINGS: ClassVar[set[str]] = {"password", "token", "authorization_credentials", "secureSettings"}
 
@@ -542,6 +596,23 @@ def notification_provenance_error(stored: str, provided: str) -> Reply | None:
     return 403, {"statusCode": 403, "messageId": "alerting.notifications.invalidProvenance",
                  "message": f"Resource with provenance status '{stored}' cannot be managed via API "
                             f"(provided '{provided}')"}
+
+
+# §6 notes: the scheduler's base interval ([unified_alerting] min_interval, 10s) and the default evaluation
+# interval of a new group, DefaultRuleEvaluationInterval = 6 x base (pkg/setting/setting_unified_alerting.go).
+SCHEDULER_INTERVAL = 10
+DEFAULT_RULE_INTERVAL = 6 * SCHEDULER_INTERVAL
+
+
+def go_duration(seconds: int) -> str:
+    """Go's time.Duration String for whole seconds, as the interval message prints it: 90 -> 1m30s, 0 -> 0s."""
+    if seconds <= 0:
+        return f"{seconds}s"
+    hours, rest = divmod(seconds, 3600)
+    minutes, secs = divmod(rest, 60)
+    if hours:
+        return f"{hours}h{minutes}m{secs}s"
+    return f"{minutes}m{secs}s" if minutes else f"{secs}s"
 
 
 def slugify(title: str) -> str:

@@ -166,6 +166,54 @@ def test_file_provenance_rule_cannot_be_changed_through_the_api(g: GrafanaServer
     assert status == 409 and body["messageId"] == "alerting.provenanceMismatch"
 
 
+def test_rule_groups_interval_get_and_put(g: GrafanaServer) -> None:  # §6 rule groups
+    call(g, "POST", "/api/folders", {"uid": "f", "title": "F"})
+    group = "/api/v1/provisioning/folder/f/rule-groups/g"
+    rule = {"uid": "r", "title": "R", "folderUID": "f", "ruleGroup": "g", "condition": "A", "interval": 30,
+            "data": [{"refId": "A", "datasourceUid": "__expr__", "model": {}}]}
+    assert call(g, "GET", group) == (404, {"message": "rule group not found"})
+    # A rule written on its own ignores any interval: a new group gets the 60s default.
+    assert call(g, "POST", "/api/v1/provisioning/alert-rules", rule)[0] == 201
+    status, read = call(g, "GET", group)
+    assert status == 200
+    assert (read["title"], read["folderUid"], read["interval"]) == ("g", "f", 60)
+    assert [r["uid"] for r in read["rules"]] == ["r"] and "intervalSeconds" not in read["rules"][0]
+    # Interval only (no rules): 200, the body echoed with the path's title and folder; the rules stay.
+    status, echoed = call(g, "PUT", group, {"title": "ignored", "interval": 30})
+    assert (status, echoed) == (200, {"title": "g", "folderUid": "f", "interval": 30})
+    assert call(g, "GET", group)[1]["interval"] == 30 and set(g.state.rules) == {"r"}
+    # A new rule in an existing group takes the group's interval, not the body's or the default.
+    assert call(g, "POST", "/api/v1/provisioning/alert-rules", {**rule, "uid": "s", "interval": 120})[0] == 201
+    assert g.state.rules["s"]["intervalSeconds"] == 30
+    for bad, shown in ((45, "45s"), (0, "0s"), (90 + 5, "1m35s")):
+        assert call(g, "PUT", group, {"interval": bad}) == (400, {"message": f"invalid alert rule: interval ({shown}) "
+                                                                   "should be non-zero and divided exactly by "
+                                                                   "scheduler interval: 10s"})
+    assert call(g, "GET", group)[1]["interval"] == 30
+    # A PUT with rules would replace the group (and delete rules it does not list): not modelled, refused loudly.
+    assert call(g, "PUT", group, {"interval": 30, "rules": []})[0] == 501
+    # Every rule of the group is written with the provided provenance: without the header it becomes "api".
+    call(g, "PUT", group, {"interval": 60}, headers={"X-Disable-Provenance": ""})
+    assert {r["provenance"] for r in g.state.rules.values()} == {""}
+    call(g, "PUT", group, {"interval": 60})
+    assert {r["provenance"] for r in g.state.rules.values()} == {"api"}
+    # Once the group has no rules, the next rule starts a new group with the default again.
+    for uid in ("r", "s"):
+        call(g, "DELETE", f"/api/v1/provisioning/alert-rules/{uid}")
+    assert call(g, "GET", group)[0] == 404
+    call(g, "POST", "/api/v1/provisioning/alert-rules", rule)
+    assert call(g, "GET", group)[1]["interval"] == 60
+
+
+def test_rule_group_put_refuses_a_file_provisioned_rule_s_group(g: GrafanaServer) -> None:  # §6 provenance
+    call(g, "POST", "/api/folders", {"uid": "f", "title": "F"})
+    g.state.rule_write(None, {"uid": "r", "title": "R", "folderUID": "f", "ruleGroup": "g", "condition": "A",
+                              "data": [{"refId": "A", "datasourceUid": "__expr__", "model": {}}]}, "file")
+    status, body = call(g, "PUT", "/api/v1/provisioning/folder/f/rule-groups/g", {"interval": 30})
+    assert status == 409 and body["messageId"] == "alerting.provenanceMismatch"
+    assert g.state.rules["r"]["intervalSeconds"] == 60
+
+
 def test_contact_points_and_policies(g: GrafanaServer) -> None:  # §6
     point = {"uid": "c", "name": "oncall", "type": "slack", "settings": {"url": "https://hooks/secret"}}
     assert call(g, "POST", "/api/v1/provisioning/contact-points", point)[0] == 202

@@ -180,6 +180,13 @@ def test_alert_rule_and_contact_point_round_trip_through_grafana_s_re_encoding(r
         assert not apply(api, first, {}).failed
         second = read_plan(api, [rule, point])
         assert [(c.action, c.reason) for c in second.changes] == [("unchanged", "same as code")] * 2
+        # alerts.interval: an interval-only PUT of the rule's group, then nothing to do.
+        third = read_plan(api, [rule], interval=30)
+        [group] = third.writes
+        assert (group.kind, group.action) == ("alert-rule-group", "update") and group.reason.endswith("→ 30s")
+        assert not apply(api, third, {}).failed
+        assert api.get(f"/v1/provisioning/folder/{real.tag}/rule-groups/{real.tag}", what="group")["interval"] == 30
+        assert [c.action for c in read_plan(api, [rule], interval=30).changes] == ["unchanged"]
     finally:
         with contextlib.suppress(GrafError):
             api.delete(f"/v1/provisioning/alert-rules/{real.tag}-rule", what="cleanup")
