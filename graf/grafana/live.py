@@ -100,7 +100,7 @@ def scope_of(project: Project, env: Environment) -> Scope:
 
 def evaluation_interval(env: Environment) -> int:
     """The environment's alerts.interval in seconds (config.py checks it is a non-zero multiple of 10s)."""
-    from graf.config import parse_duration
+    from graf.units import parse_duration
 
     return int(parse_duration(env.alerts.interval))
 
