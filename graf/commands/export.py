@@ -26,7 +26,7 @@ def export(app: App, env: str, url: str | None, only: tuple[str, ...], concurren
     from graf.files import write_file
     from graf.grafana.client import connect
     from graf.grafana.export import export as run_export
-    from graf.grafana.live import desired_resources
+    from graf.grafana.live import desired_resources, scope_of
 
     project = app.project
     environment = project.environment(env)
@@ -34,7 +34,7 @@ def export(app: App, env: str, url: str | None, only: tuple[str, ...], concurren
     api = connect(environment, url=url)
     try:
         result = run_export(api, env, desired, uids=uids, include_unmanaged=include_unmanaged,
-                            concurrency=concurrency)
+                            concurrency=concurrency, scope=scope_of(project, environment))
     finally:
         api.close()
     if only:

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from graf.grafana.client import Grafana
 from graf.grafana.live import read_state
-from graf.grafana.plan import same_content, who
+from graf.grafana.plan import Scope, same_content, untouched, who
 from graf.grafana.pool import DEFAULT_CONCURRENCY
 from graf.resources import Resource
 
@@ -46,9 +46,11 @@ class Export:
 
 
 def export(api: Grafana, env_name: str, desired: Sequence[Resource], *, uids: Iterable[str] = (),
-           include_unmanaged: bool = False, concurrency: int = DEFAULT_CONCURRENCY) -> Export:
-    """Read what graf manages (and with `include_unmanaged` every dashboard), in graf's canonical shape."""
-    from graf.grafana.plan import untouched
+           include_unmanaged: bool = False, concurrency: int = DEFAULT_CONCURRENCY,
+           scope: Scope | None = None) -> Export:
+    """Read what graf manages for this environment (and with `include_unmanaged` every dashboard nobody
+    manages), in graf's canonical shape. What `scope` gives another environment is left out."""
+    scope = scope or Scope()
 
     wanted_uids = set(uids)
     state = read_state(api, desired, listed=True, concurrency=concurrency)
@@ -57,6 +59,8 @@ def export(api: Grafana, env_name: str, desired: Sequence[Resource], *, uids: It
     drift: list[Drift] = []
     unmanaged: list[str] = []
     for live in state.present():
+        if live.key not in by_key and live.meta.record is not None and not scope.owns(live):
+            continue  # graf-managed for another environment on this Grafana
         managed = live.key in by_key or live.meta.record is not None
         if wanted_uids and live.uid not in wanted_uids:
             continue

@@ -264,8 +264,9 @@ def _decide(want: Resource | None, live: LiveResource | None, record: Record | N
         if force:
             return Change(kind, uid, "update", f"--force: takes over what {who(live)} saved (not created by graf)",
                           want, live)
-        return Change(kind, uid, "conflict", f"exists in Grafana but graf did not create it (last saved by "
-                      f"{who(live)}); graf export --uid {uid} keeps it, --force overwrites it", want, live)
+        return Change(kind, uid, "conflict", f"differs from code and carries no graf record (graf did not create "
+                      f"it, or a save in the UI dropped the record; last saved by {who(live)}); "
+                      f"graf export --uid {uid} keeps it, --force overwrites it", want, live)
     if untouched(record, live):
         return Change(kind, uid, "update", "code changed since graf's last push", want, live)
     if force:

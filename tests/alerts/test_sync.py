@@ -301,3 +301,14 @@ def test_a_group_shared_by_two_environments_that_disagree_is_skipped_not_flipped
     assert len(skipped) == len(GROUPS)
     assert "another environment on this Grafana renders rules into this group with 60s" in skipped[0]
     assert group_puts(grafana) == {}
+
+
+def test_export_of_one_environment_leaves_out_the_other_s_resources(graf, grafana, tmp_path):
+    """dev and prod share the Grafana: exporting prod writes prod's resources and the shared ones only."""
+    assert graf("sync", "--env", "dev").code == 0
+    assert graf("sync", "--env", "prod").code == 0
+    run = graf("export", "--env", "prod", "--out", str(tmp_path / "exported"))
+    assert run.code == 0, run.out + run.err
+    names = sorted(p.name for p in (tmp_path / "exported" / "prod").rglob("*.json"))
+    assert names and not [n for n in names if n.startswith("shop-dev-")]
+    assert "shop-prod-jvm.json" in names and "prometheus.json" in names
