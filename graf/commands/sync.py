@@ -53,13 +53,13 @@ def sync(app: App, env: str, url: str | None, only: tuple[str, ...], concurrency
         writes = plan.writes
         if writes and sys.stderr.isatty():
             with click.progressbar(length=len(writes), label=f"sync {env}", file=sys.stderr) as bar:
-                result = apply(api, plan, secrets, force=force, concurrency=concurrency,
+                result = apply(api, plan, secrets, force=force, concurrency=concurrency, project=project.name,
                                on_progress=lambda o: bar.update(1))
             for outcome in result.outcomes:
                 if outcome.status != "applied" or app.verbose:
                     click.echo(outcome.line)
         else:
-            result = apply(api, plan, secrets, force=force, concurrency=concurrency,
+            result = apply(api, plan, secrets, force=force, concurrency=concurrency, project=project.name,
                            on_outcome=lambda o: click.echo(outcome_line(o)))
     finally:
         api.close()

@@ -63,14 +63,15 @@ def _fatal(error: GrafanaError) -> bool:
     return isinstance(error, (Unreachable, Unauthorized))
 
 
-def request_body(change: Change, secret: JSON | None, *, force: bool = False) -> Resource:
+def request_body(change: Change, secret: JSON | None, *, force: bool = False,
+                 project: str | None = None) -> Resource:
     """What graf sends for a create/update/adopt: the desired body, its secrets, and graf's record."""
     desired = change.desired
     assert desired is not None
     io = kind(change.kind)
     body = with_secrets(desired.body, secret)
     if io.mark is not None:
-        body = io.mark(body, record_for(change.kind, desired.body, _version_after(change, force)))
+        body = io.mark(body, record_for(change.kind, desired.body, _version_after(change, force), project))
     return Resource(change.kind, change.uid, body, folder=desired.folder, source=desired.source)
 
 
@@ -86,8 +87,9 @@ def _version_after(change: Change, force: bool) -> int | None:
 
 def apply(api: Grafana, plan: Plan, secrets: Mapping[tuple[str, str], JSON], *, force: bool = False,
           concurrency: int = DEFAULT_CONCURRENCY, on_outcome: Callable[[Outcome], None] | None = None,
-          on_progress: Callable[[Outcome], None] | None = None) -> ApplyResult:
+          on_progress: Callable[[Outcome], None] | None = None, project: str | None = None) -> ApplyResult:
     """Write every change of `plan` that needs a write; `secrets` come from `resolve_secrets`, resolved before.
+    `project` (graf.yaml `name`) goes into graf's record on every write.
 
     `on_progress` is called as each write finishes; `on_outcome` per kind, in plan order."""
     outcomes: list[Outcome] = []
@@ -108,7 +110,7 @@ def apply(api: Grafana, plan: Plan, secrets: Mapping[tuple[str, str], JSON], *, 
                 with contextlib.suppress(NotFound):  # already gone: what prune wanted
                     io.delete(api, change.uid)
             else:
-                body = request_body(change, secrets.get(change.key), force=force)
+                body = request_body(change, secrets.get(change.key), force=force, project=project)
                 io.write(api, body, exists=change.live is not None, live=change.live, force=force)
         except GrafanaError as exc:
             if _fatal(exc):

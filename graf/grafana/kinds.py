@@ -34,24 +34,34 @@ POLICY_UID = "policy"
 
 @dataclass(frozen=True)
 class Record:
-    """What graf pushed last: the hash of the canonical body and, where the server counts them, the version."""
+    """What graf pushed last: the hash of the canonical body, where the server counts them the version, and
+    the graf project (graf.yaml `name`) that pushed it, so one project never prunes another's resources."""
 
     hash: str
     version: int | None = None
+    project: str | None = None
 
     def as_json(self) -> JSON:
         out: JSON = {"managedBy": "graf", "hash": self.hash}
         if self.version is not None:
             out["version"] = self.version
+        if self.project is not None:
+            out["project"] = self.project
         return out
+
+    def as_text(self) -> str:
+        """The record where only a string fits (a rule annotation, a contact-point setting)."""
+        return f"{self.hash} {self.project}" if self.project else self.hash
 
     @classmethod
     def from_json(cls, value: Any) -> Record | None:
         if isinstance(value, str) and value.startswith("sha256:"):
-            return cls(hash=value)
+            digest, _, project = value.partition(" ")
+            return cls(hash=digest, project=project or None)
         if isinstance(value, Mapping) and isinstance(value.get("hash"), str):
-            version = value.get("version")
-            return cls(hash=value["hash"], version=version if isinstance(version, int) else None)
+            version, project = value.get("version"), value.get("project")
+            return cls(hash=value["hash"], version=version if isinstance(version, int) else None,
+                       project=project if isinstance(project, str) and project else None)
         return None
 
 
@@ -88,8 +98,8 @@ def body_hash(kind: str, body: JSON) -> str:
     return "sha256:" + hashlib.sha256(text.encode()).hexdigest()
 
 
-def record_for(kind: str, body: JSON, version: int | None = None) -> Record:
-    return Record(hash=body_hash(kind, body), version=version)
+def record_for(kind: str, body: JSON, version: int | None = None, project: str | None = None) -> Record:
+    return Record(hash=body_hash(kind, body), version=version, project=project)
 
 
 def _what(kind: str, uid: str) -> str:
@@ -319,7 +329,7 @@ def alert_rule_normalise(body: JSON) -> JSON:
 
 
 def alert_rule_mark(body: JSON, record: Record) -> JSON:
-    return {**body, "annotations": {**(body.get("annotations") or {}), MARKER: record.hash}}
+    return {**body, "annotations": {**(body.get("annotations") or {}), MARKER: record.as_text()}}
 
 
 def alert_rule_list_uids(api: Grafana) -> list[str]:
@@ -384,7 +394,7 @@ def contact_point_normalise(body: JSON) -> JSON:
 
 
 def contact_point_mark(body: JSON, record: Record) -> JSON:
-    return {**body, "settings": {**(body.get("settings") or {}), MARKER: record.hash}}
+    return {**body, "settings": {**(body.get("settings") or {}), MARKER: record.as_text()}}
 
 
 def contact_point_list_uids(api: Grafana) -> list[str]:

@@ -94,7 +94,7 @@ def scope_of(project: Project, env: Environment) -> Scope:
             others.add(resource.key)
             if resource.kind == "alert-rule":
                 group_intervals.setdefault(group_of(resource), set()).add(evaluation_interval(other))
-    return Scope(folder=env.folder.uid, others=frozenset(others),
+    return Scope(folder=env.folder.uid, others=frozenset(others), project=project.name,
                  group_intervals={k: frozenset(v) for k, v in group_intervals.items()})
 
 

@@ -209,19 +209,25 @@ FOLDER_SCOPED = frozenset({"dashboard", "alert-rule"})
 class Scope:
     """What one environment may call its own among the graf-managed resources a Grafana lists.
 
-    Environments can share a Grafana (dev and prod on one monitoring server): a dashboard or rule
-    outside this environment's folder, or anything another environment of the project renders,
-    belongs to someone else and is never an orphan here.
+    Environments can share a Grafana (dev and prod on one monitoring server), and so can graf
+    projects: a dashboard or rule outside this environment's folder, anything another environment
+    of the project renders, or anything whose record names another project belongs to someone
+    else and is never an orphan here.
     """
 
     folder: str | None = None
     others: frozenset[tuple[str, str]] = frozenset()
+    project: str | None = None
     # The intervals the other environments on this Grafana want for the rule groups they render.
     group_intervals: Mapping[GroupKey, frozenset[int]] = field(default_factory=dict, hash=False)
 
     def owns(self, live: Resource) -> bool:
         if live.key in self.others:
             return False
+        meta = getattr(live, "meta", None)
+        record = meta.record if meta is not None else None
+        if record is not None and record.project and self.project and record.project != self.project:
+            return False  # pushed by another graf project sharing this Grafana
         return live.kind not in FOLDER_SCOPED or self.folder is None or live.folder == self.folder
 
 

@@ -312,3 +312,11 @@ def test_export_of_one_environment_leaves_out_the_other_s_resources(graf, grafan
     names = sorted(p.name for p in (tmp_path / "exported" / "prod").rglob("*.json"))
     assert names and not [n for n in names if n.startswith("shop-dev-")]
     assert "shop-prod-jvm.json" in names and "prometheus.json" in names
+
+
+def test_graf_records_which_project_pushed_each_resource(graf, grafana):
+    assert graf("sync", "--env", "prod").code == 0
+    assert grafana.state.dashboards["shop-prod-jvm"].data["graf"]["project"] == "shop"
+    assert grafana.state.datasources["prometheus"].fields["jsonData"]["graf"]["project"] == "shop"
+    rule = grafana.state.rules["shop-prod-alert-instance_down"]
+    assert rule["annotations"]["graf"].startswith("sha256:") and rule["annotations"]["graf"].endswith(" shop")

@@ -206,3 +206,28 @@ def test_group_shared_with_an_environment_wanting_another_interval_is_skipped() 
     agreeing = Scope(folder="f", group_intervals={("shared", "http"): frozenset({30})})
     [_, group] = group_plan([a], {"a": live_rule(a)}, {("shared", "http"): 60}, scope=agreeing).changes
     assert group.action == "update"
+
+
+def test_prune_never_reaches_another_projects_or_environments_resources() -> None:
+    """One Grafana, several owners: only this project's resources in this environment's share are pruned."""
+    from graf.grafana.plan import Scope
+
+    def orphan(uid: str, project: str | None, folder: str = "f") -> LiveResource:
+        record = Record(hash="sha256:" + "1" * 64, version=1, project=project)
+        body = {"uid": uid, "title": uid, "panels": []}
+        return LiveResource("dashboard", uid, body, folder=folder, meta=LiveMeta(version=1, record=record))
+
+    state = {("dashboard", r.uid): r for r in (
+        orphan("mine", "shop"), orphan("theirs", "billing"), orphan("legacy", None),
+        orphan("devs", "shop"), orphan("other-folder", "shop", folder="g"))}
+    pushed = {k: v.meta.record for k, v in state.items()}
+    scope = Scope(folder="f", others=frozenset({("dashboard", "devs")}), project="shop")
+    result = plan([], state, pushed, prune=True, scope=scope)
+    assert sorted((c.action, c.uid) for c in result.changes) == [("delete", "legacy"), ("delete", "mine")]
+
+
+def test_record_names_its_project_in_both_forms() -> None:
+    record = record_for("dashboard", want().body, 4, "shop")
+    assert Record.from_json(record.as_json()) == record
+    assert Record.from_json(record.as_text()) == Record(hash=record.hash, project="shop")
+    assert Record.from_json(record_for("dashboard", want().body).as_text()) == Record(hash=record.hash)
