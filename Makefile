@@ -21,7 +21,7 @@ test: $(BIN)/graf
 	$(BIN)/pytest
 
 bench: $(BIN)/graf
-	for f in bench/*.py; do $(BIN)/python $$f || exit 1; done
+	for f in bench/[!_]*.py; do $(BIN)/python $$f || exit 1; done
 
 clean:
 	rm -rf $(VENV) build .pytest_cache

@@ -7,22 +7,12 @@ from __future__ import annotations
 
 import argparse
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-
-
-def timed(args: list[str], runs: int) -> list[float]:
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        subprocess.run(args, cwd=ROOT, check=True, capture_output=True)
-        times.append(time.perf_counter() - start)
-    return times
+from _commands import ROOT, timed
 
 
 def in_process(runs: int) -> tuple[float, float, int]:

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from graf.errors import ConfigError, format_path
-from graf.wording import did_you_mean, expected_type, type_of
+from graf.wording import did_you_mean, expected_type, structural_problem, type_of
 
 if TYPE_CHECKING:
     import jsonschema
@@ -266,15 +266,9 @@ def _describe(error: jsonschema.ValidationError) -> str:
             hint = did_you_mean(str(value), expected)
             return f"unknown name {value!r}{hint} (expected one of {', '.join(expected)})"
         return f"name {value!r} {_pattern_hint(expected)}"
-    if kind == "additionalProperties" and isinstance(value, dict):
-        known = list(error.schema.get("properties", {}))
-        unknown = [k for k in value if k not in known]
-        if unknown:
-            key = unknown[0]
-            return f"unknown key {key!r}{did_you_mean(key, known)}"
-    if kind == "required":
-        missing = [k for k in expected if k not in value]
-        return f"missing required key {missing[0]!r}" if missing else error.message
+    structural = structural_problem(error)
+    if structural is not None:
+        return structural
     if kind == "type":
         return f"expected {expected_type(expected, 'yaml')}, got {type_of(value, 'yaml')} {value!r}"
     if kind == "enum":

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Iterable
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
+
+if TYPE_CHECKING:
+    import jsonschema
 
 Vocabulary = Literal["yaml", "json"]
 
@@ -44,3 +47,18 @@ def type_of(value: object, vocabulary: Vocabulary) -> str:
     if kind == "boolean":
         return "a boolean"
     return _TYPES[vocabulary][kind] if kind else type(value).__name__
+
+
+def structural_problem(error: jsonschema.ValidationError) -> str | None:
+    """The words for the schema errors graf.yaml and resource bodies describe alike: an unknown or a
+    missing key. None for the rest, which each describes in its own vocabulary."""
+    kind, expected, value = error.validator, error.validator_value, error.instance
+    if kind == "additionalProperties" and isinstance(value, dict):
+        known = list(error.schema.get("properties", {}))
+        unknown = [k for k in value if k not in known]
+        if unknown:
+            return f"unknown key {unknown[0]!r}{did_you_mean(unknown[0], known)}"
+    if kind == "required":
+        missing = [k for k in expected if k not in value]
+        return f"missing required key {missing[0]!r}" if missing else error.message
+    return None

@@ -14,7 +14,7 @@ from functools import cache
 from importlib import resources
 from typing import TYPE_CHECKING, Any
 
-from graf.wording import did_you_mean, expected_type, type_of
+from graf.wording import expected_type, structural_problem, type_of
 
 if TYPE_CHECKING:
     import jsonschema
@@ -52,14 +52,9 @@ def errors(kind: str, body: Any) -> Iterator[tuple[tuple[str | int, ...], str]]:
 
 def describe(error: jsonschema.ValidationError) -> str:
     kind, expected, value = error.validator, error.validator_value, error.instance
-    if kind == "additionalProperties" and isinstance(value, dict):
-        known = list(error.schema.get("properties", {}))
-        unknown = [k for k in value if k not in known]
-        if unknown:
-            return f"unknown key {unknown[0]!r}{did_you_mean(unknown[0], known)}"
-    if kind == "required":
-        missing = [k for k in expected if k not in value]
-        return f"missing required key {missing[0]!r}" if missing else error.message
+    structural = structural_problem(error)
+    if structural is not None:
+        return structural
     if kind == "type":
         return f"expected {expected_type(expected, 'json')}, got {type_of(value, 'json')}"
     if kind == "enum":
