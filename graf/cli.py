@@ -33,7 +33,7 @@ COMMANDS: dict[str, str] = {
 
 
 @dataclass
-class App:
+class Invocation:
     """What every command gets through `pass_obj`: the global options, the project loaded on first use."""
 
     config: Path | None = None
@@ -84,7 +84,7 @@ def cli(ctx: click.Context, config: Path | None, verbose: int) -> None:
 
     Shell completion: eval "$(_GRAF_COMPLETE=bash_source graf)" (zsh_source, fish_source).
     """
-    ctx.obj = App(config=config, verbose=verbose)
+    ctx.obj = Invocation(config=config, verbose=verbose)
 
 
 def env_option(multiple: bool = False, required: bool = False) -> Any:

@@ -6,7 +6,7 @@ from typing import Any
 
 import click
 
-from graf.cli import App, env_option
+from graf.cli import Invocation, env_option
 
 KIND_CHOICES = ("folder", "datasource", "dashboard", "alert-rule", "contact-point", "policy")
 
@@ -27,21 +27,12 @@ def grafana_options(function: Any) -> Any:
 @grafana_options
 @click.option("--prune", is_flag=True, help="Also show graf-managed resources the code no longer has as deletes")
 @click.pass_obj
-def plan(app: App, env: str, url: str | None, only: tuple[str, ...], concurrency: int, prune: bool) -> int:
+def plan(app: Invocation, env: str, url: str | None, only: tuple[str, ...], concurrency: int, prune: bool) -> int:
     """Show what `graf sync` would create, update, delete, and what conflicts with edits made in Grafana."""
-    from graf.grafana.client import connect
-    from graf.grafana.live import desired_resources, evaluation_interval, read_plan, scope_of
+    from graf._api import plan as read_plan
     from graf.grafana.report import plan_lines, plan_summary
 
-    project = app.project
-    environment = project.environment(env)
-    desired = desired_resources(project, environment, only)
-    api = connect(environment, url=url)
-    try:
-        result = read_plan(api, desired, only=only, prune=prune, concurrency=concurrency,
-                           scope=scope_of(project, environment), interval=evaluation_interval(environment))
-    finally:
-        api.close()
+    result = read_plan(app.project, env, url=url, only=only, prune=prune, concurrency=concurrency)
     for line in plan_lines(result, verbose=app.verbose > 0):
         click.echo(line)
     click.echo(plan_summary(env, result))

@@ -22,19 +22,21 @@ from typing import Literal
 
 from graf.errors import GrafanaError, NotFound, Unauthorized, Unreachable
 from graf.grafana.client import Grafana
-from graf.grafana.kinds import KINDS, kind, record_for, rule_group_interval_write
-from graf.grafana.plan import GROUP, Change, Plan, group_of
+from graf.grafana.kinds import KINDS, Write, kind
+from graf.grafana.plan import Plan, PlannedChange
 from graf.grafana.pool import DEFAULT_CONCURRENCY, run_all
+from graf.grafana.record import record_for
+from graf.grafana.rule_groups import GROUP, group_of, write_interval
 from graf.grafana.secrets import with_secrets
 from graf.resources import JSON, Resource
 
-Status = Literal["applied", "failed", "not attempted"]
+WriteStatus = Literal["applied", "failed", "not attempted"]
 
 
 @dataclass(frozen=True)
 class Outcome:
-    change: Change
-    status: Status
+    change: PlannedChange
+    status: WriteStatus
     error: str = ""
 
     @property
@@ -63,19 +65,21 @@ def _fatal(error: GrafanaError) -> bool:
     return isinstance(error, (Unreachable, Unauthorized))
 
 
-def request_body(change: Change, secret: JSON | None, *, force: bool = False,
-                 project: str | None = None) -> Resource:
-    """What graf sends for a create/update/adopt: the desired body, its secrets, and graf's record."""
+def request(change: PlannedChange, secret: JSON | None, *, force: bool = False,
+            project: str | None = None) -> tuple[Resource, Write]:
+    """What graf writes for a create/update/adopt: the desired body with its secrets, and how: graf's record
+    (where the kind holds one), the live copy read at plan time, --force."""
     desired = change.desired
     assert desired is not None
     io = kind(change.kind)
-    body = with_secrets(desired.body, secret)
-    if io.mark is not None:
-        body = io.mark(body, record_for(change.kind, desired.body, _version_after(change, force), project))
-    return Resource(change.kind, change.uid, body, folder=desired.folder, source=desired.source)
+    record = (record_for(change.kind, desired.body, _version_after(change, force), project) if io.holds_record
+              else None)
+    body = Resource(desired.kind, desired.uid, with_secrets(desired.body, secret), folder=desired.folder,
+                    source=desired.source)
+    return body, Write(record=record, live=change.live, force=force)
 
 
-def _version_after(change: Change, force: bool) -> int | None:
+def _version_after(change: PlannedChange, force: bool) -> int | None:
     """The version Grafana will store for this write, where its rules make it known in advance."""
     live_version = change.live.meta.version if change.live is not None else None
     if change.kind == "dashboard":  # §3.2: a create stores 1, an update (or overwrite) E.version + 1
@@ -96,33 +100,32 @@ def apply(api: Grafana, plan: Plan, secrets: Mapping[tuple[str, str], JSON], *, 
     stop: list[str] = []
     failed_groups: set[tuple[str, str]] = set()
 
-    def run(change: Change) -> Outcome:
+    def run(change: PlannedChange) -> Outcome:
         if stop:
             return Outcome(change, "not attempted", stop[0])
         if change.group is not None and change.group.key in failed_groups:
             return Outcome(change, "not attempted", "a rule of the group failed")
         try:
             if change.group is not None:
-                rule_group_interval_write(api, change.group.folder, change.group.title, change.group.interval)
+                write_interval(api, change.group.folder, change.group.title, change.group.interval)
                 return Outcome(change, "applied")
             io = kind(change.kind)
             if change.action == "delete":
                 with contextlib.suppress(NotFound):  # already gone: what prune wanted
                     io.delete(api, change.uid)
             else:
-                body = request_body(change, secrets.get(change.key), force=force, project=project)
-                io.write(api, body, exists=change.live is not None, live=change.live, force=force)
+                io.write(api, *request(change, secrets.get(change.key), force=force, project=project))
         except GrafanaError as exc:
             if _fatal(exc):
                 stop.append(f"stopped after: {exc.one_line()}")
             return Outcome(change, "failed", exc.one_line())
         return Outcome(change, "applied")
 
-    def tick(_: Change, outcome: Outcome) -> None:
+    def tick(_: PlannedChange, outcome: Outcome) -> None:
         if on_progress is not None:
             on_progress(outcome)
 
-    def batch(changes: list[Change], width: int) -> None:
+    def batch(changes: list[PlannedChange], width: int) -> None:
         # Results come back in plan order, so the report reads the same on every run.
         for outcome in run_all(run, changes, width, on_done=tick):
             outcomes.append(outcome)

@@ -41,6 +41,12 @@ class Export:
     drift: tuple[Drift, ...]
     unmanaged: tuple[str, ...]  # uids exported with --all that graf does not manage yet
 
+    def only(self, kinds: Iterable[str]) -> Export:
+        """This export narrowed to `kinds`."""
+        chosen = set(kinds)
+        return Export(self.env, tuple(r for r in self.resources if r.kind in chosen),
+                      tuple(d for d in self.drift if d.kind in chosen), self.unmanaged)
+
     def files(self) -> dict[str, str]:
         return {f"{self.env}/{r.kind}/{r.uid}.json": r.canonical_json() for r in self.resources}
 

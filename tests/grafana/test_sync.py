@@ -367,15 +367,16 @@ def test_datasource_name_taken_by_another_uid_is_a_clear_clash(graf, grafana: Gr
             "already exists) (give it another name or uid in code") in failed
 
 
-def test_read_live_gives_graf_managed_resources_in_canonical_form(graf, grafana: GrafanaServer,
+def test_target_live_gives_graf_managed_resources_in_canonical_form(graf, grafana: GrafanaServer,
                                                                  project: Project) -> None:
     from graf.config import load_project
-    from graf.grafana.live import read_live
+    from graf.target import Target
 
     graf("sync", "--env", "prod")
     grafana.state.dashboard_save({"dashboard": {"uid": "hand-made", "title": "Hand made"}}, "bob")
     loaded = load_project(project.config)
-    live = read_live(loaded, loaded.environment("prod"), url=grafana.url)
+    with Target(loaded, loaded.environment("prod"), url=grafana.url) as target:
+        live = target.live()
     assert [r.key for r in live] == [("folder", "shop-prod"), ("datasource", "loki"), ("datasource", "prometheus"),
                                      ("datasource", "tempo"), ("dashboard", "shop-prod-api"),
                                      ("dashboard", "shop-prod-jvm")]

@@ -124,8 +124,8 @@ def project(example_project: Path, *, files: dict[str, Any] | None = None, modul
 
 
 def rendered_count(config: Path, *envs: str) -> int:
+    from graf._render import render_all
     from graf.config import load_project
-    from graf.render import render_all
 
     return sum(len(resources) for resources in render_all(load_project(config), envs).values())
 
