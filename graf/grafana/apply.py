@@ -11,6 +11,11 @@ group's rules), and not attempted when a rule of that group failed.
 A failure on one resource is recorded and the rest go on; when Grafana is unreachable or rejects
 the credentials, the remaining writes are not attempted. Running sync again converges: it plans
 from what Grafana holds now.
+
+A write whose answer was lost (`WriteUncertain`: the connection dropped after the request went
+out), answered 5xx, or that Grafana calls a conflict is read back before it is judged: when the resource now
+carries the record of exactly this write, it landed (graf's own retried write is never reported as
+someone else's edit); when it is still as the plan saw it, the write is sent once more.
 """
 
 from __future__ import annotations
@@ -20,7 +25,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Literal
 
-from graf.errors import GrafanaError, NotFound, Unauthorized, Unreachable
+from graf.errors import Conflict, GrafanaError, NotFound, ServerError, Unauthorized, Unreachable, WriteUncertain
 from graf.grafana.client import Grafana
 from graf.grafana.kinds import KINDS, kind, record_for, rule_group_interval_write
 from graf.grafana.plan import GROUP, Change, Plan, group_of
@@ -60,7 +65,29 @@ class ApplyResult:
 
 def _fatal(error: GrafanaError) -> bool:
     """Errors that every further request would hit as well."""
-    return isinstance(error, (Unreachable, Unauthorized))
+    return isinstance(error, (Unreachable, Unauthorized)) and not isinstance(error, WriteUncertain)
+
+
+def _write_checked(api: Grafana, change: Change, body: Resource, *, force: bool) -> None:
+    """Write `body`; after an ambiguous failure or a conflict, read back and decide what really happened."""
+    io = kind(change.kind)
+    try:
+        io.write(api, body, exists=change.live is not None, live=change.live, force=force)
+        return
+    except (WriteUncertain, Conflict, ServerError) as exc:
+        error: GrafanaError = exc
+    if io.mark is None:
+        raise error
+    sent = record_for(change.kind, change.desired.body if change.desired else {}, None, None).hash
+    now = io.read(api, change.uid)
+    if now is not None and now.meta.record is not None and now.meta.record.hash == sent:
+        return  # it landed: what Grafana holds is exactly this write
+    as_planned = (now is None) == (change.live is None) and (
+        now is None or change.live is None or now.meta.version == change.live.meta.version)
+    if isinstance(error, (WriteUncertain, ServerError)) and as_planned:
+        io.write(api, body, exists=now is not None, live=now if now is not None else change.live, force=force)
+        return
+    raise error
 
 
 def request_body(change: Change, secret: JSON | None, *, force: bool = False,
@@ -111,7 +138,7 @@ def apply(api: Grafana, plan: Plan, secrets: Mapping[tuple[str, str], JSON], *, 
                     io.delete(api, change.uid)
             else:
                 body = request_body(change, secrets.get(change.key), force=force, project=project)
-                io.write(api, body, exists=change.live is not None, live=change.live, force=force)
+                _write_checked(api, change, body, force=force)
         except GrafanaError as exc:
             if _fatal(exc):
                 stop.append(f"stopped after: {exc.one_line()}")
