@@ -194,7 +194,7 @@ class Grafana:
 
     def get(self, path: str, *, what: str, params: Mapping[str, Any] | None = None,
             missing_ok: bool = False) -> Any:
-        """GET `path` (below /api); with `missing_ok`, a 404 gives None instead of an error."""
+        """GET `path` (below /api, or a full `/apis/...` path); with `missing_ok`, a 404 gives None."""
         try:
             return self.request("GET", path, what=what, params=params)
         except NotFound:
@@ -232,7 +232,7 @@ class Grafana:
             try:
                 with _mapped(self, method, path, what):
                     runner = getattr(client, method)
-                    answer = runner(path, json=json, params=dict(params) if params else None,
+                    answer = runner(_below_api(path), json=json, params=dict(params) if params else None,
                                     headers=dict(headers) if headers else None, accept_empty_json=True)
                     self._answered = True
                     return _confirmed(self, method, answer, what)
@@ -302,6 +302,12 @@ class Grafana:
         with self._lock:
             self.requests[method] = self.requests.get(method, 0) + 1
 
+
+
+def _below_api(path: str) -> str:
+    """grafana-client puts every path below `<url>/api`; a resource-API path (`/apis/...`) is written as the
+    rest of it (`s/...`), so both APIs share one client, its sessions, retries and error mapping."""
+    return path[len("/api"):] if path == "/apis" or path.startswith("/apis/") else path
 
 
 class _Retryable(Exception):
