@@ -11,16 +11,21 @@ group's rules), and not attempted when a rule of that group failed.
 A failure on one resource is recorded and the rest go on; when Grafana is unreachable or rejects
 the credentials, the remaining writes are not attempted. Running sync again converges: it plans
 from what Grafana holds now.
+
+A write whose answer was lost (`WriteUncertain`: the connection dropped after the request went
+out), answered 5xx, or that Grafana calls a conflict is read back before it is judged: when the resource now
+carries the record of exactly this write, it landed (graf's own retried write is never reported as
+someone else's edit); when it is still as the plan saw it, the write is sent once more.
 """
 
 from __future__ import annotations
 
 import contextlib
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Literal
 
-from graf.errors import GrafanaError, NotFound, Unauthorized, Unreachable
+from graf.errors import Conflict, GrafanaError, NotFound, ServerError, Unauthorized, Unreachable, WriteUncertain
 from graf.grafana.client import Grafana
 from graf.grafana.kinds import KINDS, Write, kind
 from graf.grafana.plan import Plan, PlannedChange
@@ -62,7 +67,28 @@ class ApplyResult:
 
 def _fatal(error: GrafanaError) -> bool:
     """Errors that every further request would hit as well."""
-    return isinstance(error, (Unreachable, Unauthorized))
+    return isinstance(error, (Unreachable, Unauthorized)) and not isinstance(error, WriteUncertain)
+
+
+def _write_checked(api: Grafana, change: PlannedChange, body: Resource, how: Write) -> None:
+    """Write `body`; after an ambiguous failure, a 5xx or a conflict, read back and decide what really happened."""
+    io = kind(change.kind)
+    try:
+        io.write(api, body, how)
+        return
+    except (WriteUncertain, Conflict, ServerError) as exc:
+        error: GrafanaError = exc
+    if how.record is None:
+        raise error
+    now = io.read(api, change.uid)
+    if now is not None and now.meta.record is not None and now.meta.record.hash == how.record.hash:
+        return  # it landed: what Grafana holds is exactly this write
+    as_planned = (now is None) == (change.live is None) and (
+        now is None or change.live is None or now.meta.version == change.live.meta.version)
+    if isinstance(error, (WriteUncertain, ServerError)) and as_planned:
+        io.write(api, body, replace(how, live=now if now is not None else change.live))
+        return
+    raise error
 
 
 def request(change: PlannedChange, secret: JSON | None, *, force: bool = False,
@@ -114,7 +140,7 @@ def apply(api: Grafana, plan: Plan, secrets: Mapping[tuple[str, str], JSON], *, 
                 with contextlib.suppress(NotFound):  # already gone: what prune wanted
                     io.delete(api, change.uid)
             else:
-                io.write(api, *request(change, secrets.get(change.key), force=force, project=project))
+                _write_checked(api, change, *request(change, secrets.get(change.key), force=force, project=project))
         except GrafanaError as exc:
             if _fatal(exc):
                 stop.append(f"stopped after: {exc.one_line()}")

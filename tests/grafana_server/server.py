@@ -40,6 +40,7 @@ class Fault:
     status: int | None  # None: drop the connection without an answer
     times: int
     delay: float = 0.0
+    after: bool = False  # the request is carried out first (a write lands), then the answer is lost or replaced
 
     def matches(self, method: str, path: str) -> bool:
         if self.method not in ("*", method):
@@ -130,10 +131,12 @@ class GrafanaServer:
         with self._lock:
             self.requests.clear()
 
-    def fail(self, method: str, path: str, *, status: int | None = 503, times: int = 1, delay: float = 0.0) -> None:
-        """The next `times` matching requests get `status` (None: the connection is dropped unanswered)."""
+    def fail(self, method: str, path: str, *, status: int | None = 503, times: int = 1, delay: float = 0.0,
+             after: bool = False) -> None:
+        """The next `times` matching requests get `status` (None: the connection is dropped unanswered).
+        With `after`, each is carried out first, so the write lands and only its answer is lost."""
         with self._lock:
-            self.faults.append(Fault(method, path, status, times, delay))
+            self.faults.append(Fault(method, path, status, times, delay, after))
 
     def before(self, method: str, path: str, action: Callable[[], None]) -> None:
         """Run `action` once, just before the next matching request is handled (e.g. a UI save racing graf)."""
@@ -235,6 +238,9 @@ class _Handler(BaseHTTPRequestHandler):
         if g.latency:
             time.sleep(g.latency)
         fault = g._take_fault(method, path)
+        if fault is not None and fault.after:
+            with contextlib.suppress(ValueError):
+                self._route(method, path, query, json.loads(raw) if raw else None)
         if fault is not None:
             if fault.delay:
                 time.sleep(fault.delay)
