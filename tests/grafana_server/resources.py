@@ -110,16 +110,18 @@ class ResourceAPI:
         token = (query.get("continue") or [""])[0]
         if token:
             try:
-                after = base64.urlsafe_b64decode(token.encode()).decode()
+                decoded = base64.b64decode(token.encode(), altchars=b"-_", validate=True).decode()
             except (binascii.Error, UnicodeDecodeError):
+                decoded = ""
+            if not decoded.startswith("after:"):
                 return status(400, "BadRequest", "continue key is not valid")
-            names = [n for n in names if n > after]
+            names = [n for n in names if n > decoded[len("after:"):]]
         limit_text = (query.get("limit") or ["0"])[0]
         limit = int(limit_text) if limit_text.isdigit() else 0
         page = names[:limit] if limit else names
         metadata: JSON = {"resourceVersion": str(self.s.next_resource_version)}
         if limit and len(names) > limit:
-            metadata["continue"] = base64.urlsafe_b64encode(page[-1].encode()).decode()
+            metadata["continue"] = base64.urlsafe_b64encode(f"after:{page[-1]}".encode()).decode()
             metadata["remainingItemCount"] = len(names) - limit
         return 200, {"kind": f"{kind}List", "apiVersion": f"{group}/{version}", "metadata": metadata,
                      "items": [render(n, version) for n in page]}

@@ -36,10 +36,10 @@ _QUERY_OPTIONS = ("interval", "maxDataPoints", "timeFrom", "timeShift", "cacheTi
 
 
 def _element(panel: JSON) -> JSON:
-    default_ds = panel.get("datasource") if isinstance(panel.get("datasource"), dict) else {}
+    default_ds: JSON = panel["datasource"] if isinstance(panel.get("datasource"), dict) else {}
     queries = []
     for target in panel.get("targets") or []:
-        ds = target.get("datasource") if isinstance(target.get("datasource"), dict) else default_ds
+        ds: JSON = target["datasource"] if isinstance(target.get("datasource"), dict) else default_ds
         queries.append({"kind": "PanelQuery", "spec": {
             "refId": target.get("refId", ""), "hidden": bool(target.get("hide")),
             "query": {"kind": "DataQuery", "group": ds.get("type", ""), "version": "v0",
@@ -74,6 +74,7 @@ def to_v2(classic: JSON) -> JSON:
     elements: JSON = {}
     loose: list[JSON] = []
     rows: list[JSON] = []
+    row_y = 0  # items of a row are placed relative to the row's first line
     for panel in classic.get("panels") or []:
         if panel.get("type") == "row":
             row_y = (panel.get("gridPos") or {}).get("y", 0) + 1
@@ -82,7 +83,7 @@ def to_v2(classic: JSON) -> JSON:
                 "layout": {"kind": "GridLayout", "spec": {"items": [_grid_item(p, elements, row_y)
                                                                      for p in panel.get("panels") or []]}}}})
         elif rows:
-            rows[-1]["spec"]["layout"]["spec"]["items"].append(_grid_item(panel, elements))
+            rows[-1]["spec"]["layout"]["spec"]["items"].append(_grid_item(panel, elements, row_y))
         else:
             loose.append(_grid_item(panel, elements))
     layout: JSON = {"kind": "GridLayout", "spec": {"items": loose}}

@@ -133,18 +133,17 @@ class GrafanaState:
             return ResourceAPI(self).ui_save_v2(uid, change, login, message)
 
     def touch(self, obj: Dashboard | JSON, login: str, message: str | None = None) -> None:
-        """Every write gives the object a new resourceVersion and the server-set annotations (13§4.1)."""
+        """Every write gives the object a new resourceVersion and the server-set annotations (13§4.1).
+        A folder (a dict) keeps its resource metadata under "_" keys that the legacy DTOs leave out."""
         self.next_resource_version += 1
-        meta_of = obj if isinstance(obj, Dashboard) else None
-        annotations = meta_of.annotations if meta_of else obj.setdefault("_annotations", {})
-        labels = meta_of.labels if meta_of else obj.setdefault("_labels", {})
-        if meta_of is not None:
-            meta_of.resource_version = self.next_resource_version
-            meta_of.k8s_uid = meta_of.k8s_uid or f"k8s-{meta_of.id:08d}"
-            internal_id, folder_uid = meta_of.id, meta_of.folder_uid
+        if isinstance(obj, Dashboard):
+            obj.resource_version = self.next_resource_version
+            obj.k8s_uid = obj.k8s_uid or f"k8s-{obj.id:08d}"
+            annotations, labels, internal_id, folder_uid = obj.annotations, obj.labels, obj.id, obj.folder_uid
         else:
             obj["_rv"] = self.next_resource_version
             obj.setdefault("_k8s_uid", f"k8s-{obj['id']:08d}")
+            annotations, labels = obj.setdefault("_annotations", {}), obj.setdefault("_labels", {})
             internal_id, folder_uid = obj["id"], str(obj.get("parentUid") or "")
         who = identity(login)
         annotations.setdefault("grafana.app/createdBy", who)
