@@ -272,15 +272,16 @@ def resource(name: str, spec: dict, *, api: str = "dashboard.grafana.app/v1", ki
     return {"apiVersion": api, "kind": kind, "metadata": {"name": name, **metadata}, "spec": spec}
 
 
-CLASSIC: dict[str, Any] = {"uid": "d", "title": "Svc", "tags": ["a"], "schemaVersion": 39, "graf": {"hash": "h", "project": "p"},
-           "templating": {"list": [{"type": "custom", "name": "env", "query": "dev,prod"}]},
-           "panels": [{"id": 1, "type": "timeseries", "title": "Up", "gridPos": {"h": 8, "w": 12, "x": 0, "y": 0},
-                       "targets": [{"refId": "A", "expr": "up", "datasource": {"type": "prometheus", "uid": "p"}}],
-                       "grafExtra": 1},
-                      {"id": 2, "type": "row", "title": "More", "collapsed": False,
-                       "gridPos": {"h": 1, "w": 24, "x": 0, "y": 8}, "panels": []},
-                      {"id": 3, "type": "stat", "title": "Rate", "gridPos": {"h": 4, "w": 6, "x": 0, "y": 9},
-                       "targets": [{"refId": "A", "expr": "rate(x[5m])"}]}]}
+CLASSIC: dict[str, Any] = {
+    "uid": "d", "title": "Svc", "tags": ["a"], "schemaVersion": 39, "graf": {"hash": "h", "project": "p"},
+    "templating": {"list": [{"type": "custom", "name": "env", "query": "dev,prod"}]},
+    "panels": [{"id": 1, "type": "timeseries", "title": "Up", "gridPos": {"h": 8, "w": 12, "x": 0, "y": 0},
+                "targets": [{"refId": "A", "expr": "up", "datasource": {"type": "prometheus", "uid": "p"}}],
+                "grafExtra": 1},
+               {"id": 2, "type": "row", "title": "More", "collapsed": False,
+                "gridPos": {"h": 1, "w": 24, "x": 0, "y": 8}, "panels": []},
+               {"id": 3, "type": "stat", "title": "Rate", "gridPos": {"h": 4, "w": 6, "x": 0, "y": 9},
+                "targets": [{"refId": "A", "expr": "rate(x[5m])"}]}]}
 
 
 def test_version_parsing_and_release_lines() -> None:
