@@ -195,6 +195,11 @@ class ResourceAPI:
         state: JSON = {}
         if version != dash.stored_as:
             state["conversion"] = {"failed": False, "storedVersion": dash.stored_as}
+            if dash.conversion_error and version.startswith("v2") != (dash.v2 is not None):
+                # 13§4.2 Read: on failed: true, read again at storedVersion. What spec a failed conversion carries
+                # is [unverified]: none here, so a client that ignores the flag sees an empty dashboard.
+                state["conversion"].update(failed=True, error=dash.conversion_error)
+                spec = {}
         return {"apiVersion": f"{DASHBOARD_GROUP}/{version}", "kind": "Dashboard",
                 "metadata": self._metadata(uid, dash.k8s_uid, dash.resource_version, dash.version, dash.created,
                                            dash.labels, dash.annotations),

@@ -212,6 +212,11 @@ class GrafanaServer:
                                                "folderUid": folder_uid}, "admin")
         assert status == 200
         self.state.dashboards[uid].provisioned = True
+        if self.state.version.has_apis:
+            # 13§5 Kinds: file provisioning's manager kind is classic-file-provisioning (deprecated); that 12.x+
+            # shows it on file-provisioned dashboards, with the file as identity, is [inference].
+            self.state.dashboards[uid].annotations.update({"grafana.app/managedBy": "classic-file-provisioning",
+                                                           "grafana.app/managerId": f"{uid}.json"})
 
     def provision_datasource(self, body: JSON) -> None:
         """A datasource provisioned from a file with `editable: false`: readOnly in the API (§5, §8)."""

@@ -86,6 +86,8 @@ class Dashboard:
     stored_as: str = "v0alpha1"
     # 13§3.4: the typed spec of a v2-stored dashboard; `data` then holds its lossy classic copy (13§3.1).
     v2: JSON | None = None
+    # 13§4.2 Read: a test may make conversion to the other schema (classic <-> v2) fail with this error.
+    conversion_error: str = ""
 
 
 @dataclass

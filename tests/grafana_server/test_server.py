@@ -667,3 +667,32 @@ def test_schema_v2_round_trip_keeps_typed_data_only() -> None:
         for n in ("panel-1", "panel-3")]}}}
     assert [p["gridPos"] for p in to_classic(auto)["panels"]] == [{"h": 8, "w": 8, "x": 0, "y": 0},
                                                                    {"h": 8, "w": 8, "x": 8, "y": 0}]
+
+
+def test_failed_conversion_names_the_stored_version(g13: GrafanaServer) -> None:
+    """13§4.2 Read: a read at another version converts and fills status.conversion (failed, error, storedVersion);
+    on failed: true the client reads again at storedVersion (the spec a failed conversion carries is [unverified]:
+    none here)."""
+    save(g13, CLASSIC)
+    g13.state.dashboards["d"].conversion_error = "unsupported panel"
+    status, body = call(g13, "GET", dashboards("v2", "d"))
+    assert status == 200 and body["spec"] == {}
+    assert body["status"]["conversion"] == {"failed": True, "error": "unsupported panel", "storedVersion": "v0alpha1"}
+    stored = call(g13, "GET", dashboards(body["status"]["conversion"]["storedVersion"], "d"))[1]
+    assert stored["status"] == {} and stored["spec"]["graf"] == CLASSIC["graf"]
+    assert not call(g13, "GET", dashboards("v1", "d"))[1]["status"]["conversion"]["failed"]  # same schema family
+
+
+def test_provisioned_dashboard_shows_its_manager_on_13(g13: GrafanaServer) -> None:
+    """13§5 Kinds: classic-file-provisioning (deprecated) is file provisioning's manager kind ([inference] that it
+    shows on file-provisioned dashboards); the UI does not save it in place (13§5 UI), the legacy POST refuses
+    (§3.1 step 7)."""
+    from tests.grafana_server.state import UiRefused
+
+    g13.provision_dashboard("p", "P")
+    annotations = call(g13, "GET", dashboards("v1", "p"))[1]["metadata"]["annotations"]
+    assert annotations["grafana.app/managedBy"] == "classic-file-provisioning"
+    with pytest.raises(UiRefused):
+        g13.ui_save("p", lambda d: d.update(title="Q"))
+    assert save(g13, {"uid": "p", "title": "Q", "version": 1}) == (400, {"message": "Cannot save provisioned "
+                                                                                 "dashboard"})
