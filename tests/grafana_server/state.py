@@ -243,6 +243,8 @@ class GrafanaState:
                     and existing.annotations.get(MANAGER_ALLOWS_EDITS) != "true":
                 return 400, msg("Cannot save provisioned dashboard")
             parent = existing.version
+            # §3.2 12.x: the version is metadata.generation and each legacy update increments it, unchanged
+            # spec or not (whether the 13.1+ resource-API handler skips a no-change save is [unverified]).
             existing.version += 1
             data.update(uid=existing.uid, id=existing.id, version=existing.version)
             existing.data, existing.updated, existing.updated_by = data, stamp, login
