@@ -212,7 +212,7 @@ class ResourceAPI:
             if method == "GET":
                 return self._list(list(s.dashboards), query, group, version, "Dashboard", self.dashboard_object)
             if method == "POST":
-                return self._dashboard_write(version, None, body, login)
+                return self.write_dashboard(version, None, body, login)
             return status(405, "MethodNotAllowed", "the server does not allow this method on the requested resource")
         if method == "GET":
             if name not in s.dashboards:
@@ -220,7 +220,7 @@ class ResourceAPI:
                               kind=resource)
             return 200, self.dashboard_object(name, version)
         if method == "PUT":
-            return self._dashboard_write(version, name, body, login)
+            return self.write_dashboard(version, name, body, login)
         if method == "DELETE":
             dash = s.dashboards.get(name)
             if dash is None:
@@ -234,7 +234,8 @@ class ResourceAPI:
                          "details": {"name": name, "group": group, "kind": resource, "uid": dash.k8s_uid}}
         return status(405, "MethodNotAllowed", "the server does not allow this method on the requested resource")
 
-    def _dashboard_write(self, version: str, name: str | None, body: Any, login: str) -> Reply:
+    def write_dashboard(self, version: str, name: str | None, body: Any, login: str) -> Reply:
+        """Create (`name` None: the name is in the body) or update a dashboard written at `version`."""
         s, group, resource = self.s, DASHBOARD_GROUP, "dashboards"
         problem = self._metadata_error(body, name, group, resource)
         if problem is not None:
@@ -340,7 +341,7 @@ class ResourceAPI:
         body = {"apiVersion": loaded["apiVersion"], "kind": "Dashboard", "spec": loaded["spec"],
                 "metadata": {"name": uid, "resourceVersion": loaded["metadata"]["resourceVersion"],
                              "labels": loaded["metadata"]["labels"], "annotations": annotations}}
-        return self._dashboard_write(version, uid, body, login)
+        return self.write_dashboard(version, uid, body, login)
 
     # ------------------------------------------------------------------ folders
 

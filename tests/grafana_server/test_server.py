@@ -712,3 +712,34 @@ def test_legacy_api_is_unchanged_elsewhere(version: str, scenario: Any) -> None:
     provisioning API remains; 13§8 authentication works as in 11.x: the 11.6 scenarios above hold on 12.4/13.x."""
     with GrafanaServer(version=version) as server:
         scenario(server)
+
+
+def test_legacy_post_of_a_resource_object_on_13() -> None:
+    """13§3.2 Full resource object (PR #119689, 13.0): accepted in the dashboard group (v1 and v2), with the quoted
+    400s for a root id, a missing apiVersion, another group; a classic-looking body with v2 elements is 400 (the
+    message is not quoted). 13.1+ [unverified]: client annotations are discarded, so the legacy POST cannot set a
+    manager (13§5)."""
+    from tests.grafana_server.schema_v2 import to_v2
+
+    v2 = {"apiVersion": "dashboard.grafana.app/v2", "metadata": {"name": "d", "annotations": {
+        "grafana.app/managedBy": "kubectl", "grafana.app/managerId": "graf"}}, "spec": to_v2({"title": "D"})}
+    with GrafanaServer(version="13.0.8") as server:
+        status, body = save(server, v2, folderUid="")
+        assert (status, body["uid"], body["version"]) == (200, "d", 1)
+        assert server.state.dashboards["d"].stored_as == "v2"
+        assert server.state.dashboards["d"].annotations["grafana.app/managerId"] == "graf"
+        assert save(server, {**v2, "id": 3}) == (400, {"message": "The k8s style dashboard must not include an id on "
+                                                                  "the root element"})
+        assert save(server, {"metadata": {"name": "e"}, "spec": {"title": "E"}}) == (400, {"message": (
+            "Dashboard appears to be a k8s style resource, but is missing an explicit apiVersion.")})
+        status, body = save(server, {**v2, "apiVersion": "folder.grafana.app/v1"})
+        assert status == 400 and body["message"].startswith("The dashboard payload references a non dashboard "
+                                                            "apiVersion")
+        assert save(server, {"apiVersion": "dashboard.grafana.app/v1", "metadata": {"name": "e"}})[0] == 400
+        assert save(server, {"uid": "f", "title": "F", **to_v2({"title": "F"})})[0] == 400
+    with GrafanaServer(version="13.1.0") as server:
+        assert save(server, v2)[0] == 200
+        assert "grafana.app/managerId" not in server.state.dashboards["d"].annotations
+    with GrafanaServer(version="12.4.4") as server:  # before PR #119689 the body is a classic dashboard
+        assert save(server, {**v2, "uid": "d", "title": "D"})[0] == 200
+        assert server.state.dashboards["d"].stored_as == "v0alpha1"
