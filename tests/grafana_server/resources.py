@@ -26,7 +26,6 @@ from tests.grafana_server.state import (
     manager,
     now,
     slugify,
-    ui_can_edit,
 )
 from tests.grafana_server.versions import DASHBOARD_GROUP, FOLDER_GROUP
 
@@ -327,9 +326,7 @@ class ResourceAPI:
         dash = self.s.dashboards.get(uid)
         if dash is None:
             return status(404, "NotFound", f'dashboards.{DASHBOARD_GROUP} "{uid}" not found')
-        if not ui_can_edit(dash.annotations):
-            raise UiRefused(f"dashboard {uid} is managed by {dash.annotations.get('grafana.app/managedBy')} without "
-                            "grafana.app/managerAllowsEdits: the UI only offers 'save as copy' (13§5 UI)")
+        UiRefused.check(uid, dash.annotations)
         version = self.s.version.dashboard_v2
         loaded = self.dashboard_object(uid, version)
         if change is not None:

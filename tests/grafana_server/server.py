@@ -30,7 +30,7 @@ from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
 from tests.grafana_server.resources import ResourceAPI
-from tests.grafana_server.state import JSON, GrafanaState, Reply, UiRefused, ui_can_edit
+from tests.grafana_server.state import JSON, GrafanaState, Reply, UiRefused
 from tests.grafana_server.versions import DASHBOARD_GROUP
 
 ADMIN_TOKEN = "glsa_test_admin_token"
@@ -188,9 +188,7 @@ class GrafanaServer:
                     f"{uid}")
             resource = call("GET", path)
             annotations = resource["metadata"]["annotations"]
-            if not ui_can_edit(annotations):
-                raise UiRefused(f"dashboard {uid} is managed by {annotations.get('grafana.app/managedBy')} without "
-                                "grafana.app/managerAllowsEdits: the UI only offers 'save as copy' (13§5 UI)")
+            UiRefused.check(uid, annotations)
             change(resource["spec"])
             annotations.pop("grafana.app/message", None)
             if message:

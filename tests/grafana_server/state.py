@@ -63,6 +63,12 @@ def ui_can_edit(annotations: JSON) -> bool:
 class UiRefused(Exception):
     """The UI would not save this dashboard in place (13§5 UI: a managed one without managerAllowsEdits)."""
 
+    @classmethod
+    def check(cls, uid: str, annotations: JSON) -> None:
+        if not ui_can_edit(annotations):
+            raise cls(f"dashboard {uid} is managed by {annotations.get(MANAGED_BY)} without {MANAGER_ALLOWS_EDITS}: "
+                      "the UI only offers 'save as copy' (13§5 UI)")
+
 
 @dataclass
 class Dashboard:
