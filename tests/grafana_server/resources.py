@@ -346,7 +346,7 @@ class ResourceAPI:
         f = self.s.folders[uid]
         spec = {"title": f["title"], **({"description": f["description"]} if f.get("description") else {})}
         return {"apiVersion": f"{FOLDER_GROUP}/{version}", "kind": "Folder",
-                "metadata": self._metadata(uid, f["_k8s_uid"], f["_rv"], f["version"], f["created"],
+                "metadata": self._metadata(uid, f.get("_k8s_uid", ""), f.get("_rv", 0), f["version"], f["created"],
                                            f.get("_labels") or {}, f.get("_annotations") or {}),
                 "spec": spec}
 
@@ -361,7 +361,7 @@ class ResourceAPI:
         if name is not None and method == "GET":
             return 200, self.folder_object(name, version)
         if name is not None and method == "DELETE":
-            k8s_uid = s.folders[name]["_k8s_uid"]
+            k8s_uid = s.folders[name].get("_k8s_uid", "")
             s.folder_delete(name)  # §4 DELETE: the folder goes with its dashboards
             return 200, {"kind": "Status", "apiVersion": "v1", "metadata": {}, "status": "Success",
                          "details": {"name": name, "group": group, "kind": resource, "uid": k8s_uid}}
