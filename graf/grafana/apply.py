@@ -27,7 +27,7 @@ from typing import Literal
 
 from graf.errors import Conflict, GrafanaError, NotFound, ServerError, Unauthorized, Unreachable, WriteUncertain
 from graf.grafana.client import Grafana
-from graf.grafana.kinds import KINDS, Write, kind
+from graf.grafana.kinds import BY_NAME, LEGACY, KindIO, KindSet, Write
 from graf.grafana.plan import Plan, PlannedChange
 from graf.grafana.pool import DEFAULT_CONCURRENCY, run_all
 from graf.grafana.record import record_for
@@ -70,9 +70,8 @@ def _fatal(error: GrafanaError) -> bool:
     return isinstance(error, (Unreachable, Unauthorized)) and not isinstance(error, WriteUncertain)
 
 
-def _write_checked(api: Grafana, change: PlannedChange, body: Resource, how: Write) -> None:
+def _write_checked(api: Grafana, io: KindIO, change: PlannedChange, body: Resource, how: Write) -> None:
     """Write `body`; after an ambiguous failure, a 5xx or a conflict, read back and decide what really happened."""
-    io = kind(change.kind)
     try:
         io.write(api, body, how)
         return
@@ -97,9 +96,8 @@ def request(change: PlannedChange, secret: JSON | None, *, force: bool = False,
     (where the kind holds one), the live copy read at plan time, --force."""
     desired = change.desired
     assert desired is not None
-    io = kind(change.kind)
-    record = (record_for(change.kind, desired.body, _version_after(change, force), project) if io.holds_record
-              else None)
+    record = (record_for(change.kind, desired.body, _version_after(change, force), project)
+              if BY_NAME[change.kind].holds_record else None)
     body = Resource(desired.kind, desired.uid, with_secrets(desired.body, secret), folder=desired.folder,
                     source=desired.source)
     return body, Write(record=record, live=change.live, force=force)
@@ -117,9 +115,10 @@ def _version_after(change: PlannedChange, force: bool) -> int | None:
 
 def apply(api: Grafana, plan: Plan, secrets: Mapping[tuple[str, str], JSON], *, force: bool = False,
           concurrency: int = DEFAULT_CONCURRENCY, on_outcome: Callable[[Outcome], None] | None = None,
-          on_progress: Callable[[Outcome], None] | None = None, project: str | None = None) -> ApplyResult:
+          on_progress: Callable[[Outcome], None] | None = None, project: str | None = None,
+          kinds: KindSet = LEGACY) -> ApplyResult:
     """Write every change of `plan` that needs a write; `secrets` come from `resolve_secrets`, resolved before.
-    `project` (graf.yaml `name`) goes into graf's record on every write.
+    `project` (graf.yaml `name`) goes into graf's record on every write; `kinds` are this server's transports.
 
     `on_progress` is called as each write finishes; `on_outcome` per kind, in plan order."""
     outcomes: list[Outcome] = []
@@ -135,12 +134,13 @@ def apply(api: Grafana, plan: Plan, secrets: Mapping[tuple[str, str], JSON], *, 
             if change.group is not None:
                 write_interval(api, change.group.folder, change.group.title, change.group.interval)
                 return Outcome(change, "applied")
-            io = kind(change.kind)
+            io = kinds.get(change.kind)
             if change.action == "delete":
                 with contextlib.suppress(NotFound):  # already gone: what prune wanted
                     io.delete(api, change.uid)
             else:
-                _write_checked(api, change, *request(change, secrets.get(change.key), force=force, project=project))
+                _write_checked(api, io, change,
+                               *request(change, secrets.get(change.key), force=force, project=project))
         except GrafanaError as exc:
             if _fatal(exc):
                 stop.append(f"stopped after: {exc.one_line()}")
@@ -160,7 +160,7 @@ def apply(api: Grafana, plan: Plan, secrets: Mapping[tuple[str, str], JSON], *, 
 
     writes = [c for c in plan.writes if c.action != "delete"]
     deletes = [c for c in plan.writes if c.action == "delete"]
-    for io in KINDS:
+    for io in kinds:
         changes = [c for c in writes if c.kind == io.name]
         if io.name == "datasource":
             # One at a time, the default first: Grafana makes the first datasource of an org the default
@@ -173,6 +173,6 @@ def apply(api: Grafana, plan: Plan, secrets: Mapping[tuple[str, str], JSON], *, 
             failed_groups.update(group_of(o.change.desired) for o in outcomes
                                  if o.status != "applied" and o.change.kind == "alert-rule" and o.change.desired)
             batch([c for c in writes if c.kind == GROUP], concurrency)
-    for io in reversed(KINDS):
+    for io in reversed(kinds):
         batch([c for c in deletes if c.kind == io.name], concurrency)
     return ApplyResult(tuple(outcomes))

@@ -13,6 +13,8 @@ changes from UI edits"):
   live != code, live == what graf pushed    update
   live != code, edited since graf's push    conflict (--force: update)
   live != code, no record                   conflict: not created by graf (--force: take over)
+  live != code, stored as schema v2         conflict: a UI save on Grafana 13 converted it; --force is
+                                            not enough, --force-v2 replaces it and loses its v2 layout
 
 Alert-rule groups are not resources: Grafana ignores any interval in a rule written on its own, so
 the evaluation interval (`alerts.interval`) is planned per group of the desired rules, as an
@@ -134,7 +136,7 @@ def same_content(want: Resource, live: Resource) -> bool:
 def plan(desired: Iterable[Resource], live: Mapping[tuple[str, str], LiveResource | None],
          pushed: Mapping[tuple[str, str], Record | None], *, prune: bool = False, force: bool = False,
          scope: Scope | None = None, interval: int | None = None,
-         groups: Mapping[GroupKey, int | None] | None = None) -> Plan:
+         groups: Mapping[GroupKey, int | None] | None = None, force_v2: bool = False) -> Plan:
     """One PlannedChange per resource in code or graf-managed in Grafana, sorted in apply order.
 
     A graf-managed resource the code no longer has is this environment's to prune only when it is
@@ -147,7 +149,8 @@ def plan(desired: Iterable[Resource], live: Mapping[tuple[str, str], LiveResourc
     changes = []
     present = {k for k, v in live.items() if v is not None and (k in wanted or scope.owns(v))}
     for key in sorted(set(wanted) | present, key=_order):
-        change = _decide(wanted.get(key), live.get(key), pushed.get(key), prune=prune, force=force)
+        change = _decide(wanted.get(key), live.get(key), pushed.get(key), prune=prune, force=force,
+                         force_v2=force_v2)
         if change is not None:
             changes.append(change)
     if interval is not None:
@@ -228,7 +231,7 @@ def _order(key: tuple[str, str]) -> tuple[int, int, str]:
 
 
 def _decide(want: Resource | None, live: LiveResource | None, record: Record | None, *,
-            prune: bool, force: bool) -> PlannedChange | None:
+            prune: bool, force: bool, force_v2: bool = False) -> PlannedChange | None:
     kind, uid = (want or live).kind, (want or live).uid  # type: ignore[union-attr]
     change = partial(PlannedChange, kind, uid)
     markable = BY_NAME[kind].holds_record
@@ -253,6 +256,14 @@ def _decide(want: Resource | None, live: LiveResource | None, record: Record | N
         if markable and (record is None or not record.matches(kind, live.body)):
             return change("adopt", "same as code; graf records it as managed (no content change)", want, live)
         return change("unchanged", "same as code", want, live)
+    if live.meta.stored_as:
+        if force_v2:
+            return change("update", f"--force-v2: replaces the schema {live.meta.stored_as} dashboard {who(live)} "
+                          "saved with graf's classic JSON (its v2-only layout is lost)", want, live)
+        return change("conflict", f"stored as a schema {live.meta.stored_as} dashboard by a save in Grafana "
+                      f"(last by {who(live)}); graf export --uid {uid} keeps it as it is; graf sync --force-v2 "
+                      "replaces it with graf's classic JSON and loses what only v2 holds (tabs, rows, auto grid, "
+                      "conditional visibility)", want, live)
     if not markable:
         return change("update", "differs from code", want, live)
     if record is None:
