@@ -21,12 +21,12 @@ from graf.config import Environment, Project
 from graf.grafana.apply import ApplyResult, Outcome, apply
 from graf.grafana.client import Grafana
 from graf.grafana.export import Export, export
-from graf.grafana.kinds import KindSet
+from graf.grafana.kinds import KindSet, LiveResource
 from graf.grafana.live import read_plan, read_state
-from graf.grafana.plan import Plan, Scope
+from graf.grafana.plan import Plan, Scope, rewritten_by_grafana
 from graf.grafana.pool import DEFAULT_CONCURRENCY
 from graf.grafana.rule_groups import GroupKey, group_of
-from graf.resources import KIND_ORDER, Resource
+from graf.resources import JSON, KIND_ORDER, Resource
 
 
 @dataclass(frozen=True)
@@ -161,8 +161,15 @@ class Target:
         desired = self.desired()
         state = read_state(self.api, desired, listed=True, concurrency=self.concurrency, kinds=self.kinds)
         wanted = {r.key for r in desired}
-        return [Resource(r.kind, r.uid, r.body, folder=r.folder, source="grafana")
+        by_key = {r.key: r for r in desired}
+        return [Resource(r.kind, r.uid, _as_compared(r, by_key.get(r.key)), folder=r.folder, source="grafana")
                 for r in state.present() if r.key in wanted or (r.meta.record is not None and self.scope.owns(r))]
+
+
+def _as_compared(live: LiveResource, want: Resource | None) -> JSON:
+    """The body graf compares: the code's own, where Grafana only rewrote what graf pushed (see
+    `rewritten_by_grafana`), so `graf diff --env` agrees with `graf plan`."""
+    return want.body if want is not None and rewritten_by_grafana(want, live) else live.body
 
 
 def evaluation_interval(env: Environment) -> int:

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from graf.grafana.client import Grafana
 from graf.grafana.kinds import LEGACY, KindSet
 from graf.grafana.live import read_state
-from graf.grafana.plan import Scope, same_content, untouched, who
+from graf.grafana.plan import Scope, rewritten_by_grafana, same_content, untouched, who
 from graf.grafana.pool import DEFAULT_CONCURRENCY
 from graf.resources import Resource
 
@@ -75,14 +75,16 @@ def export(api: Grafana, env_name: str, desired: Sequence[Resource], *, uids: It
             continue
         if not managed:
             unmanaged.append(f"{live.kind}/{live.uid}")
+        want = by_key.get(live.key)
         body = live.body
-        if live.meta.stored_as:  # a schema v2 dashboard: exported as stored, never as its lossy classic copy
+        if want is not None and rewritten_by_grafana(want, live):
+            body = want.body  # nobody edited it since graf's push: no churn from Grafana's own rewrites
+        elif live.meta.stored_as:  # a schema v2 dashboard: exported as stored, never as its lossy classic copy
             from graf.grafana.kinds.dashboard_apis import read_stored
 
             body = read_stored(api, live.uid, live.meta.stored_as) or body
         chosen.append(Resource(live.kind, live.uid, body, folder=live.folder, source="grafana"))
-        want = by_key.get(live.key)
-        if want is not None and not same_content(want, live):
+        if want is not None and not same_content(want, live) and not rewritten_by_grafana(want, live):
             record = live.meta.record
             outside = record is None or not untouched(record, live)
             drift.append(Drift(live.kind, live.uid, live.title, who(live), outside))

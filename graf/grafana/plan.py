@@ -11,6 +11,8 @@ changes from UI edits"):
   live == code, record matches              unchanged (no request at all)
   live == code, no or stale record          adopt: graf writes its record, content unchanged
   live != code, live == what graf pushed    update
+  live != code, code == what graf pushed,   unchanged: Grafana rewrote parts of graf's body on save
+    nobody saved since (version)              (e.g. /apis migrates schemaVersion), nothing to do
   live != code, edited since graf's push    conflict (--force: update)
   live != code, no record                   conflict: not created by graf (--force: take over)
   live != code, stored as schema v2         conflict: a UI save on Grafana 13 converted it; --force is
@@ -123,6 +125,18 @@ def untouched(record: Record, live: LiveResource) -> bool:
     """
     if record.matches(live.kind, live.body):
         return True
+    return record.version is not None and live.meta.version is not None and record.version == live.meta.version
+
+
+def rewritten_by_grafana(want: Resource, live: LiveResource) -> bool:
+    """True when `live` differs from `want` only by what Grafana itself rewrote when graf saved it: the code
+    is what graf pushed last, and nobody saved since (e.g. a `/apis` write migrates the schemaVersion)."""
+    record = live.meta.record
+    return record is not None and record.matches(want.kind, want.body) and _saved_only_by_graf(record, live)
+
+
+def _saved_only_by_graf(record: Record, live: LiveResource) -> bool:
+    """No save since graf's push: the version (generation on /apis) is the one graf's record predicted."""
     return record.version is not None and live.meta.version is not None and record.version == live.meta.version
 
 
@@ -266,6 +280,9 @@ def _decide(want: Resource | None, live: LiveResource | None, record: Record | N
                       "conditional visibility)", want, live)
     if not markable:
         return change("update", "differs from code", want, live)
+    if rewritten_by_grafana(want, live):
+        return change("unchanged", "as graf pushed it (Grafana rewrote parts of it when saving, e.g. its "
+                      "schemaVersion)", want, live)
     if record is None:
         if force:
             return change("update", f"--force: takes over what {who(live)} saved (not created by graf)", want, live)

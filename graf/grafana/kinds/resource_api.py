@@ -59,6 +59,10 @@ def foreign_manager(annotations: JSON) -> str | None:
         return None  # §5: manager properties count only with a non-empty managerId
     if (kind, ident) == (MANAGER["grafana.app/managedBy"], MANAGER["grafana.app/managerId"]):
         return None
+    if kind == "classic-file-provisioning":
+        return f"provisioned (from the file provisioning '{ident}'; the UI and API cannot save it)"
+    if kind == "repo":
+        return f"managed by Git Sync (repository '{ident}'); change it in that repository"
     return f"managed by {kind} '{ident}' (grafana.app/managedBy); change it there, or remove that manager first"
 
 
