@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from graf.errors import GrafanaError, NotFound
+from graf.errors import NotFound
 from graf.grafana.client import Grafana
 
 DASHBOARD_GROUP = "dashboard.grafana.app"
@@ -47,25 +47,23 @@ class ServerInfo:
 
 
 def detect(api: Grafana) -> ServerInfo:
-    """Ask `/api/health` and the `/apis` discovery documents; one request each, read-only."""
+    """Ask `/api/health`, then (12+) the `/apis` group list once: two read-only requests."""
     health = api.get("/health", what="Grafana's /api/health")
     version = str(health.get("version") or "") if isinstance(health, dict) else ""
     info = ServerInfo(version=version)
     if info.major and info.major < 12:
         return info  # §4.1: the resource APIs exist from 12
-    return ServerInfo(version=version, dashboards=_served(api, DASHBOARD_GROUP), folders=_served(api, FOLDER_GROUP))
-
-
-def _served(api: Grafana, group: str) -> str | None:
     try:
-        document = api.get(f"/apis/{group}", what=f"Grafana's /apis/{group}")
+        groups = api.get("/apis", what="Grafana's /apis")
     except NotFound:
-        return None
-    except GrafanaError as exc:
-        if "404" in exc.message:
-            return None
-        raise
-    served = {v.get("version") for v in _list(document, "versions") if isinstance(v, dict)}
+        return info
+    served = {str(g.get("name")): {v.get("version") for v in _list(g, "versions") if isinstance(v, dict)}
+              for g in _list(groups, "groups") if isinstance(g, dict)}
+    return ServerInfo(version=version, dashboards=_classic(served.get(DASHBOARD_GROUP, set())),
+                      folders=_classic(served.get(FOLDER_GROUP, set())))
+
+
+def _classic(served: set[Any]) -> str | None:
     return next((v for v in CLASSIC_VERSIONS if v in served), None)
 
 

@@ -35,7 +35,7 @@ from typing import Literal
 from graf.grafana.kinds import BY_NAME, LiveResource
 from graf.grafana.record import Record
 from graf.grafana.rule_groups import GROUP, GroupKey, group_of
-from graf.resources import KIND_ORDER, Resource, canonical
+from graf.resources import KIND_ORDER, Resource, normal_hash
 
 Action = Literal["create", "update", "adopt", "delete", "unchanged", "conflict", "skipped", "orphan"]
 WRITES: frozenset[str] = frozenset({"create", "update", "adopt", "delete"})
@@ -132,7 +132,7 @@ def rewritten_by_grafana(want: Resource, live: LiveResource) -> bool:
     """True when `live` differs from `want` only by what Grafana itself rewrote when graf saved it: the code
     is what graf pushed last, and nobody saved since (e.g. a `/apis` write migrates the schemaVersion)."""
     record = live.meta.record
-    return record is not None and record.matches(want.kind, want.body) and _saved_only_by_graf(record, live)
+    return record is not None and _saved_only_by_graf(record, live) and record.hash == normal_hash(want.body)
 
 
 def _saved_only_by_graf(record: Record, live: LiveResource) -> bool:
@@ -141,10 +141,10 @@ def _saved_only_by_graf(record: Record, live: LiveResource) -> bool:
 
 
 def same_content(want: Resource, live: Resource) -> bool:
-    """Equal canonical bodies (both sides are normalised already, so this is usually a plain dict compare)."""
+    """Equal bodies: both sides are in graf's normal form already (Target.desired, each kind's normalise)."""
     if want.kind == "dashboard" and want.folder is not None and live.folder != want.folder:
         return False  # placement is the code's too: a dashboard moved to another folder is moved back
-    return want.body == live.body or canonical(want.kind, want.body) == canonical(live.kind, live.body)
+    return want.body == live.body  # both in graf's normal form (Target.desired, each kind's normalise)
 
 
 def plan(desired: Iterable[Resource], live: Mapping[tuple[str, str], LiveResource | None],
