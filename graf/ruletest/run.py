@@ -1,0 +1,281 @@
+"""`graf test`: load the test files, render each environment's rules, evaluate them, compare.
+
+The edges are here: one real Prometheus for the whole run (graf.ruletest.prometheus) and
+amtool for routing (graf.ruletest.routing); evaluation, states and the comparison are pure.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterator, Sequence
+from contextlib import ExitStack, contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from graf.config import Environment, Project
+from graf.context import RenderContext
+from graf.errors import GrafError, UsageError
+from graf.resources import JSON
+from graf.ruletest.compare import compare
+from graf.ruletest.evaluate import QueryAnswer, QueryFailure, evaluate, queries
+from graf.ruletest.model import Case, Group, TestFile, TestFileError, load
+from graf.ruletest.prometheus import Prometheus, QueryError
+from graf.ruletest.routing import Router
+from graf.ruletest.series import STALE
+from graf.ruletest.state import Snapshot, StateMachine, RuleSettings
+from graf.ruletest.templates import TemplateError
+
+TESTS_DIR = Path("alerts") / "tests"
+DAY = 86400
+# Between two groups' time windows: more than any range selector or lookback reaches back.
+GAP = 30 * DAY
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """One case in one environment: passed, failed (with `problems`), skipped (with `reason`) or error."""
+
+    file: str
+    group: str
+    env: str
+    rule: str
+    eval_time: float
+    where: str
+    status: str
+    problems: tuple[str, ...] = ()
+    reason: str = ""
+
+    def as_json(self) -> JSON:
+        return {"file": self.file, "group": self.group, "env": self.env, "rule": self.rule,
+                "eval_time": _duration_text(self.eval_time), "where": self.where, "status": self.status,
+                "problems": list(self.problems), "reason": self.reason}
+
+
+@dataclass
+class Report:
+    files: list[str]
+    outcomes: list[Outcome] = field(default_factory=list)
+
+    def count(self, status: str) -> int:
+        return sum(o.status == status for o in self.outcomes)
+
+    @property
+    def failed(self) -> bool:
+        return any(o.status in ("failed", "error") for o in self.outcomes)
+
+
+def find_files(project: Project, paths: Sequence[Path] = ()) -> list[Path]:
+    """The given files (folders searched for *.yaml), or every file in alerts/tests/ beside graf.yaml."""
+    out: list[Path] = []
+    for path in paths or [project.root / TESTS_DIR]:
+        if path.is_dir():
+            out += sorted([*path.glob("*.yaml"), *path.glob("*.yml")])
+        elif path.is_file():
+            out.append(path)
+        else:
+            raise UsageError(str(path), "no such test file or folder")
+    if not out:
+        where = paths[0] if paths else project.root / TESTS_DIR
+        raise UsageError(str(where), "no test files (*.yaml) found", "see README.md, 'Testing alert rules'")
+    return out
+
+
+def _display(path: Path, root: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(root.resolve()))
+    except ValueError:
+        return str(path)
+
+
+@dataclass
+class _Env:
+    env: Environment
+    ctx: RenderContext
+    rules: dict[str, JSON]  # uid -> body
+    policy: JSON | None
+    contact_points: list[str]
+
+    def find(self, case: Case) -> JSON | None:
+        if case.rule is not None:
+            uid = self.ctx.uid(f"alert-{case.rule}")
+            return self.rules.get(uid) or self.rules.get(case.rule)
+        return next((r for r in self.rules.values() if r.get("title") == case.alertname), None)
+
+
+def _rendered(project: Project, env: Environment) -> _Env:
+    from graf.render import render
+
+    resources = render(project, env)
+    rules = {r.uid: r.body for r in resources if r.kind == "alert-rule"}
+    policy = next((r.body for r in resources if r.kind == "policy"), None)
+    points = [r.body["name"] for r in resources if r.kind == "contact-point"]
+    return _Env(env, RenderContext(project, env), rules, policy, points)
+
+
+def run(project: Project, envs: Sequence[str] = (), paths: Sequence[Path] = (),
+        prometheus_binary: str | None = None, amtool: str | None = None) -> Report:
+    """Every case of the test files in the selected environments (all with alerting by default)."""
+    files = [load(p, _display(p, project.root)) for p in find_files(project, paths)]
+    managed = [e for e in project.environments.values() if e.alerts.managed]
+    selected = [project.environment(n) for n in envs] if envs else managed
+    rendered = {e.name: _rendered(project, e) for e in managed}
+    jobs = _jobs(files, project, rendered, {e.name for e in selected})
+    report = Report([f.name for f in files])
+    needs_prometheus = any(_promql(rule, rendered[env]) for _, group, env in jobs
+                           for case in group.cases if (rule := rendered[env].find(case)) is not None)
+    with ExitStack() as stack:
+        prom = stack.enter_context(_prometheus(prometheus_binary)) if needs_prometheus else None
+        bases = _place(files)
+        if prom is not None:
+            prom.write(_series(files, bases))
+        routers = {name: Router(e.policy, e.contact_points, amtool) for name, e in rendered.items()}
+        for router in routers.values():
+            stack.callback(router.close)
+        for file, group, env in jobs:
+            report.outcomes += _run_group(file, group, rendered[env], prom, bases[id(group)], routers[env])
+    return report
+
+
+@contextmanager
+def _prometheus(binary: str | None) -> Iterator[Prometheus]:
+    from graf.ruletest.prometheus import running
+
+    with running(binary) as prom:
+        yield prom
+
+
+def _jobs(files: list[TestFile], project: Project, rendered: dict[str, _Env],
+          selected: set[str]) -> list[tuple[TestFile, Group, str]]:
+    jobs = []
+    for file in files:
+        for group in file.groups:
+            if group.env is not None and group.env not in rendered:
+                known = ", ".join(rendered) or "none"
+                raise TestFileError(f"{group.where}.env", f"no environment {group.env!r} with alerting in "
+                                    f"{project.path.name} (environments with alerts: {known})")
+            names = [group.env] if group.env is not None else list(rendered)
+            for case in group.cases:
+                if all(rendered[n].find(case) is None for n in names):
+                    raise TestFileError(f"{case.where}.{'rule' if case.rule else 'alertname'}",
+                                        f"no alert rule {case.rule_ref} in {', '.join(names)}")
+            jobs += [(file, group, name) for name in names if name in selected]
+    return jobs
+
+
+def _place(files: list[TestFile]) -> dict[int, float]:
+    """The start time (seconds since the epoch) of each group's series, far apart."""
+    out, cursor = {}, 0.0
+    for file in files:
+        for group in file.groups:
+            out[id(group)] = cursor
+            cursor += math.ceil((group.span + GAP) / DAY) * DAY
+    return out
+
+
+def _series(files: list[TestFile], bases: dict[int, float]) -> list[tuple[tuple[tuple[str, str], ...],
+                                                                          list[tuple[int, float | None]]]]:
+    by_labels: dict[tuple[tuple[str, str], ...], list[tuple[int, float | None]]] = {}
+    for file in files:
+        for group in file.groups:
+            base = bases[id(group)]
+            for series in group.series:
+                samples = by_labels.setdefault(series.labels, [])
+                for i, value in enumerate(series.samples):
+                    if value is None:
+                        continue
+                    ms = round((base + i * group.interval) * 1000)
+                    samples.append((ms, None if value == STALE else float(value)))
+    return [(labels, sorted(samples)) for labels, samples in by_labels.items() if samples]
+
+
+def _promql(rule: JSON, env: _Env) -> bool:
+    uid = env.env.datasources["prometheus"].uid
+    return all(q.get("datasourceUid") == uid for q in queries(rule))
+
+
+def _run_group(file: TestFile, group: Group, env: _Env, prom: Prometheus | None, base: float,
+               router: Router) -> list[Outcome]:
+    interval = file.evaluation_interval or _interval(env.env)
+    out = []
+    timelines: dict[str, list[list[Snapshot]] | str] = {}
+    for case in group.cases:
+        rule = env.find(case)
+        name = case.rule or str(case.alertname)
+
+        def outcome(status: str, problems: Sequence[str] = (), reason: str = "") -> Outcome:
+            return Outcome(file.name, group.name, env.env.name, name, case.eval_time, case.where,
+                           status, tuple(problems), reason)
+
+        if rule is None:
+            problems = compare(case.expected, [], router, interval)
+            if problems:
+                problems = [f"rule {case.rule_ref} is not rendered in {env.env.name} (disabled in graf.yaml?)",
+                            *problems]
+            out.append(outcome("failed" if problems else "passed", problems))
+            continue
+        if not _promql(rule, env):
+            kinds = sorted({q.get("datasourceUid", "?") for q in queries(rule)})
+            out.append(outcome("skipped", reason=f"queries datasource {', '.join(kinds)}; graf test evaluates "
+                                                 "Prometheus queries only"))
+            continue
+        assert prom is not None
+        timeline = timelines.get(rule["uid"])
+        if timeline is None:
+            last = max(c.eval_time for c in group.cases if env.find(c) is rule)
+            try:
+                timeline = _timeline(rule, env, prom, base, interval, int(last // interval) + 1)
+            except (TemplateError, GrafError) as exc:
+                timeline = str(exc)
+            timelines[rule["uid"]] = timeline
+        if isinstance(timeline, str):
+            out.append(outcome("error", [timeline]))
+            continue
+        got = timeline[int(case.eval_time // interval)]
+        problems = compare(case.expected, got, router, interval)
+        out.append(outcome("failed" if problems else "passed", problems))
+    return out
+
+
+def _interval(env: Environment) -> float:
+    from graf.units import parse_duration
+
+    return parse_duration(env.alerts.interval)
+
+
+def _timeline(rule: JSON, env: _Env, prom: Prometheus, base: float, interval: float,
+              steps: int) -> list[list[Snapshot]]:
+    """The instances after each evaluation at base, base+interval, ... (`steps` of them)."""
+    answers: dict[str, list[QueryAnswer]] = {}
+    for query in queries(rule):
+        model = query.get("model") or {}
+        if model.get("range") and not model.get("instant"):
+            raise UsageError(f"alert-rule/{rule['uid']} › data[{query['refId']}]",
+                             "range queries are not supported by graf test (instant queries are)")
+        expr = str(model.get("expr", ""))
+        # relativeTimeRange.to: an instant query runs at the end of the rule's time range
+        offset = float((query.get("relativeTimeRange") or {}).get("to", 0))
+        steps_answer = prom.query_steps(expr, base - offset, steps, interval)
+        if isinstance(steps_answer, QueryError):
+            steps_answer = [_one(prom, expr, base - offset + i * interval) for i in range(steps)]
+        answers[query["refId"]] = [s if isinstance(s, QueryFailure) else [(x.labels, x.value) for x in s]
+                                   for s in steps_answer]
+    folder = env.env.folder.title if rule.get("folderUID") == env.env.folder.uid else rule.get("folderUID", "")
+    machine = StateMachine(RuleSettings.of(rule, folder, interval))
+    timeline = []
+    for i in range(steps):
+        results = evaluate(rule, {ref: per_step[i] for ref, per_step in answers.items()})
+        timeline.append(machine.evaluate(results, i * interval))
+    return timeline
+
+
+def _one(prom: Prometheus, expr: str, at: float) -> QueryAnswer | list:
+    try:
+        return prom.query(expr, at)
+    except QueryError as exc:
+        return QueryFailure(exc.message)
+
+
+def _duration_text(seconds: float) -> str:
+    from graf.alerts._rule import prom_duration
+
+    return prom_duration(f"{round(seconds * 1000)}ms") if seconds else "0s"
