@@ -153,7 +153,9 @@ def _operand(text: str, data: TemplateData) -> str | float:
     if match:
         number = data.values.get(match.group(1))
         if number is None:
-            raise TemplateError(f"{text}: no value {match.group(1)} in this evaluation")
+            # No such value (a NoData or Error evaluation has none): Go's template reads a
+            # missing map key as the zero value, so `.Value` is 0 and `.Labels.x` is "".
+            number = Number((), 0.0)
         if match.group(3):
             return dict(number.labels).get(match.group(3), "")
         return math.nan if number.value is None else number.value
