@@ -52,20 +52,18 @@ def reduce(model: JSON, inputs: Values) -> Values:
     if not isinstance(settings, dict):
         raise ExpressionError("field settings must be an object")
     mode = settings.get("mode") or ""
+    replacement = settings.get("replaceWithValue")
+    if mode not in ("", "dropNN", "replaceNN"):
+        raise ExpressionError(f"reducer mode '{mode}' is not supported. Supported only: [dropNN,replaceNN]")
+    if mode == "replaceNN" and (isinstance(replacement, bool) or not isinstance(replacement, (int, float))):
+        raise ExpressionError("setting replaceWithValue must be a number when mode is 'replaceNN'")
     out = []
     for number in inputs:
         value = number.value
-        if mode == "dropNN":
-            if _is_non_number(value):
-                continue
-        elif mode == "replaceNN":
-            replacement = settings.get("replaceWithValue")
-            if isinstance(replacement, bool) or not isinstance(replacement, (int, float)):
-                raise ExpressionError("setting replaceWithValue must be a number")
-            if _is_non_number(value):
-                value = float(replacement)
-        elif mode:
-            raise ExpressionError(f"reducer mode '{mode}' is not supported. Supported only: [dropNN,replaceNN]")
+        if mode == "dropNN" and _is_non_number(value):
+            continue
+        if mode == "replaceNN" and _is_non_number(value):
+            value = float(replacement)
         out.append(replace(number, value=value))
     return out
 
