@@ -66,18 +66,28 @@ class Report:
 
 def find_files(project: Project, paths: Sequence[Path] = ()) -> list[Path]:
     """The given files (folders searched for *.yaml), or every file in alerts/tests/ beside graf.yaml."""
+    if not paths:
+        found = _yaml_files(project.root / TESTS_DIR)
+        if not found:
+            raise UsageError(str(TESTS_DIR), "no test files (*.yaml) found beside graf.yaml",
+                             "see README.md, 'Testing alert rules', or name the files")
+        return found
     out: list[Path] = []
-    for path in paths or [project.root / TESTS_DIR]:
+    for path in paths:
         if path.is_dir():
-            out += sorted([*path.glob("*.yaml"), *path.glob("*.yml")])
+            found = _yaml_files(path)
+            if not found:
+                raise UsageError(str(path), "no test files (*.yaml) found")
+            out += found
         elif path.is_file():
             out.append(path)
         else:
             raise UsageError(str(path), "no such test file or folder")
-    if not out:
-        where = paths[0] if paths else project.root / TESTS_DIR
-        raise UsageError(str(where), "no test files (*.yaml) found", "see README.md, 'Testing alert rules'")
     return out
+
+
+def _yaml_files(folder: Path) -> list[Path]:
+    return sorted([*folder.glob("*.yaml"), *folder.glob("*.yml")]) if folder.is_dir() else []
 
 
 def _display(path: Path, root: Path) -> str:

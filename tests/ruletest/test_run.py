@@ -1,0 +1,147 @@
+"""`graf test` end to end: the real Prometheus evaluates the PromQL, amtool routes, on the example project
+and on test projects where graf.yaml was broken on purpose (each must make the named case fail)."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from click.testing import CliRunner
+
+from graf.cli import cli
+from graf.config import load_project
+from graf.ruletest import run
+from tests.conftest import EXAMPLE, ROOT
+
+pytestmark = pytest.mark.prometheus
+TESTS = ROOT / "alerts" / "tests"
+
+
+@pytest.fixture(autouse=True)
+def _binaries() -> None:
+    for name, package in (("prometheus", "prometheus"), ("amtool", "prometheus-alertmanager")):
+        if shutil.which(name) is None:
+            pytest.skip(f"{name} not installed (apt-get install {package})")
+
+
+def project(tmp_path: Path, edit: Callable[[dict[str, Any]], None] = lambda raw: None) -> Path:
+    """A copy of the example project (graf.yaml edited by `edit`, and its alerts/tests)."""
+    raw = yaml.safe_load(EXAMPLE.read_text(encoding="utf-8"))
+    edit(raw)
+    (tmp_path / "graf.yaml").write_text(yaml.safe_dump(raw, sort_keys=False), encoding="utf-8")
+    shutil.copytree(TESTS, tmp_path / "alerts" / "tests")
+    return tmp_path / "graf.yaml"
+
+
+def test_the_built_in_rules_pass_their_own_cases():
+    report = run(load_project(EXAMPLE))
+    failing = [(o.where, o.problems) for o in report.outcomes if o.status != "passed" and o.status != "skipped"]
+    assert failing == []
+    rules = {o.rule for o in report.outcomes if o.status == "passed"}
+    assert rules == {"instance_down", "http_5xx_ratio", "http_p99_latency", "jvm_heap_used", "jvm_gc_pause_share",
+                     "host_cpu_busy", "host_memory_low", "host_disk_almost_full", "host_disk_full_soon"}
+    assert {o.env for o in report.outcomes if o.status == "passed"} == {"dev", "prod"}
+    (skipped,) = [o for o in report.outcomes if o.status == "skipped"]
+    assert skipped.rule == "log_errors" and "loki" in skipped.reason
+
+
+def _set_rule(env: str, rule: str, **settings: Any) -> Callable[[dict[str, Any]], None]:
+    def edit(raw: dict[str, Any]) -> None:
+        raw["environments"][env]["alerts"].setdefault("rules", {}).setdefault(rule, {}).update(settings)
+    return edit
+
+
+def _failures(config: Path, *files: str) -> list[str]:
+    report = run(load_project(config), paths=[config.parent / "alerts" / "tests" / f for f in files])
+    return [f"{o.group} › {o.rule} at {o.eval_time:g}s: " + " | ".join(o.problems)
+            for o in report.outcomes if o.status == "failed"]
+
+
+def test_a_broken_threshold_fails_the_case_that_pins_it(tmp_path):
+    failures = _failures(project(tmp_path, _set_rule("prod", "http_5xx_ratio", threshold=0.05)), "http.yaml")
+    assert failures == [
+        "3% 5xx pages in prod after 5 minutes › http_5xx_ratio at 300s: "
+        '{application="shop-api", environment="prod", instance="prod-app-1:8081", severity="critical"}: '
+        "state: expected Pending, got Normal",
+        "3% 5xx pages in prod after 5 minutes › http_5xx_ratio at 360s: "
+        '{application="shop-api", environment="prod", instance="prod-app-1:8081", severity="critical"}: '
+        "state: expected Alerting, got Normal",
+    ]
+
+
+def test_a_broken_pending_period_fails_with_expected_vs_got(tmp_path):
+    failures = _failures(project(tmp_path, _set_rule("prod", "instance_down", **{"for": "5m"})), "instances.yaml")
+    assert any("a prod target down pages after 2 minutes › instance_down at 240s:" in f
+               and "state: expected Alerting, got Pending" in f
+               and "annotation description: expected 'Prometheus has not been able to scrape node on "
+                   "prod-app-1:9100 (prod) for 2m (up = 0).', got '" in f for f in failures), failures
+
+
+def test_a_broken_label_fails_with_what_came_instead(tmp_path):
+    failures = _failures(project(tmp_path, _set_rule("prod", "jvm_heap_used", severity="critical")), "jvm.yaml")
+    assert len(failures) == 1, failures
+    assert failures[0].startswith("heap at 92% warns in prod after 10 minutes › jvm_heap_used at 600s: "
+                                  'expected Alerting {application="shop-api", environment="prod", '
+                                  'instance="prod-app-1:8081", severity="warning"}, got no such alert '
+                                  '(got: Alerting {')
+    assert 'severity="critical"' in failures[0] and "unexpected Alerting" in failures[0]
+
+
+def test_a_broken_route_fails_with_the_contact_point_reached(tmp_path):
+    def edit(raw: dict[str, Any]) -> None:
+        raw["environments"]["prod"]["alerts"]["contact_point"] = {"name": "prod-pager", "type": "webhook",
+                                                                  "url": "${PAGER_URL}"}
+    failures = _failures(project(tmp_path, edit), "host.yaml")
+    assert failures and all("contact point: expected shop-oncall, got prod-pager" in f for f in failures), failures
+
+
+def test_stale_ends_a_series_at_once_where_a_gap_lingers(tmp_path):
+    """Staleness markers reach the real Prometheus: after `stale` the target's `up` is gone at once
+    (the rule sees no data); after `_` the last 0 still answers for the 5-minute lookback."""
+    (tmp_path / "graf.yaml").write_text(EXAMPLE.read_text(encoding="utf-8"), encoding="utf-8")
+    test = tmp_path / "stale.yaml"
+    test.write_text("""
+tests:
+  - env: prod
+    input_series:
+      - series: 'up{environment="prod", job="node", instance="a:9100"}'
+        values: '0x3 stale'
+      - series: 'up{environment="prod", job="node", instance="b:9100"}'
+        values: '0x3 _x5'
+    alert_rule_test:
+      - eval_time: 4m
+        rule: instance_down
+        exp_alerts:
+          - exp_labels: {instance: "a:9100"}
+          - exp_labels: {instance: "b:9100"}
+      - eval_time: 6m
+        rule: instance_down
+        exp_alerts:
+          - exp_labels: {instance: "b:9100"}
+""", encoding="utf-8")
+    report = run(load_project(tmp_path / "graf.yaml"), paths=[test])
+    assert [(o.status, o.problems) for o in report.outcomes] == [("passed", ()), ("passed", ())]
+
+
+def test_cli_text_json_and_exit_codes(tmp_path):
+    config = project(tmp_path, _set_rule("prod", "instance_down", **{"for": "5m"}))
+    args = ["--config", str(config), "test", "--env", "prod", str(config.parent / "alerts" / "tests" / "instances.yaml")]
+    result = CliRunner().invoke(cli, args, standalone_mode=False)
+    assert result.exception is None, result.output
+    assert result.return_value == 1
+    lines = result.stdout.splitlines()
+    assert lines[0].startswith("FAILED alerts/tests/instances.yaml › prod › 'a prod target down pages after 2 minutes'"
+                               " › instance_down at 4m: ")
+    assert "failed" in result.stderr and "passed" in result.stderr
+    result = CliRunner().invoke(cli, [*args, "--format", "json"], standalone_mode=False)
+    data = json.loads(result.stdout)
+    assert data["summary"]["failed"] >= 1 and data["summary"]["passed"] >= 1
+    failed = [c for c in data["cases"] if c["status"] == "failed"]
+    assert failed[0]["env"] == "prod" and failed[0]["eval_time"] == "4m" and failed[0]["problems"]
+    good = CliRunner().invoke(cli, ["--config", str(EXAMPLE), "test", "--env", "dev"], standalone_mode=False)
+    assert good.return_value == 0, good.stdout
