@@ -63,7 +63,7 @@ def reduce(model: JSON, inputs: Values) -> Values:
         if mode == "dropNN" and _is_non_number(value):
             continue
         if mode == "replaceNN" and _is_non_number(value):
-            value = float(replacement)
+            value = float(replacement)  # type: ignore[arg-type]  # checked above
         out.append(replace(number, value=value))
     return out
 
@@ -133,7 +133,7 @@ def threshold(model: JSON, inputs: Values) -> Values:
     if not isinstance(conditions, list) or len(conditions) != 1:
         raise ExpressionError("threshold expression requires exactly one condition")
     evaluator = (conditions[0] or {}).get("evaluator") or {}
-    kind = evaluator.get("type")
+    kind = str(evaluator.get("type"))
     params = [float(p) for p in evaluator.get("params") or []]
     if kind not in _PREDICATES:
         raise ExpressionError(f"expected threshold function to be one of [{', '.join(_PREDICATES)}], got {kind}")
@@ -148,7 +148,8 @@ def threshold(model: JSON, inputs: Values) -> Values:
 
 # ---------------------------------------------------------------------------- math
 
-_TOKEN = re.compile(r"\s*(?:(\d+\.?\d*(?:[eE][-+]?\d+)?|\.\d+(?:[eE][-+]?\d+)?)|\$\{([^}]+)\}|\$([A-Za-z_][A-Za-z0-9_]*)"
+_TOKEN = re.compile(r"\s*(?:(\d+\.?\d*(?:[eE][-+]?\d+)?|\.\d+(?:[eE][-+]?\d+)?)"
+                    r"|\$\{([^}]+)\}|\$([A-Za-z_][A-Za-z0-9_]*)"
                     r"|([A-Za-z_][A-Za-z0-9_]*)|(\*\*|&&|\|\||==|!=|>=|<=|[-+*/%<>!()]))")
 # Binary operators by precedence, lowest first (pkg/expr/mathexp/parse/lex.go, parse.go).
 _LEVELS = (("||",), ("&&",), ("==", "!=", ">", "<", ">=", "<="), ("+", "-"), ("*", "/", "%"), ("**",))

@@ -70,8 +70,8 @@ class Prometheus:
             with urllib.request.urlopen(request, timeout=60) as response:
                 response.read()
         except urllib.error.HTTPError as exc:
-            raise GrafError("prometheus", f"remote write refused: {exc.code} {exc.read().decode(errors='replace')[:300]}"
-                            ) from exc
+            detail = exc.read().decode(errors="replace")[:300]
+            raise GrafError("prometheus", f"remote write refused: {exc.code} {detail}") from exc
 
     def _get(self, path: str, params: dict[str, str]) -> Any:
         data = urllib.parse.urlencode(params).encode()

@@ -7,7 +7,7 @@ amtool for routing (graf.ruletest.routing); evaluation, states and the compariso
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,7 +22,7 @@ from graf.ruletest.model import Case, Group, TestFile, TestFileError, load
 from graf.ruletest.prometheus import Prometheus, QueryError
 from graf.ruletest.routing import Router
 from graf.ruletest.series import STALE
-from graf.ruletest.state import Snapshot, StateMachine, RuleSettings
+from graf.ruletest.state import RuleSettings, Snapshot, StateMachine
 from graf.ruletest.templates import TemplateError
 
 TESTS_DIR = Path("alerts") / "tests"
@@ -212,12 +212,7 @@ def _run_group(file: TestFile, group: Group, env: _Env, prom: Prometheus | None,
     timelines: dict[str, list[list[Snapshot]] | str] = {}
     for case in group.cases:
         rule = env.find(case)
-        name = case.rule or str(case.alertname)
-
-        def outcome(status: str, problems: Sequence[str] = (), reason: str = "") -> Outcome:
-            return Outcome(file.name, group.name, env.env.name, name, case.eval_time, case.where,
-                           status, tuple(problems), reason)
-
+        outcome = _outcome_of(file, group, env.env.name, case)
         if rule is None:
             problems = compare(case.expected, [], router, interval)
             if problems:
@@ -248,6 +243,13 @@ def _run_group(file: TestFile, group: Group, env: _Env, prom: Prometheus | None,
     return out
 
 
+def _outcome_of(file: TestFile, group: Group, env: str, case: Case) -> Callable[..., Outcome]:
+    def outcome(status: str, problems: Sequence[str] = (), reason: str = "") -> Outcome:
+        return Outcome(file.name, group.name, env, case.rule or str(case.alertname), case.eval_time, case.where,
+                       status, tuple(problems), reason)
+    return outcome
+
+
 def _interval(env: Environment) -> float:
     from graf.units import parse_duration
 
@@ -266,23 +268,23 @@ def _timeline(rule: JSON, env: _Env, prom: Prometheus, base: float, interval: fl
         expr = str(model.get("expr", ""))
         # relativeTimeRange.to: an instant query runs at the end of the rule's time range
         offset = float((query.get("relativeTimeRange") or {}).get("to", 0))
-        steps_answer = prom.query_steps(expr, base - offset, steps, interval)
-        if isinstance(steps_answer, QueryError):
-            steps_answer = [_one(prom, expr, base - offset + i * interval) for i in range(steps)]
-        answers[query["refId"]] = [s if isinstance(s, QueryFailure) else [(x.labels, x.value) for x in s]
-                                   for s in steps_answer]
+        per_step = prom.query_steps(expr, base - offset, steps, interval)
+        if isinstance(per_step, QueryError):
+            answers[query["refId"]] = [_one(prom, expr, base - offset + i * interval) for i in range(steps)]
+        else:
+            answers[query["refId"]] = [[(x.labels, x.value) for x in samples] for samples in per_step]
     folder = env.env.folder.title if rule.get("folderUID") == env.env.folder.uid else rule.get("folderUID", "")
     machine = StateMachine(RuleSettings.of(rule, folder, interval))
     timeline = []
     for i in range(steps):
-        results = evaluate(rule, {ref: per_step[i] for ref, per_step in answers.items()})
+        results = evaluate(rule, {ref: steps_of[i] for ref, steps_of in answers.items()})
         timeline.append(machine.evaluate(results, i * interval))
     return timeline
 
 
-def _one(prom: Prometheus, expr: str, at: float) -> QueryAnswer | list:
+def _one(prom: Prometheus, expr: str, at: float) -> QueryAnswer:
     try:
-        return prom.query(expr, at)
+        return [(x.labels, x.value) for x in prom.query(expr, at)]
     except QueryError as exc:
         return QueryFailure(exc.message)
 

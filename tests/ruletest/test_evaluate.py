@@ -1,4 +1,7 @@
-"""One evaluation: query answers -> results (grafana/grafana pkg/services/ngalert/eval/eval.go evaluateExecutionResult)."""
+"""One evaluation: query answers -> results.
+
+Follows grafana/grafana pkg/services/ngalert/eval/eval.go evaluateExecutionResult.
+"""
 
 from __future__ import annotations
 
@@ -10,10 +13,11 @@ RULE = {
     "condition": "C",
     "data": [
         {"refId": "A", "datasourceUid": "prom", "model": {"expr": "x", "instant": True}},
-        {"refId": "B", "datasourceUid": "__expr__", "model": {"type": "reduce", "expression": "A", "reducer": "last",
-                                                                "settings": {"mode": "dropNN"}}},
+        {"refId": "B", "datasourceUid": "__expr__",
+         "model": {"type": "reduce", "expression": "A", "reducer": "last", "settings": {"mode": "dropNN"}}},
         {"refId": "C", "datasourceUid": "__expr__",
-         "model": {"type": "threshold", "expression": "B", "conditions": [{"evaluator": {"type": "gt", "params": [1]}}]}},
+         "model": {"type": "threshold", "expression": "B",
+                   "conditions": [{"evaluator": {"type": "gt", "params": [1]}}]}},
     ],
 }
 A = (("instance", "a"),)

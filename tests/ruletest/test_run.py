@@ -130,7 +130,8 @@ tests:
 
 def test_cli_text_json_and_exit_codes(tmp_path):
     config = project(tmp_path, _set_rule("prod", "instance_down", **{"for": "5m"}))
-    args = ["--config", str(config), "test", "--env", "prod", str(config.parent / "alerts" / "tests" / "instances.yaml")]
+    file = str(config.parent / "alerts" / "tests" / "instances.yaml")
+    args = ["--config", str(config), "test", "--env", "prod", file]
     result = CliRunner().invoke(cli, args, standalone_mode=False)
     assert result.exception is None, result.output
     assert result.return_value == 1

@@ -61,7 +61,7 @@ def test_keep_firing_for_recovering_then_normal():
 
 
 def test_recovering_that_fires_again_skips_pending():
-    """state.go resultAlerting: `state.State != eval.Recovering && rule.For > 0` -> from Recovering straight to Alerting."""
+    """state.go resultAlerting: `state.State != eval.Recovering && rule.For > 0`: Recovering -> Alerting at once."""
     m = machine(**{"for": "5m", "keep_firing_for": "5m"})
     seq = [firing()] * 6 + [normal(), firing()]
     assert states(m, seq)[-3:] == ["Alerting", "Recovering", "Alerting"]

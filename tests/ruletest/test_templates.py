@@ -40,7 +40,8 @@ def test_humanize_functions():
 
 def test_expand_labels_values_and_trim_markers():
     data = TemplateData({"instance": "a:1"}, {"B": Number((("x", "y"),), 0.953)}, "[ var='B' ]")
-    assert expand("{{ $labels.instance }} is {{ humanizePercentage $values.B.Value }} busy", data) == "a:1 is 95.3% busy"
+    text = "{{ $labels.instance }} is {{ humanizePercentage $values.B.Value }} busy"
+    assert expand(text, data) == "a:1 is 95.3% busy"
     assert expand("x  {{- $labels.instance -}}  y", data) == "xa:1y"
     assert expand("{{ $values.B.Labels.x }} {{ $value }} {{ toUpper $labels.instance }}", data) == "y [ var='B' ] A:1"
     # A missing label or value is Go's zero value.
