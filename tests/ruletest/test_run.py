@@ -146,3 +146,13 @@ def test_cli_text_json_and_exit_codes(tmp_path):
     assert failed[0]["env"] == "prod" and failed[0]["eval_time"] == "4m" and failed[0]["problems"]
     good = CliRunner().invoke(cli, ["--config", str(EXAMPLE), "test", "--env", "dev"], standalone_mode=False)
     assert good.return_value == 0, good.stdout
+
+
+def test_the_readme_example_runs_green(tmp_path):
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    start = readme.index("# alerts/tests/instances.yaml")
+    example = readme[start:readme.index("```", start)]
+    (tmp_path / "graf.yaml").write_text(EXAMPLE.read_text(encoding="utf-8"), encoding="utf-8")
+    (tmp_path / "readme.yaml").write_text(example, encoding="utf-8")
+    report = run(load_project(tmp_path / "graf.yaml"), paths=[tmp_path / "readme.yaml"])
+    assert [o.status for o in report.outcomes] == ["passed"] * 3
