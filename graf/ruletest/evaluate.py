@@ -74,6 +74,8 @@ def evaluate(rule: JSON, answers: Mapping[str, QueryAnswer]) -> list[Result]:
         return [Result("NoData", tuple(sorted({"datasource_uid": uid, "ref_id": ",".join(refs)}.items())))
                 for uid, refs in empty.items()]
     variables: dict[str, Values] = {}
+    # Each sample of an instant vector is a Number with the series' labels, `__name__` included
+    # (pkg/promlib/converter/testdata/prom-vector-frame.jsonc).
     for query in queries(rule):
         answer = answers[query["refId"]]
         assert not isinstance(answer, QueryFailure)

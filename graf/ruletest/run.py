@@ -259,6 +259,8 @@ def _interval(env: Environment) -> float:
 def _timeline(rule: JSON, env: _Env, prom: Prometheus, base: float, interval: float,
               steps: int) -> list[list[Snapshot]]:
     """The instances after each evaluation at base, base+interval, ... (`steps` of them)."""
+    if rule.get("isPaused"):
+        return [[] for _ in range(steps)]  # Grafana does not evaluate a paused rule
     answers: dict[str, list[QueryAnswer]] = {}
     for query in queries(rule):
         model = query.get("model") or {}
