@@ -7,8 +7,9 @@ amtool for routing (graf.ruletest.routing); evaluation, states and the compariso
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import ExitStack, contextmanager
+import re
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import ExitStack, contextmanager, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -27,8 +28,9 @@ from graf.ruletest.templates import TemplateError
 
 TESTS_DIR = Path("alerts") / "tests"
 DAY = 86400
-# Between two groups' time windows: more than any range selector or lookback reaches back.
-GAP = 30 * DAY
+LOOKBACK = 300  # Prometheus' default --query.lookback-delta
+_RANGE = re.compile(r"\[\s*([0-9][0-9a-z]*)\s*(?::[^\]]*)?\]")
+_OFFSET = re.compile(r"\boffset\s+([0-9][0-9a-z]*)")
 
 
 @dataclass(frozen=True)
@@ -135,7 +137,7 @@ def run(project: Project, envs: Sequence[str] = (), paths: Sequence[Path] = (),
                            for case in group.cases if (rule := rendered[env].find(case)) is not None)
     with ExitStack() as stack:
         prom = stack.enter_context(_prometheus(prometheus_binary)) if needs_prometheus else None
-        bases = _place(files)
+        bases = _place(files, _reach(rendered.values()))
         if prom is not None:
             prom.write(_series(files, bases))
         routers = {name: Router(e.policy, e.contact_points, amtool) for name, e in rendered.items()}
@@ -174,13 +176,31 @@ def _jobs(files: list[TestFile], project: Project, rendered: dict[str, _Env],
     return jobs
 
 
-def _place(files: list[TestFile]) -> dict[int, float]:
-    """The start time (seconds since the epoch) of each group's series, far apart."""
+def _reach(envs: Iterable[_Env]) -> float:
+    """How far back (seconds) any rule's query looks: its longest range selector plus offset, and the lookback."""
+    from graf.units import parse_duration
+
+    def longest(pattern: re.Pattern[str], expr: str) -> float:
+        found = [0.0]
+        for text in pattern.findall(expr):
+            with suppress(ValueError):  # not a duration (a label value that looks alike): not a reach
+                found.append(parse_duration(text))
+        return max(found)
+
+    exprs = [str((q.get("model") or {}).get("expr", "")) for env in envs for rule in env.rules.values()
+             for q in queries(rule)]
+    return max((longest(_RANGE, e) + longest(_OFFSET, e) for e in exprs), default=0.0) + LOOKBACK
+
+
+def _place(files: list[TestFile], reach: float) -> dict[int, float]:
+    """The start time (seconds since the epoch) of each group's series: each group a whole day past the
+    previous group's last sample or evaluation plus the farthest any query looks back, so no
+    query of one group sees another group's samples."""
     out, cursor = {}, 0.0
     for file in files:
         for group in file.groups:
             out[id(group)] = cursor
-            cursor += math.ceil((group.span + GAP) / DAY) * DAY
+            cursor += math.ceil((group.span + reach + 1) / DAY) * DAY
     return out
 
 

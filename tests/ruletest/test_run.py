@@ -156,3 +156,43 @@ def test_the_readme_example_runs_green(tmp_path):
     (tmp_path / "readme.yaml").write_text(example, encoding="utf-8")
     report = run(load_project(tmp_path / "graf.yaml"), paths=[tmp_path / "readme.yaml"])
     assert [o.status for o in report.outcomes] == ["passed"] * 3
+
+
+def test_groups_do_not_see_each_others_series(tmp_path):
+    """One Prometheus serves every group: each group's samples sit in a time window of their own,
+    beyond the reach of the other groups' range selectors and lookback."""
+    (tmp_path / "graf.yaml").write_text(EXAMPLE.read_text(encoding="utf-8"), encoding="utf-8")
+    test = tmp_path / "two.yaml"
+    test.write_text("""
+tests:
+  - env: prod
+    input_series:
+      - series: 'up{environment="prod", job="node", instance="a:9100"}'
+        values: '0x30'
+    alert_rule_test:
+      - eval_time: 30m
+        rule: instance_down
+        exp_alerts:
+          - exp_labels: {instance: "a:9100"}
+  - env: prod
+    input_series:
+      - series: 'up{environment="dev", job="node", instance="a:9100"}'
+        values: '0x30'
+    alert_rule_test:
+      - eval_time: 0m
+        rule: instance_down
+        exp_alerts:
+          - state: Pending
+            exp_labels: {datasource_uid: prometheus, ref_id: A}
+""", encoding="utf-8")
+    report = run(load_project(tmp_path / "graf.yaml"), paths=[test])
+    assert [(o.status, o.problems) for o in report.outcomes] == [("passed", ()), ("passed", ())]
+
+
+def test_a_missing_prometheus_is_named_with_its_package():
+    from graf.errors import EnvironmentMissing
+    from graf.ruletest.prometheus import find_binary
+
+    with pytest.raises(EnvironmentMissing, match="not installed") as info:
+        find_binary("prometheus-that-is-not-there")
+    assert "apt-get install prometheus" in info.value.hint and info.value.exit_code == 2
