@@ -63,8 +63,7 @@ def _differences(expected: ExpectedAlert, got: Snapshot, routes: Routes) -> list
     return out
 
 
-def compare(expected: Sequence[ExpectedAlert], got: Sequence[Snapshot], routes: Routes,
-            interval: float = 60.0) -> list[str]:
+def compare(expected: Sequence[ExpectedAlert], got: Sequence[Snapshot], routes: Routes) -> list[str]:
     """Empty when the instances are what `expected` says; else one line per difference."""
     problems: list[str] = []
     unused = list(got)
