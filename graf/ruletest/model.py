@@ -13,7 +13,8 @@ adds: the state of each alert instance and the contact point it reaches::
             values: '1x3 0x10'
         alert_rule_test:
           - eval_time: 5m
-            rule: instance_down      # graf's rule name (or `alertname:` the rule's title)
+            rule: instance_down      # graf's rule name, a team rule's ctx.uid() name or uid;
+                                     # or `alertname:` the rule's title
             exp_alerts:
               - state: Pending       # default Alerting
                 exp_labels: {instance: prod-app-1:9100, severity: critical}

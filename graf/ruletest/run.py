@@ -109,8 +109,11 @@ class _Env:
 
     def find(self, case: Case) -> JSON | None:
         if case.rule is not None:
-            uid = self.ctx.uid(f"alert-{case.rule}")
-            return self.rules.get(uid) or self.rules.get(case.rule)
+            # a built-in rule's name, the name a team module gave ctx.uid(), or a uid as it is
+            for uid in (self.ctx.uid(f"alert-{case.rule}"), self.ctx.uid(case.rule), case.rule):
+                if uid in self.rules:
+                    return self.rules[uid]
+            return None
         return next((r for r in self.rules.values() if r.get("title") == case.alertname), None)
 
 

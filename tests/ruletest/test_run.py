@@ -196,3 +196,94 @@ def test_a_missing_prometheus_is_named_with_its_package():
     with pytest.raises(EnvironmentMissing, match="not installed") as info:
         find_binary("prometheus-that-is-not-there")
     assert "apt-get install prometheus" in info.value.hint and info.value.exit_code == 2
+
+
+TEAM_MODULE = '''
+def rules(ctx):
+    ds = ctx.datasource("prometheus").uid
+
+    def rule(uid, title, expr, condition_model, **extra):
+        return {
+            "uid": ctx.uid(uid), "title": title, "ruleGroup": "orders", "condition": "C",
+            "data": [
+                {"refId": "A", "relativeTimeRange": {"from": 600, "to": 0}, "datasourceUid": ds,
+                 "model": {"refId": "A", "expr": expr, "instant": True}},
+                {"refId": "B", "relativeTimeRange": {"from": 0, "to": 0}, "datasourceUid": "__expr__",
+                 "model": {"refId": "B", "type": "reduce", "expression": "A", "reducer": "last",
+                           "settings": {"mode": "replaceNN", "replaceWithValue": 0}}},
+                {"refId": "C", "relativeTimeRange": {"from": 0, "to": 0}, "datasourceUid": "__expr__",
+                 "model": {"refId": "C", **condition_model}},
+            ],
+            "noDataState": "NoData", "execErrState": "Error", "labels": {"team": "orders"},
+            "annotations": {"summary": "{{ $values.B.Value }} orders pending in {{ $labels.shop }}"}, **extra,
+        }
+
+    return [
+        rule("orders-stuck", "Orders stuck", 'orders_pending{environment="%s"}' % ctx.env.label,
+             {"type": "math", "expression": "$B > 100"}, **{"for": "1m", "keep_firing_for": "3m"}),
+        rule("orders-over-limit", "Orders over limit",
+             'orders_pending{environment="%s"} / on(environment) group_left orders_limit' % ctx.env.label,
+             {"type": "threshold", "expression": "B",
+              "conditions": [{"evaluator": {"type": "outside_range", "params": [0, 1]}}]}),
+    ]
+'''
+
+
+def test_a_team_rule_with_math_keep_firing_for_and_query_errors(tmp_path):
+    """End to end through the real Prometheus: a math condition, keep_firing_for (Recovering, state.go
+    resultNormal), and a query that fails only at some evaluations (many-to-many matching) -> Error
+    with the failed query's ref_id and datasource_uid as labels (state.go resultError)."""
+    def edit(raw: dict[str, Any]) -> None:
+        raw["alerts"]["modules"] = ["team_alerts.py"]
+    config = project(tmp_path, edit)
+    (tmp_path / "team_alerts.py").write_text(TEAM_MODULE, encoding="utf-8")
+    test = tmp_path / "orders.yaml"
+    test.write_text("""
+tests:
+  - name: orders
+    env: prod
+    input_series:
+      - series: 'orders_pending{environment="prod", shop="eu"}'
+        values: '50 150x4 50x6'
+      - series: 'orders_limit{environment="prod", shop="eu"}'
+        values: '100x10'
+      - series: 'orders_limit{environment="prod", shop="us"}'
+        values: '_x3 100x7'
+    alert_rule_test:
+      - eval_time: 1m
+        rule: orders-stuck
+        exp_alerts:
+          - state: Pending
+            exp_labels: {shop: eu, team: orders, environment: prod}
+      - eval_time: 2m
+        rule: orders-stuck
+        exp_alerts:
+          - exp_labels: {shop: eu}
+            exp_annotations: {summary: 150 orders pending in eu}
+            contact_point: shop-oncall
+      - eval_time: 7m
+        rule: orders-stuck
+        exp_alerts:
+          - state: Recovering
+            exp_labels: {shop: eu}
+            exp_annotations: {summary: 50 orders pending in eu}
+            contact_point: shop-oncall
+      - eval_time: 9m
+        rule: orders-stuck
+        exp_alerts:
+          - state: Normal
+            exp_labels: {shop: eu}
+      - eval_time: 2m
+        rule: orders-over-limit
+        exp_alerts:
+          - exp_labels: {shop: eu}
+            exp_annotations: {summary: 1.5 orders pending in eu}
+      - eval_time: 4m
+        rule: orders-over-limit
+        exp_alerts:
+          - state: Error
+            exp_labels: {ref_id: A, datasource_uid: prometheus, team: orders}
+""", encoding="utf-8")
+    report = run(load_project(config), paths=[test])
+    assert [(o.rule, o.status, o.problems) for o in report.outcomes if o.status != "passed"] == []
+    assert len(report.outcomes) == 6
