@@ -90,13 +90,29 @@ class Router:
     def close(self) -> None:
         self._dir.cleanup()
 
+    def prefetch(self, label_sets: Sequence[Mapping[str, str]], workers: int = 4) -> None:
+        """Route these label sets now, a few amtool processes at a time, so `receivers` finds them cached."""
+        from concurrent.futures import ThreadPoolExecutor
+
+        if self.policy is None:
+            return
+        keys = list(dict.fromkeys(self._key(labels) for labels in label_sets))
+        keys = [key for key in keys if key not in self._cache]
+        with ThreadPoolExecutor(max_workers=workers) as pool:
+            for key, receivers in zip(keys, pool.map(self._ask, keys), strict=True):
+                self._cache[key] = receivers
+
+    @staticmethod
+    def _key(labels: Mapping[str, str]) -> tuple[tuple[str, str], ...]:
+        # Grafana drops its internal labels (`__...__`) before an alert reaches the Alertmanager
+        # (state/compat.go StateToPostableAlert).
+        return tuple(sorted((k, v) for k, v in labels.items() if not k.startswith("__")))
+
     def receivers(self, labels: Mapping[str, str]) -> tuple[str, ...]:
         """The contact points an alert with `labels` is sent to, in tree order; () without a policy."""
         if self.policy is None:
             return ()
-        # Grafana drops its internal labels (`__...__`) before an alert reaches the Alertmanager
-        # (state/compat.go StateToPostableAlert).
-        key = tuple(sorted((k, v) for k, v in labels.items() if not k.startswith("__")))
+        key = self._key(labels)
         if key not in self._cache:
             self._cache[key] = self._ask(key)
         return self._cache[key]

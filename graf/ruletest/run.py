@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import ExitStack, contextmanager, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,9 +17,9 @@ from graf.config import Environment, Project
 from graf.context import RenderContext
 from graf.errors import UsageError
 from graf.resources import JSON
-from graf.ruletest.compare import compare
+from graf.ruletest.compare import SENT, compare
 from graf.ruletest.evaluate import QueryAnswer, QueryFailure, evaluate, queries
-from graf.ruletest.model import Case, Group, TestFile, TestFileError, load
+from graf.ruletest.model import Case, ExpectedAlert, Group, TestFile, TestFileError, load
 from graf.ruletest.prometheus import Prometheus, QueryError
 from graf.ruletest.routing import Router
 from graf.ruletest.series import STALE
@@ -146,9 +146,39 @@ def run(project: Project, envs: Sequence[str] = (), paths: Sequence[Path] = (),
         routers = {name: Router(e.policy, e.contact_points, amtool) for name, e in rendered.items()}
         for router in routers.values():
             stack.callback(router.close)
-        for file, group, env in jobs:
-            report.outcomes += _run_group(file, group, rendered[env], prom, bases[id(group)], routers[env])
+        evaluated = [item for file, group, env in jobs
+                     for item in _run_group(file, group, rendered[env], prom, bases[id(group)])]
+        _prefetch_routes(evaluated, routers)
+        for item in evaluated:
+            report.outcomes.append(item if isinstance(item, Outcome) else item.compared(routers[item.env]))
     return report
+
+
+@dataclass(frozen=True)
+class _Evaluated:
+    """A case whose instances are known, waiting for the comparison (which may ask amtool)."""
+
+    env: str
+    outcome: Callable[..., Outcome]
+    expected: tuple[ExpectedAlert, ...]
+    got: Sequence[Snapshot]
+    preface: str = ""
+
+    def compared(self, router: Router) -> Outcome:
+        problems = compare(self.expected, self.got, router)
+        if problems and self.preface:
+            problems = [self.preface, *problems]
+        return self.outcome("failed" if problems else "passed", problems)
+
+
+def _prefetch_routes(evaluated: Sequence[Outcome | _Evaluated], routers: Mapping[str, Router]) -> None:
+    """Ask amtool for every label set the comparisons will need, a few at a time (one process each)."""
+    wanted: dict[str, list[Mapping[str, str]]] = {}
+    for item in evaluated:
+        if isinstance(item, _Evaluated) and any(e.contact_point is not None for e in item.expected):
+            wanted.setdefault(item.env, []).extend(g.labels for g in item.got if g.state in SENT)
+    for env, label_sets in wanted.items():
+        routers[env].prefetch(label_sets)
 
 
 @contextmanager
@@ -228,20 +258,17 @@ def _promql(rule: JSON, env: _Env) -> bool:
     return all(q.get("datasourceUid") == uid for q in queries(rule))
 
 
-def _run_group(file: TestFile, group: Group, env: _Env, prom: Prometheus | None, base: float,
-               router: Router) -> list[Outcome]:
+def _run_group(file: TestFile, group: Group, env: _Env, prom: Prometheus | None,
+               base: float) -> list[Outcome | _Evaluated]:
     interval = file.evaluation_interval or _interval(env.env)
-    out = []
+    out: list[Outcome | _Evaluated] = []
     timelines: dict[str, list[list[Snapshot]] | str] = {}
     for case in group.cases:
         rule = env.find(case)
         outcome = _outcome_of(file, group, env.env.name, case)
         if rule is None:
-            problems = compare(case.expected, [], router)
-            if problems:
-                problems = [f"rule {case.rule_ref} is not rendered in {env.env.name} (disabled in graf.yaml?)",
-                            *problems]
-            out.append(outcome("failed" if problems else "passed", problems))
+            preface = f"rule {case.rule_ref} is not rendered in {env.env.name} (disabled in graf.yaml?)"
+            out.append(_Evaluated(env.env.name, outcome, case.expected, [], preface))
             continue
         if not _promql(rule, env):
             kinds = sorted({q.get("datasourceUid", "?") for q in queries(rule)})
@@ -260,9 +287,7 @@ def _run_group(file: TestFile, group: Group, env: _Env, prom: Prometheus | None,
         if isinstance(timeline, str):
             out.append(outcome("error", [timeline]))
             continue
-        got = timeline[int(case.eval_time // interval)]
-        problems = compare(case.expected, got, router)
-        out.append(outcome("failed" if problems else "passed", problems))
+        out.append(_Evaluated(env.env.name, outcome, case.expected, timeline[int(case.eval_time // interval)]))
     return out
 
 
