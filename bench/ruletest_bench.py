@@ -17,7 +17,6 @@ import time
 from pathlib import Path
 
 from graf.config import load_project
-from graf.render import render
 from graf.ruletest import run
 from graf.ruletest.prometheus import running
 from graf.ruletest.routing import Router
@@ -41,6 +40,8 @@ def main() -> None:
     if shutil.which("prometheus") is None or shutil.which("amtool") is None:
         print("ruletest bench: prometheus and amtool are needed (apt-get install prometheus prometheus-alertmanager)")
         sys.exit(0)
+    from graf._render import render
+
     project = load_project(ROOT / "graf.yaml")
     report = run(project)
     cases = len(report.outcomes)

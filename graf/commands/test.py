@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from graf.cli import App, env_option
+from graf.cli import Invocation, env_option
 
 
 @click.command()
@@ -21,7 +21,7 @@ from graf.cli import App, env_option
               help="Prometheus for --replay (default: the environment's Prometheus datasource URL) "
                    "[env var: GRAF_PROMETHEUS_URL]")
 @click.pass_obj
-def test(app: App, envs: tuple[str, ...], paths: tuple[Path, ...], fmt: str, replay: str | None,
+def test(app: Invocation, envs: tuple[str, ...], paths: tuple[Path, ...], fmt: str, replay: str | None,
          prometheus_url: str | None) -> int:
     """Evaluate the rendered alert rules on the test files' series; compare states, labels, annotations, routes.
 
@@ -48,7 +48,7 @@ def test(app: App, envs: tuple[str, ...], paths: tuple[Path, ...], fmt: str, rep
     return 1 if result.failed else 0
 
 
-def _replay(app: App, envs: tuple[str, ...], paths: tuple[Path, ...], fmt: str, window: str,
+def _replay(app: Invocation, envs: tuple[str, ...], paths: tuple[Path, ...], fmt: str, window: str,
             prometheus_url: str | None) -> int:
     import json
 

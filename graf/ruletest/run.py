@@ -118,7 +118,7 @@ class _Env:
 
 
 def _rendered(project: Project, env: Environment) -> _Env:
-    from graf.render import render
+    from graf._render import render
 
     resources = render(project, env)
     rules = {r.uid: r.body for r in resources if r.kind == "alert-rule"}
