@@ -29,6 +29,7 @@ COMMANDS: dict[str, str] = {
     "plan": "graf.commands.plan",
     "stack": "graf.commands.stack",
     "sync": "graf.commands.sync",
+    "test": "graf.commands.test",
     "validate": "graf.commands.validate",
 }
 
