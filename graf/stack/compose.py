@@ -80,7 +80,7 @@ def compose_config(project: Project, profile: Profile, retention: EffectiveReten
     }
     if grafana_root_url:
         grafana_env["GF_SERVER_ROOT_URL"] = grafana_root_url
-    tempo_health = "http://localhost:3200/ready"
+    tempo_health = images.tempo_healthcheck(image["tempo"], "http://localhost:3200/ready")
     services: dict[str, Any] = {
         "prometheus": {
             "image": image["prometheus"],
@@ -120,7 +120,8 @@ def compose_config(project: Project, profile: Profile, retention: EffectiveReten
             "environment": {"GOMEMLIMIT": profile.gomemlimit("tempo")},
             "volumes": ["./tempo/tempo.yaml:/etc/tempo/tempo.yaml:ro", "tempo-data:/var/tempo"],
             "ports": [port("tempo"), port("otlp_grpc"), port("otlp_http")],
-            "healthcheck": _health(images.tempo_healthcheck(image["tempo"], tempo_health), start_period="30s"),
+            # Tempo 3 images have no shell or wget: no in-container check, Grafana waits for the start only.
+            **({"healthcheck": _health(tempo_health, start_period="30s")} if tempo_health else {}),
             "stop_grace_period": "60s",
             **({"depends_on": {"prometheus": {"condition": "service_healthy"}}} if stack.metrics_generator else {}),
         },
@@ -132,7 +133,8 @@ def compose_config(project: Project, profile: Profile, retention: EffectiveReten
             "ports": [port("grafana")],
             "healthcheck": _health(["CMD-SHELL", "wget -q --spider http://localhost:3000/api/health || exit 1"],
                                    start_period="30s"),
-            "depends_on": {name: {"condition": "service_healthy"} for name in ("prometheus", "loki", "tempo")},
+            "depends_on": {**{name: {"condition": "service_healthy"} for name in ("prometheus", "loki")},
+                           "tempo": {"condition": "service_healthy" if tempo_health else "service_started"}},
         },
         "node-exporter": {
             "image": image["node_exporter"],
