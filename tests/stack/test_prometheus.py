@@ -1,6 +1,6 @@
 """prometheus/prometheus.yml: promtool passes it, and a real Prometheus scrapes real targets with it.
 
-The Debian Prometheus is 2.42 while the stack pins 3.2.1; the renderer uses only configuration
+The Debian Prometheus is 2.42 while the stack pins 3.13.2; the renderer uses only configuration
 2.42 reads, so these tests need no special rendering: the file the image runs is the one checked.
 """
 
