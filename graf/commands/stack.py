@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
@@ -15,26 +15,18 @@ if TYPE_CHECKING:
     from graf.config import Project
     from graf.stack.server import ServerFiles
 
-MANIFEST = ".graf-files"
 PROFILES = ("small", "medium", "large")
 
 
-def write_files(out: Path, files: Mapping[str, str]) -> list[str]:
-    """Write each file atomically; remove files graf wrote last time and no longer renders. Files graf did
-    not write (.env, certificates) are left alone. Returns the removed paths."""
-    from graf.files import write_file
+def write_files(out: Path, files: Mapping[str, str], private: Collection[str] = ()) -> list[str]:
+    """Write the rendered files (all or none); remove files graf wrote last time and no longer renders
+    (graf/stack/output.py says which ones it may). Returns the removed paths; says which it kept."""
+    from graf.stack.output import shown, write_output
 
-    manifest = out / MANIFEST
-    before = set(manifest.read_text(encoding="utf-8").split()) if manifest.is_file() else set()
-    for relative, text in sorted(files.items()):
-        write_file(out / relative, text)
-        # Containers read these as their own non-root users, whatever the umask.
-        (out / relative).chmod(0o644)
-    stale = sorted(before - set(files))
-    for relative in stale:
-        (out / relative).unlink(missing_ok=True)
-    write_file(manifest, "".join(f"{name}\n" for name in sorted(files)))
-    return stale
+    outcome = write_output(out, files, private)
+    for path, why in outcome.kept:
+        click.echo(f"warning: {shown(path)}: kept, {why}", err=True)
+    return outcome.removed
 
 
 @click.group()
@@ -43,7 +35,7 @@ def stack() -> None:
 
 
 def _out_option(default_help: str) -> Callable[[Any], Any]:
-    return click.option("--out", "-o", type=click.Path(file_okay=False, path_type=Path), default=None,
+    return click.option("--out", "-o", type=click.Path(path_type=Path), default=None,
                         help=f"Output folder (default: {default_help} beside graf.yaml); graf's files in it are "
                              "replaced, others (.env, certificates) kept")
 
@@ -154,13 +146,13 @@ def up(ctx: click.Context, envs: tuple[str, ...], out: Path | None, profile: str
 @click.pass_obj
 def agent(app: App, env: str, host: str, out: Path | None, shipper: str) -> None:
     """Write an app server's log shipper config, node_exporter unit and Spring Boot settings."""
-    from graf.stack.agent import Shipper, render_agent
+    from graf.stack.agent import CREDENTIAL_FILES, Shipper, render_agent
     from graf.stack.endpoints import unpublished_warnings
 
     project = app.project
     files = render_agent(project, env, host, cast("Shipper", shipper), os.environ)
     folder = out or project.root / "stack-out" / "agents" / env / host
-    stale = write_files(folder, files)
+    stale = write_files(folder, files, CREDENTIAL_FILES)
     for warning in unpublished_warnings(project):
         click.echo(f"warning: {warning}", err=True)
     click.echo(f"wrote {len(files)} files to {folder}" + (f" (removed {len(stale)} stale)" if stale else ""))

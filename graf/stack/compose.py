@@ -12,8 +12,10 @@ from collections.abc import Sequence
 from typing import Any
 
 from graf.config import Environment, Project
+from graf.errors import ConfigError
 from graf.stack import images
 from graf.stack._yaml import GENERATED, dump
+from graf.stack.addresses import every_interface
 from graf.stack.prometheus import secret_name
 from graf.stack.sizing import EffectiveRetention, Profile, prometheus_duration, prometheus_size
 
@@ -32,7 +34,7 @@ def published_ports(project: Project) -> dict[str, tuple[str, int, int]]:
     stack = project.stack
     ingest = stack.server_address if stack.publish_ingest else LOOPBACK
     ports = stack.ports
-    return {
+    published = {
         "grafana": (stack.grafana_bind, ports["grafana"], 3000),
         "prometheus": (LOOPBACK, ports["prometheus"], 9090),
         "loki": (ingest, ports["loki"], 3100),
@@ -40,6 +42,12 @@ def published_ports(project: Project) -> dict[str, tuple[str, int, int]]:
         "otlp_grpc": (ingest, ports["otlp_grpc"], 4317),
         "otlp_http": (ingest, ports["otlp_http"], 4318),
     }
+    for name, (address, _, _) in published.items():
+        # graf.yaml is checked on load; a Project built in code is checked here, before anything is written.
+        if every_interface(address):
+            raise ConfigError(f"stack.ports.{name}", f"{address!r} would publish on every interface",
+                              "use the server's private address, or 127.0.0.1 behind a reverse proxy")
+    return published
 
 
 def node_secrets(environments: Sequence[Environment]) -> dict[str, str]:
