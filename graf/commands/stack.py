@@ -158,3 +158,37 @@ def agent(app: App, env: str, host: str, out: Path | None, shipper: str) -> None
     click.echo(f"wrote {len(files)} files to {folder}" + (f" (removed {len(stale)} stale)" if stale else ""))
     for name in sorted(files):
         click.echo(f"  {name}")
+
+
+def _image_pair(_ctx: click.Context, _param: click.Parameter, values: tuple[str, ...]) -> dict[str, str] | None:
+    if not values:
+        return None
+    pairs: dict[str, str] = {}
+    for value in values:
+        service, sep, image = value.partition("=")
+        if not sep or not service or not image:
+            from graf.errors import UsageError
+
+            raise UsageError("--to", f"{value[:100]!r} is not SERVICE=IMAGE (e.g. tempo=grafana/tempo:3.0.3)")
+        pairs[service.strip()] = image.strip()
+    return pairs
+
+
+@stack.command("upgrade-check")
+@click.option("--to", "to", multiple=True, callback=_image_pair, metavar="SERVICE=IMAGE",
+              help="A newer image to compare with (repeatable; default: the newer releases graf renders for, "
+                   "e.g. tempo=grafana/tempo:3.0.3)")
+@_profile_option
+@click.pass_obj
+def upgrade_check(app: App, to: dict[str, str] | None, profile: str | None) -> int:
+    """Name what graf would render differently with newer images: keys moved, removed, added, changed.
+
+    Compares graf's rendering for the images in use (pinned, or stack.images) with its rendering for the
+    newer ones; writes nothing. Exit 0 when nothing changes, 3 when something does.
+    """
+    from graf.stack.upgrade import parse_targets, report_lines, upgrade_check
+
+    report = upgrade_check(app.project, parse_targets(to), profile)
+    for line in report_lines(report):
+        click.echo(line)
+    return 3 if report.changes else 0

@@ -31,7 +31,8 @@ TEMPO3_MOVES: dict[Path, Path] = {
 }
 # Tempo 2.x sections Tempo 3 has no place for, and why graf drops them rather than moves them.
 TEMPO3_DROPS: dict[Path, str] = {
-    ("ingester", "lifecycler"): "Tempo 3 has no ingester ring; the single binary's live-store ring is its default",
+    ("ingester", "lifecycler"): "Tempo 3 has no ingester; the verified Tempo 3 config runs on the live-store "
+                                "ring's defaults",
     ("metrics_generator", "traces_storage"): "Tempo 3 removed it (graf does not enable the local-blocks processor)",
 }
 
