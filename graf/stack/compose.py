@@ -16,7 +16,7 @@ from graf.errors import ConfigError
 from graf.stack import images
 from graf.stack._yaml import GENERATED, dump
 from graf.stack.addresses import every_interface
-from graf.stack.prometheus import secret_name
+from graf.stack.prometheus import NODE_EXPORTER_PORT, host_node_exporter, secret_name
 from graf.stack.sizing import EffectiveRetention, Profile, prometheus_duration, prometheus_size
 
 LOOPBACK = "127.0.0.1"
@@ -144,15 +144,7 @@ def compose_config(project: Project, profile: Profile, retention: EffectiveReten
             "depends_on": {**{name: {"condition": "service_healthy"} for name in ("prometheus", "loki")},
                            "tempo": {"condition": "service_healthy" if tempo_health else "service_started"}},
         },
-        "node-exporter": {
-            "image": image["node_exporter"],
-            "command": ["--path.rootfs=/host",
-                        "--collector.filesystem.mount-points-exclude=^/(dev|proc|sys|run|var/lib/docker/.+)($|/)"],
-            "environment": {"GOMEMLIMIT": profile.gomemlimit("node_exporter")},
-            "pid": "host",
-            "volumes": ["/:/host:ro,rslave"],
-            "healthcheck": _health(["CMD-SHELL", "wget -q --spider http://localhost:9100/metrics || exit 1"]),
-        },
+        "node-exporter": _node_exporter(project, image["node_exporter"], profile),
     }
     for name, service in services.items():
         service.update(_bounded(profile, name.replace("-", "_")))
@@ -172,6 +164,24 @@ def compose_yml(project: Project, profile: Profile, retention: EffectiveRetentio
               f"{profile.budget_mib} MiB budget ({profile.host_mib} MiB host).\n"
               "Secrets come from .env (see .env.example) as secret files, never as plain environment variables.")
     return dump(compose_config(project, profile, retention, environments, grafana_root_url), header)
+
+
+def _node_exporter(project: Project, image: str, profile: Profile) -> dict[str, Any]:
+    """The host's node_exporter: the host's processes (`pid: host`), root filesystem and, when the server
+    has a private address, network (`network_mode: host`, listening on that address only)."""
+    listen = host_node_exporter(project)
+    at = listen or f"localhost:{NODE_EXPORTER_PORT}"
+    return {
+        "image": image,
+        "command": ["--path.rootfs=/host",
+                    "--collector.filesystem.mount-points-exclude=^/(dev|proc|sys|run|var/lib/docker/.+)($|/)",
+                    *([f"--web.listen-address={listen}"] if listen else [])],
+        "environment": {"GOMEMLIMIT": profile.gomemlimit("node_exporter")},
+        **({"network_mode": "host"} if listen else {}),
+        "pid": "host",
+        "volumes": ["/:/host:ro,rslave"],
+        "healthcheck": _health(["CMD-SHELL", f"wget -q --spider http://{at}/metrics || exit 1"]),
+    }
 
 
 def _any_tls(environments: Sequence[Environment]) -> bool:

@@ -195,3 +195,24 @@ def test_env_example_lists_every_secret_compose_reads(tmp_path: Path) -> None:
     assert listed == ["GRAFANA_ADMIN_PASSWORD", "NODE_EXPORTER_PASSWORD"]
     assert listed == secret_variables(list(p.environments.values()))
     assert {s["environment"] for s in _compose(p)["secrets"].values()} == set(listed)
+
+
+def test_the_servers_node_exporter_sees_the_hosts_network(example: Project, tmp_path: Path) -> None:
+    """pid and network of the host (stack research 5.3), listening on the private address only; Prometheus
+    scrapes it there like an app server's node_exporter."""
+    node = _compose(example)["services"]["node-exporter"]
+    assert node["network_mode"] == "host" and node["pid"] == "host"
+    assert "--web.listen-address=10.0.0.10:9100" in node["command"] and "ports" not in node
+    assert node["healthcheck"]["test"] == ["CMD-SHELL", "wget -q --spider http://10.0.0.10:9100/metrics || exit 1"]
+    scrape = yaml.safe_load(render_server(example).files["prometheus/prometheus.yml"])
+    [job] = [j for j in scrape["scrape_configs"] if j["job_name"] == "monitoring/node"]
+    assert job["static_configs"][0]["targets"] == ["10.0.0.10:9100"]
+    # A loopback server address cannot be reached from Prometheus' container: node_exporter stays on the
+    # compose network and is scraped by its service name.
+    local = project(tmp_path, lambda d: d["stack"].update(server={"host": "monitoring", "address": "127.0.0.1"},
+                                                          publish_ingest=False, grafana_address="127.0.0.1"))
+    node = _compose(local)["services"]["node-exporter"]
+    assert "network_mode" not in node and not any(f.startswith("--web.listen-address") for f in node["command"])
+    scrape = yaml.safe_load(render_server(local).files["prometheus/prometheus.yml"])
+    [job] = [j for j in scrape["scrape_configs"] if j["job_name"] == "monitoring/node"]
+    assert job["static_configs"][0]["targets"] == ["node-exporter:9100"]

@@ -71,7 +71,7 @@ def test_scrape_jobs_per_environment_and_server(tmp_path: Path) -> None:
     assert app["static_configs"][0]["labels"] == {"job": "spring-boot", "environment": "dev", "host": "dev-app-1",
                                                   "application": "shop-api"}
     assert app["sample_limit"] == 20000
-    assert jobs["monitoring/node"]["static_configs"][0]["targets"] == ["node-exporter:9100"]
+    assert jobs["monitoring/node"]["static_configs"][0]["targets"] == ["10.0.0.10:9100"]  # on the host network
 
 
 def test_label_and_job_names_come_from_graf_yaml(tmp_path: Path) -> None:
