@@ -34,6 +34,7 @@ Tree = dict[str, Any]
 _FENCE = re.compile(r"^```(\w*)\s*$")
 _KEY = re.compile(r"^\[?\s*(?:-\s+)?([A-Za-z_][A-Za-z0-9_.\-]*)\s*:(.*)$")
 _BLOCK_REF = re.compile(r"^<([a-z0-9_]+)>")
+_EMBEDDED = re.compile(r"^\[<([a-z0-9_]+)>\]$")
 _LIST_OF = re.compile(r"^<list of ([a-z0-9_]+?)s?>")
 
 
@@ -71,6 +72,15 @@ def _indented_tree(lines: list[str], value_kind: Any) -> Tree:
     stack: list[tuple[int, Tree]] = [(-1, root)]
     for raw in lines:
         stripped = raw.strip()
+        embedded = _EMBEDDED.match(stripped)
+        if embedded:  # `[<block>]`: the block's keys sit directly in the enclosing one
+            indent = len(raw) - len(raw.lstrip(" "))
+            while stack[-1][0] >= indent:
+                stack.pop()
+            kind = value_kind(f"<{embedded.group(1)}>")
+            if isinstance(kind, dict):
+                merge(stack[-1][1], kind)
+            continue
         match = _KEY.match(stripped)
         if not match or stripped.startswith("#"):
             continue
@@ -114,15 +124,19 @@ def loki_tree(version: str) -> Tree:
     current: list[str] | None = None
     fence = False
     for line in text.splitlines():
-        if line.startswith("### "):
-            heading = line[4:].strip()
+        if line.startswith("#") and not fence:
+            # `### <block>` starts a block's section; any other heading ends it (later prose has examples).
+            heading = line[4:].strip() if line.startswith("### ") else None
             continue
         if line.strip().startswith("```"):
             if not fence and line.strip() == "```yaml":
                 fence = True
-                current = root_lines if heading and heading.startswith("Supported contents") else []
-                if heading and not heading.startswith("Supported contents"):
-                    sections[heading] = current
+                if heading and heading.startswith("Supported contents") and not root_lines:
+                    current = root_lines
+                elif heading and heading not in sections:
+                    current = sections[heading] = []
+                else:
+                    current = None
             elif fence:
                 fence = False
             continue
@@ -166,10 +180,13 @@ def _manifest_tree(value: Any) -> Any:
 
 
 def _tempo_kind(rest: str) -> Any:
+    """`<map>` is open, `<X config>` a block the page may expand below, any other `<type>` or value a scalar."""
     body = rest.split("|", 1)[0].strip()
-    if body.startswith("<map") or body == "<map>":
+    if body.startswith("<map"):
         return OPEN
-    return LEAF if body and not body.startswith("<") else {}
+    if not body or "config" in body.lower():
+        return {}
+    return LEAF
 
 
 def tempo_tree(version: str) -> Tree:
