@@ -180,7 +180,7 @@ def _image_pair(_ctx: click.Context, _param: click.Parameter, values: tuple[str,
                    "e.g. tempo=grafana/tempo:3.0.3)")
 @_profile_option
 @click.pass_obj
-def upgrade_check(app: App, to: dict[str, str] | None, profile: str | None) -> int:
+def upgrade_check(app: Invocation, to: dict[str, str] | None, profile: str | None) -> int:
     """Name what graf would render differently with newer images: keys moved, removed, added, changed.
 
     Compares graf's rendering for the images in use (pinned, or stack.images) with its rendering for the
