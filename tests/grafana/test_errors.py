@@ -113,6 +113,21 @@ def test_conflict_while_writing(graf, grafana: GrafanaServer, status: int) -> No
     assert "run graf plan" in failed[0]
 
 
+@pytest.mark.parametrize("message", [
+    "Dashboard already exists. Use overwrite flag to update.",  # 13.1+ legacy POST, grafana-13-api.md §3.2
+    'Operation cannot be fulfilled on dashboards.dashboard.grafana.app "x": the object has been modified; '
+    "please apply your changes to the latest version and try again",  # /apis stale resourceVersion, §4.2
+])
+def test_a_stale_save_on_grafana_13_is_changed_by_someone_else_not_a_clash(message: str) -> None:
+    from graf.errors import Conflict
+    from graf.grafana.client import Credentials, Grafana, _status_error
+
+    api = Grafana("http://127.0.0.1:9", Credentials())
+    error = _status_error(api, 409, {"message": message}, "POST", "dashboard/x", retry=False)
+    assert isinstance(error, Conflict)
+    assert "changed in Grafana by someone else while graf was writing" in error.message
+
+
 def test_5xx_on_reads_is_retried_then_reported(graf, grafana: GrafanaServer) -> None:
     grafana.fail("GET", "/api/folders/shop-prod", status=503, times=10)
     run = graf("plan", "--env", "prod")

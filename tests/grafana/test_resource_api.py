@@ -22,6 +22,13 @@ from tests.grafana_server import ADMIN_TOKEN, GrafanaServer
 
 
 @pytest.fixture
+def grafana() -> Iterator[GrafanaServer]:
+    """The `graf` fixture's server, here a 13.1."""
+    with GrafanaServer(version="13.1.0") as server:
+        yield server
+
+
+@pytest.fixture
 def api13() -> Iterator[tuple[GrafanaServer, Grafana]]:
     with GrafanaServer(version="13.1.0") as server:
         api = Grafana(server.url, Credentials(token=ADMIN_TOKEN))
@@ -149,3 +156,31 @@ def test_server_info_names_the_transport_per_kind() -> None:
     info = ServerInfo("13.1.0", dashboards="v1", folders="v1")
     assert info.transport("dashboard") == "/apis/dashboard.grafana.app/v1"
     assert info.transport("alert-rule") == "/api (legacy)"
+
+
+def test_legacy_search_pages_through_the_proxied_shape(monkeypatch: pytest.MonkeyPatch) -> None:
+    """§4.2 Search: on 13.x /api/search may be proxied (no id/slug, default limit 50): graf pages with an
+    explicit limit and stops at a short page or one that repeats what it has."""
+    from graf.grafana.kinds import dashboard
+
+    monkeypatch.setattr(dashboard, "PAGE", 50)
+    with GrafanaServer(version="13.1.0", unified_search=True) as server:
+        for i in range(120):
+            server.state.dashboard_save({"dashboard": {"uid": f"d{i:03d}", "title": f"D {i}"}}, "admin")
+        api = Grafana(server.url, Credentials(token=ADMIN_TOKEN))
+        assert dashboard.LEGACY.list_uids(api) == [f"d{i:03d}" for i in range(120)]
+        api.close()
+        assert server.count("GET", "/api/search") == 3
+
+
+def test_a_datasource_update_sends_the_uid_of_its_path(graf, grafana: GrafanaServer) -> None:
+    """grafana-13-api.md §6: a PUT whose body uid differs from the path is 400 on 13.x; graf's never does."""
+    assert graf("sync", "--env", "prod").code == 0
+    edited = grafana.state.datasources["loki"]
+    edited.fields["url"] = "http://changed-in-ui:3100"
+    edited.version += 1  # a save in the UI
+    run = graf("sync", "--env", "prod", "--force")
+    assert run.code == 0, run.out
+    assert "update   datasource/loki" in run.lines
+    assert grafana.writes() and all(
+        path == "/api/datasources/uid/loki" for (method, path) in grafana.writes() if method == "PUT")
