@@ -10,17 +10,17 @@ __all__ = ["GrafError", "Resource", "apply", "canonical", "export", "load_projec
            "validate_rendered"]
 
 if TYPE_CHECKING:
-    from graf.config import load_project
     from graf.errors import GrafError
     from graf.grafana.apply import apply
     from graf.grafana.export import export
     from graf.grafana.plan import plan
+    from graf.project import load_project
     from graf.render import render_all
     from graf.resources import Resource, canonical
     from graf.validate import validate_rendered
 
 _EXPORTS = {
-    "load_project": "graf.config",
+    "load_project": "graf.project",
     "render_all": "graf.render",
     "Resource": "graf.resources",
     "canonical": "graf.resources",

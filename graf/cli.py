@@ -42,7 +42,7 @@ class App:
 
     @cached_property
     def project(self) -> Project:
-        from graf.config import load_project
+        from graf.project import load_project
 
         return load_project(self.config)
 
