@@ -27,7 +27,8 @@ _TYPES: dict[Vocabulary, dict[str, str]] = {
 }
 _PY_TYPES = {dict: "object", list: "array", str: "string", bool: "boolean", int: "integer", float: "number",
              type(None): "null"}
-_URL_PASSWORD = re.compile(r"(\w+://[^/@:\s]*:)[^@/\s]*@")
+# Bounded scheme, user and password, so the search stays linear on a long value with no URL in it.
+_URL_PASSWORD = re.compile(r"([A-Za-z][A-Za-z0-9+.-]{0,30}://[^/@:\s]{0,256}:)[^@/\s]{0,256}@")
 
 
 def clip(text: str, limit: int = LINE_LIMIT) -> str:
@@ -46,6 +47,8 @@ def without_password(text: str) -> str:
 
 def closest(word: str, choices: Iterable[object]) -> str | None:
     """The known name `word` was most likely meant to be, if one is close enough."""
+    if len(word) > VALUE_LIMIT:  # nobody misspells a name that long, and difflib is quadratic
+        return None
     close = difflib.get_close_matches(word, [str(c) for c in choices], n=1, cutoff=0.6)
     return close[0] if close else None
 
