@@ -31,9 +31,13 @@ _PY_TYPES = {dict: "object", list: "array", str: "string", bool: "boolean", int:
 _URL_PASSWORD = re.compile(r"([A-Za-z][A-Za-z0-9+.-]{0,30}://[^/@:\s]{0,256}:)[^@/\s]{0,256}@")
 
 
+# Every character that breaks a line (str.splitlines: \n, \r, \x85, \u2028, ...) or drives a terminal.
+_ONE_LINE = {c: " " for c in (*range(0x20), *range(0x7f, 0xa0), 0x2028, 0x2029)}
+
+
 def clip(text: str, limit: int = LINE_LIMIT) -> str:
     """`text` on one line and at most `limit` characters, marking what was cut."""
-    flat = " ".join(text.split("\n")) if "\n" in text else text
+    flat = text.translate(_ONE_LINE)
     if len(flat) <= limit:
         return flat
     cut = len(flat) - limit + 20

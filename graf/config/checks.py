@@ -45,7 +45,9 @@ def trace_id_regexes(project: Project) -> None:
 
 
 def servers(project: Project) -> None:
-    """In one environment: hosts and addresses are unique, and every app a server runs is defined."""
+    """Hosts and addresses are unique in an environment, and a host belongs to one environment (the same
+    host in two would be scraped twice with two labels); every app a server runs is defined."""
+    owner: dict[str, KeyPath] = {}
     for env in project.environments.values():
         hosts: dict[str, int] = {}
         addresses: dict[str, int] = {}
@@ -54,7 +56,10 @@ def servers(project: Project) -> None:
             if server.host in hosts:
                 raise keys.error(project.path.name, (*at, "host"),
                                  f"duplicate host {server.host!r} (also servers[{hosts[server.host]}])")
-            hosts[server.host] = i
+            if server.host in owner:
+                raise keys.error(project.path.name, (*at, "host"),
+                                 f"duplicate host {server.host!r} (also {format_path(owner[server.host])})")
+            hosts[server.host], owner[server.host] = i, at
             if server.address in addresses:
                 raise keys.error(project.path.name, (*at, "address"),
                                  f"duplicate address {server.address!r} (also servers[{addresses[server.address]}])")
@@ -76,18 +81,6 @@ def _node_exporter_auth(file: str, env: Environment, i: int) -> None:
         raise keys.error(file, (*at, "basic_auth_user"), "a basic-auth password needs a basic_auth_user")
 
 
-def hosts_across_environments(project: Project) -> None:
-    """A host belongs to one environment: the same host in two would be scraped twice with two labels."""
-    owner: dict[str, KeyPath] = {}
-    for env in project.environments.values():
-        for i, server in enumerate(env.servers):
-            at: KeyPath = ("environments", env.name, "servers", i)
-            if server.host in owner:
-                raise keys.error(project.path.name, (*at, "host"),
-                                 f"duplicate host {server.host!r} (also {format_path(owner[server.host])})")
-            owner[server.host] = at
-
-
 def contact_points(project: Project) -> None:
     for env in project.environments.values():
         contact = env.alerts.contact_point
@@ -101,5 +94,5 @@ def contact_points(project: Project) -> None:
 
 
 RULES: tuple[Callable[[Project], None], ...] = (
-    grafana_credentials, trace_id_regexes, servers, hosts_across_environments, contact_points,
+    grafana_credentials, trace_id_regexes, servers, contact_points,
 )

@@ -69,7 +69,11 @@ class _Refused(Exception):
 def _parse(text: str, path: Path) -> Any:
     import yaml
 
-    loader = _loader_class()(text)
+    try:
+        loader = _loader_class()(text)
+    except yaml.reader.ReaderError as exc:
+        line = text[:exc.position].count("\n") + 1
+        raise ConfigError(f"{path}:{line}", f"character U+{exc.character:04X} is not allowed in YAML") from None
     try:
         node = loader.get_single_node()
         if node is None:

@@ -141,6 +141,7 @@ def test_misspelt_key_beside_a_missing_required_one_says_which(tmp_path: Path) -
         '  prod:\n    label: prod\n    grafana:', '  prod:\n    label: prod\n    grafan:')
     line = _one_error_line(_graf(tmp_path, text))
     assert line == "error: graf.yaml: environments.prod: unknown key 'grafan', did you mean 'grafana'?"
+    assert f"    {line}\n" in (EXAMPLE.parent / "README.md").read_text(encoding="utf-8")  # as the README shows it
 
 
 def test_a_missing_required_key_without_a_near_miss_is_still_named(tmp_path: Path) -> None:
@@ -155,3 +156,10 @@ def test_clip_keeps_a_line_whole_up_to_the_limit_and_says_what_it_cut() -> None:
     clipped = clip("a" * 10_000)
     assert len(clipped) <= LINE_LIMIT and clipped.endswith("more)") and "\n" not in clip("a\nb")
     assert len(clip("b" * 500, VALUE_LIMIT)) <= VALUE_LIMIT
+
+
+def test_readme_states_the_limits_graf_applies() -> None:
+    readme = (EXAMPLE.parent / "README.md").read_text(encoding="utf-8")
+    for words in (f"at most {MAX_BYTES // 1024 // 1024} MiB", f"nest at most {MAX_DEPTH} levels",
+                  f"at most {MAX_VALUES:,} values", f"at most {LINE_LIMIT} characters"):
+        assert words in readme, words
