@@ -100,20 +100,24 @@ _LOADER: type | None = None
 
 
 def _loader_class() -> type:
-    """yaml.SafeLoader that refuses to nest deeper than MAX_DEPTH while composing (the composer recurses),
-    and says where a value its constructors cannot read is."""
+    """yaml.SafeLoader that refuses, while composing, to nest deeper than MAX_DEPTH (the composer recurses)
+    or to hold more than MAX_VALUES nodes, and says where a value its constructors cannot read is."""
     global _LOADER
     if _LOADER is None:
         import yaml
 
         class DepthLimitedLoader(yaml.SafeLoader):
             depth = 0
+            nodes = 0
 
             def compose_node(self, parent: Any, index: Any) -> Any:
                 self.depth += 1
+                self.nodes += 1
                 try:
                     if self.depth > MAX_DEPTH:
                         raise _Refused(self.peek_event().start_mark, f"nested deeper than {MAX_DEPTH} levels")
+                    if self.nodes > MAX_VALUES:
+                        raise _Refused(self.peek_event().start_mark, f"holds more than {MAX_VALUES:,} values")
                     return super().compose_node(parent, index)
                 finally:
                     self.depth -= 1

@@ -66,6 +66,8 @@ CASES = [
      f"graf.yaml:2:{5 + 4 * (MAX_DEPTH - 2)}: nested deeper than {MAX_DEPTH} levels"),
     ("700 nested blocks", "name: shop\n" + "".join("  " * i + "k:\n" for i in range(700)),
      f"graf.yaml:{MAX_DEPTH + 1}:"),
+    ("too many values", "name: shop\nx: [" + "1," * MAX_VALUES + "]\n",
+     f"graf.yaml:2:{5 + 2 * (MAX_VALUES - 5)}: holds more than {MAX_VALUES:,} values"),  # 5 nodes before
     ("alias bomb", _alias_bomb(), f"graf.yaml: a5: expands to more than {MAX_VALUES:,} values"),
     ("alias to itself", "name: shop\nenvironments: &e {dev: *e}\n",
      "graf.yaml: environments.dev: the alias on line 2 refers to the value it is inside of"),
