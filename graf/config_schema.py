@@ -28,7 +28,6 @@ from graf.config.schema import (  # noqa: F401
     SERVER,
     STACK,
     STACK_PORTS,
-    STACK_PROFILES,
     STACK_SERVICES,
     UID_PATTERN,
     check,

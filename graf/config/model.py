@@ -205,7 +205,7 @@ class Volume:
 
 @dataclass(frozen=True)
 class Stack:
-    profile: Literal["small", "medium", "large"] = "small"
+    profile: str = "small"  # a size profile of graf.stack.sizing, checked by graf.stack.rules
     server_host: str = "monitoring"
     server_address: str = "127.0.0.1"
     grafana_address: str | None = None  # where Grafana is published; default: server_address

@@ -180,11 +180,10 @@ ENVIRONMENT = _object(
 
 STACK_SERVICES = ("grafana", "prometheus", "loki", "tempo", "node_exporter")
 STACK_PORTS = ("grafana", "prometheus", "loki", "tempo", "otlp_grpc", "otlp_http")
-STACK_PROFILES = ("small", "medium", "large")
 
 STACK = _object(
     {
-        "profile": {"enum": list(STACK_PROFILES)},
+        "profile": {"type": "string", "minLength": 1},  # one of graf.stack.sizing.PROFILES (graf.stack.rules)
         "server": _object({"host": {"type": "string", "minLength": 1},
                            "address": {"type": "string", "minLength": 1}}),
         "grafana_address": {"type": "string", "minLength": 1},

@@ -2,7 +2,8 @@
 
 Each rule takes the typed Project and raises a ConfigError at the key to change; `graf.load_project`
 runs `RULES` after graf.config's own checks. They live here because they are about the stack
-(pinned images, published ports, what Loki and Tempo can keep), which graf.config does not know.
+(size profiles, pinned images, published ports, what Loki and Tempo can keep), which graf.config
+does not know.
 """
 
 from __future__ import annotations
@@ -12,8 +13,17 @@ from collections.abc import Callable
 from graf.config import DAY, Project
 from graf.config.keys import KeyPath, error
 from graf.stack.images import problem
+from graf.stack.sizing import PROFILES
+from graf.wording import VALUE_LIMIT, clip, did_you_mean
 
 _EVERY_INTERFACE = ("0.0.0.0", "::", "[::]", "*")
+
+
+def profile(project: Project) -> None:
+    name = project.stack.profile
+    if name not in PROFILES:
+        got = f"{clip(repr(name), VALUE_LIMIT)}{did_you_mean(name, PROFILES)}"
+        raise error(project.path.name, ("stack", "profile"), f"expected one of {', '.join(PROFILES)}, got {got}")
 
 
 def published_addresses(project: Project) -> None:
@@ -82,4 +92,4 @@ def _duration(seconds: float) -> str:
     return f"{seconds:g}s"
 
 
-RULES: tuple[Callable[[Project], None], ...] = (published_addresses, images, ports, retention, server_ports)
+RULES: tuple[Callable[[Project], None], ...] = (profile, published_addresses, images, ports, retention, server_ports)
