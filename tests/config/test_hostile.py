@@ -165,3 +165,11 @@ def test_readme_states_the_limits_graf_applies() -> None:
     for words in (f"at most {MAX_BYTES // 1024 // 1024} MiB", f"nest at most {MAX_DEPTH} levels",
                   f"at most {MAX_VALUES:,} values", f"at most {LINE_LIMIT} characters"):
         assert words in readme, words
+
+
+def test_a_config_that_is_not_a_file_is_one_line(tmp_path: Path) -> None:
+    result = subprocess.run([sys.executable, "-m", "graf", "--config", "/dev/zero", "stack", "render", "--out",
+                             str(tmp_path / "out")], cwd=tmp_path, capture_output=True, text=True, timeout=120)
+    assert _one_error_line(result) == "error: /dev/zero: larger than 1024 KiB: not a graf.yaml"
+    with pytest.raises(ConfigError, match="cannot read: Is a directory"):
+        load_project(tmp_path)  # the CLI's --config refuses a folder itself
