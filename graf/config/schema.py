@@ -13,6 +13,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from graf.config import keys
+from graf.config.model import STACK_PORTS
 from graf.wording import describe_schema_error
 
 if TYPE_CHECKING:
@@ -179,7 +180,6 @@ ENVIRONMENT = _object(
 )
 
 STACK_SERVICES = ("grafana", "prometheus", "loki", "tempo", "node_exporter")
-STACK_PORTS = ("grafana", "prometheus", "loki", "tempo", "otlp_grpc", "otlp_http")
 
 STACK = _object(
     {

@@ -1,6 +1,6 @@
 """Reading graf.yaml safely: a hostile or broken file is one bounded ConfigError, never a hang.
 
-Limits, each far above what a real graf.yaml needs (the example is 4 KB, 6 levels, ~300 values):
+Limits, each far above what a real graf.yaml needs (the example is 4.5 KB, 7 levels, 245 values):
 the file's size, its nesting depth, and the number of values once aliases are expanded (a 4.8 KB
 "billion laughs" file expands to billions). A duplicate key is an error naming both lines, not
 the last one silently winning; so is a key that is not a string, and an alias to itself.
@@ -106,7 +106,7 @@ def _loader_class() -> type:
     if _LOADER is None:
         import yaml
 
-        class DepthLimitedLoader(yaml.SafeLoader):
+        class BoundedLoader(yaml.SafeLoader):
             depth = 0
             nodes = 0
 
@@ -129,7 +129,7 @@ def _loader_class() -> type:
                     # int/float/timestamp parsing: `2026-13-45`, an integer of 5,000 digits.
                     raise _Refused(node.start_mark, f"cannot read this value: {clip(str(exc), VALUE_LIMIT)}") from None
 
-        _LOADER = DepthLimitedLoader
+        _LOADER = BoundedLoader
     return _LOADER
 
 
