@@ -44,7 +44,7 @@ class Invocation:
 
     @cached_property
     def project(self) -> Project:
-        from graf.config import load_project
+        from graf.project import load_project
 
         return load_project(self.config)
 
