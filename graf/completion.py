@@ -50,7 +50,7 @@ def hosts(ctx: click.Context, param: click.Parameter, incomplete: str) -> list[C
     chosen = ctx.params.get("env")
     out: list[str] = []
     for name, env in _environments(ctx).items():
-        if chosen and name != chosen or not isinstance(env, dict):
+        if (chosen and name != chosen) or not isinstance(env, dict):
             continue
         for server in env.get("servers") or []:
             host = server.get("host") if isinstance(server, dict) else None

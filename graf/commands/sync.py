@@ -25,8 +25,15 @@ def sync(app: Invocation, env: str, url: str | None, only: tuple[str, ...], conc
 
     Each change is printed as it is applied, in plan order, then a summary line."""
     from graf._api import target
-    from graf.grafana.report import change_line, outcome_line, plan_json, plan_lines, plan_summary, sync_json, \
-        sync_summary
+    from graf.grafana.report import (
+        change_line,
+        outcome_line,
+        plan_json,
+        plan_lines,
+        plan_summary,
+        sync_json,
+        sync_summary,
+    )
 
     text, colour = fmt == "text", fmt == "text" and use_colour()
     with target(app.project, env, url=url, concurrency=concurrency) as there:

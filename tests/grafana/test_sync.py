@@ -350,8 +350,8 @@ def test_on_a_terminal_each_change_is_printed_in_colour_then_the_summary(graf, g
 
     plain = [click.unstyle(line) for line in run.lines]
     assert plain == ["create   folder/shop-prod", "create   datasource/prometheus", "create   datasource/loki",
-                     "create   datasource/tempo", "create   dashboard/shop-prod-api", "create   dashboard/shop-prod-jvm",
-                     "sync prod: 6 applied"]
+                     "create   datasource/tempo", "create   dashboard/shop-prod-api",
+                     "create   dashboard/shop-prod-jvm", "sync prod: 6 applied"]
 
 
 def test_no_color_turns_colour_off(graf, grafana: GrafanaServer, project: Project, monkeypatch) -> None:
