@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from graf.cli import Invocation, env_option
+from graf.cli import Invocation, echo_json, env_option, format_option
 from graf.commands.plan import grafana_options
 
 
@@ -18,14 +18,20 @@ from graf.commands.plan import grafana_options
               help="Also export dashboards graf does not manage, ready to be adopted into code")
 @click.option("--out", "-o", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Output folder (default: export/ beside graf.yaml); files are <env>/<kind>/<uid>.json")
+@format_option
 @click.pass_obj
 def export(app: Invocation, env: str, url: str | None, only: tuple[str, ...], concurrency: int, uids: tuple[str, ...],
-           include_unmanaged: bool, out: Path | None) -> int:
+           include_unmanaged: bool, out: Path | None, fmt: str) -> int:
     """Write what Grafana holds as canonical JSON (secrets never included); report drift from the code."""
     from graf._api import export as run_export
 
     done = run_export(app.project, env, url=url, uids=uids, include_unmanaged=include_unmanaged, only=only, out=out,
                       concurrency=concurrency)
+    if fmt == "json":
+        from graf.grafana.report import export_json
+
+        echo_json(export_json(env, done.export, str(done.folder), [str(f) for f in done.files]))
+        return 0
     for drift in done.export.drift:
         click.echo(f"drift: {drift.line}")
     for name in done.export.unmanaged:
