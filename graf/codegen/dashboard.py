@@ -25,7 +25,7 @@ import unicodedata
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from graf.codegen.literal import Call, Code, source, string
+from graf.codegen.literal import Call, Code, FString, source, string
 from graf.context import RenderContext, make_uid
 from graf.dashboards import _grafanalib as adapter
 from graf.errors import GrafError
@@ -179,6 +179,15 @@ class _Writer:
         parts = re.split(r"(/d/[A-Za-z0-9_-]+)", value)
         if len(parts) == 1:
             return value
+        name = self.uid_name(parts[1][3:])
+        if name is not None and not parts[0]:
+            from graf.dashboards.common import dashboard_url
+
+            for with_application in (True, False):
+                if dashboard_url(self.ctx, name, with_application=with_application) == value:
+                    self.used.add("common")
+                    flag = () if with_application else (("with_application", False),)
+                    return Call("common.dashboard_url", (Code("ctx"), name), flag)
         out, changed = [], False
         for part in parts:
             name = self.uid_name(part[3:]) if part.startswith("/d/") else None
@@ -187,7 +196,7 @@ class _Writer:
                 changed = True
             else:
                 out.append(part.replace("{", "{{").replace("}", "}}"))
-        return Code("f" + string("".join(out))) if changed else value
+        return FString("".join(out)) if changed else value
 
     def uid_name(self, uid: str) -> str | None:
         if uid.startswith(self.prefix) and self.ctx.uid(uid[len(self.prefix):]) == uid:
@@ -260,6 +269,7 @@ class _Writer:
         for key in ("description", "tags", "editable", "graphTooltip", "refresh", "timezone"):
             if key in t and t[key] != base.get(key):
                 value = [self.tag(v) for v in t[key]] if key == "tags" and isinstance(t[key], list) else t[key]
+                value = self.title(value) if key == "description" and isinstance(value, str) else value
                 kwargs.append((key, value))
         time = t.get("time")
         if isinstance(time, dict) and set(time) == {"from", "to"} and all(isinstance(v, str) for v in time.values()):
@@ -293,11 +303,13 @@ class _Writer:
         return Call("ExtendedDashboard", (), tuple(kwargs))
 
     def title(self, title: str) -> Any:
-        suffix = f" · {self.ctx.env.name}"
-        if title.endswith(suffix):
-            head = title[: -len(suffix)].replace("{", "{{").replace("}", "}}")
-            return Code("f" + string(head + " · {ctx.env.name}"))
-        return title
+        """The dashboard's title or description, with the environment's name as `ctx.env.name`."""
+        parts = re.split(rf"(?<![\w-])({re.escape(self.ctx.env.name)})(?![\w-])", title)
+        if len(parts) == 1:
+            return title
+        text = "".join("{ctx.env.name}" if i % 2 else p.replace("{", "{{").replace("}", "}}")
+                       for i, p in enumerate(parts))
+        return FString(text)
 
     def tag(self, value: Any) -> Any:
         return Code("ctx.env.name") if value == self.ctx.env.name else value
@@ -312,7 +324,7 @@ class _Writer:
         links = " ".join(str(link.get("url", "")) for link in self.target.get("links", []))
         self.used.add("common")
         return Call("common.frame", (Code("ctx"), name), (
-            ("description", self.target.get("description", "")), ("panels", panels),
+            ("description", self.title(self.target.get("description", ""))), ("panels", panels),
             ("variables", variables), ("with_application", "application:queryparam" in links)))
 
     # -- variables

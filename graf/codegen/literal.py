@@ -30,6 +30,13 @@ class Code:
 
 
 @dataclass(frozen=True)
+class FString:
+    """An f-string's body: text with `{{`/`}}` escapes and `{expression}`s (written without `"` or `\\`)."""
+
+    body: str
+
+
+@dataclass(frozen=True)
 class Call:
     """`name(*args, **kwargs)`; keyword arguments keep their order."""
 
@@ -71,6 +78,13 @@ def source(value: Any, level: int = 0, column: int | None = None, width: int = W
         if isinstance(value, tuple):
             return "(\n" + "".join(items) + end + ")"
         return "[\n" + "".join(items) + end + "]"
+    if isinstance(value, FString):
+        pieces = _fpieces(value.body)
+        if len(pieces) == 1:
+            return pieces[0]
+        if item:
+            return f"\n{end}".join(pieces)
+        return "(\n" + "".join(f"{pad}{p}\n" for p in pieces) + f"{end})"
     if isinstance(value, Call):
         args = [f"{pad}{source(v, level + 1, None, width, item=True)},\n" for v in value.args]
         args += [f"{pad}{k}={source(v, level + 1, inner + len(k) + 1, width)},\n" for k, v in value.kwargs]
@@ -94,6 +108,8 @@ def _flat(value: Any) -> str | None:
         return string(value)
     if isinstance(value, Code):
         return value.text
+    if isinstance(value, FString):
+        return _fliteral(value.body)
     if isinstance(value, Mapping):
         parts = [_pair(k, v) for k, v in value.items()]
         return None if None in parts else "{" + ", ".join(p for p in parts if p) + "}"
@@ -130,6 +146,28 @@ def _pieces(text: str) -> list[str]:
     if rest:
         chunks.append(rest)
     return [string(c) for c in chunks] or [string("")]
+
+
+def _fliteral(body: str) -> str:
+    """One piece of an f-string: `f"..."` when it holds an expression, a plain literal otherwise."""
+    if re.search(r"(?<!\{)\{(?!\{)", body.replace("{{", "")):
+        return "f" + string(body)
+    return string(body.replace("{{", "{").replace("}}", "}"))
+
+
+def _fpieces(body: str) -> list[str]:
+    """An f-string body cut between its tokens (never inside `{expression}` or an escape) into short pieces."""
+    tokens = re.findall(r"\{\{|\}\}|\{[^{}]*\}|[^{}]", body)
+    pieces: list[str] = []
+    current = ""
+    for token in tokens:
+        current += token
+        if len(current) >= _PIECE * 3 // 4 and (token[-1] in " &?" or len(current) >= _PIECE):
+            pieces.append(current)
+            current = ""
+    if current:
+        pieces.append(current)
+    return [_fliteral(p) for p in pieces]
 
 
 def keyword_safe(name: str) -> bool:
