@@ -21,6 +21,7 @@ import copy
 import inspect
 import keyword
 import re
+import textwrap
 import unicodedata
 from collections.abc import Callable, Mapping
 from typing import Any
@@ -232,11 +233,14 @@ class _Writer:
             (f"{body}\n" if body else "") + text + "\n"
 
     def header(self) -> str:
-        title = self.target.get("title", "")
-        origin = f" from {self.source_name}" if self.source_name else ""
-        doc = f'"""Dashboard {title!r} (uid {self.target.get("uid")}), written by `graf export --as python`{origin}."""'
-        if len(doc) > 100:
-            doc = '"""A dashboard written by `graf export --as python`."""'
+        # the docstring holds names from the dashboard: no backslash or quote may end or escape it
+        title = re.sub(r'[\\"]', "'", str(self.target.get("title", "")))
+        uid = re.sub(r'[\\"]', "'", str(self.target.get("uid", "")))
+        origin = " from " + re.sub(r'[\\"]', "'", self.source_name) if self.source_name else ""
+        about = (f"Written by `graf export --as python`{origin}: add this file to dashboards.modules in graf.yaml; "
+                 "graf renders it to the same dashboard.")
+        doc = "\n".join([*textwrap.wrap(f'"""Dashboard "{title}" (uid {uid}).', 100), "",
+                         *textwrap.wrap(about, 100), '"""'])
         lines = [doc, "", "from __future__ import annotations", "", "from typing import Any", ""]
         grafanalib = sorted(n for n in ("Annotations", "Templating", "Time") if n in self.used)
         if grafanalib:
