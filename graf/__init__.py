@@ -3,8 +3,9 @@
 The public API is what the README's commands do, on a project (a `Project` or the path of its
 graf.yaml) and an environment name, returning data: `render`, `validate`, `build`, `plan`, `sync`,
 `export`, `dashboard_module` (a dashboard as the source of a module, `graf export --as python`);
-plus `load_project`, `Target` (one environment as a place to plan, sync and export), `Resource`, `canonical` and `GrafError`. Implementations live in private modules (`graf._api`,
-`graf._render`, `graf._build`) behind `__all__`, imported on first use so `graf --help` stays fast.
+plus `load_project`, `Target` (one environment as a place to plan, sync and export), `Resource`,
+`canonical` and `GrafError`. Implementations live in private modules (`graf._api`, `graf._render`,
+`graf._build`) behind `__all__`, imported on first use so `graf --help` stays fast.
 """
 
 from __future__ import annotations
