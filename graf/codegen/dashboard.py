@@ -229,7 +229,7 @@ class _Writer:
         frame = self.frame(top, variables)
         body = "\n".join(statements)
         text = f"    return {source(frame, 1, 11)}"
-        return self.header() + "\n\ndef dashboard(ctx: RenderContext) -> Any:\n" + \
+        return self.header() + "\n\ndef dashboard(ctx: RenderContext) -> Dashboard:\n" + \
             (f"{body}\n" if body else "") + text + "\n"
 
     def header(self) -> str:
@@ -241,8 +241,9 @@ class _Writer:
                  "graf renders it to the same dashboard.")
         doc = "\n".join([*textwrap.wrap(f'"""Dashboard "{title}" (uid {uid}).', 100), "",
                          *textwrap.wrap(about, 100), '"""'])
-        lines = [doc, "", "from __future__ import annotations", "", "from typing import Any", ""]
-        grafanalib = sorted(n for n in ("Annotations", "Templating", "Time") if n in self.used)
+        lines = [doc, "", "from __future__ import annotations", ""]
+        used = self.used | {"Dashboard"}
+        grafanalib = sorted(n for n in ("Annotations", "Dashboard", "Templating", "Time") if n in used)
         if grafanalib:
             lines += [f"from grafanalib.core import {', '.join(grafanalib)}", ""]
         graf_imports = ["from graf.context import RenderContext"]
@@ -339,7 +340,7 @@ class _Writer:
                 if self.same(call, variable, lambda v: self.refs_variable(v)):
                     self.used.add("common")
                     return call
-        out = self.local(variable)
+        out = _ordered(self.local(variable), VARIABLE_KEYS)
         current = out.get("current")
         if isinstance(current, dict) and current.get("value") == self.ctx.env.label \
                 and self.ctx.labels.environment in str(out.get("query", "")):
@@ -365,7 +366,9 @@ class _Writer:
                 if self.same(call, want, self.refs_panel):
                     self.mark(call)
                     return self.placed(call, panel)
-        out = self.local(panel)
+        out = _ordered(self.local(panel), PANEL_KEYS)
+        if self.readable and not children:
+            out = self.without_repeated_datasources(out, want)
         if children:
             out["panels"] = children
         if self.flowed:
@@ -373,6 +376,22 @@ class _Writer:
             if isinstance(out.get("gridPos"), dict):
                 out["gridPos"] = {k: v for k, v in out["gridPos"].items() if k in ("h", "w")}
         return out
+
+    def without_repeated_datasources(self, out: JSON, want: JSON) -> JSON:
+        """The panel without its queries' datasource where it is the panel's (graf fills it in), if the same."""
+        targets = out.get("targets")
+        if not isinstance(targets, list) or "datasource" not in out:
+            return out
+        lean = dict(out, targets=[{k: v for k, v in t.items() if not (k == "datasource" and v == out["datasource"])}
+                                  if isinstance(t, dict) else t for t in targets])
+        if lean == out:
+            return out
+
+        def placed_as_wanted(rendered: Any) -> Any:
+            return {k: v for k, v in self.refs_panel(rendered).items() if k not in ("gridPos", "id")}
+
+        wanted = {k: v for k, v in want.items() if k not in ("gridPos", "id")}
+        return lean if self.same(lean, wanted, placed_as_wanted) else out
 
     def placed(self, call: Call, panel: JSON) -> Any:
         if self.flowed:
@@ -468,6 +487,15 @@ class _Writer:
         if kind == "tempo" and "query" in target:
             return _call("traceql", (target["query"],), [("limit", target.get("limit", 20))])
         return None
+
+
+PANEL_KEYS = ("type", "title", "description", "gridPos", "id", "datasource", "targets")
+VARIABLE_KEYS = ("type", "name", "label", "description", "query", "datasource", "current")
+
+
+def _ordered(value: JSON, first: tuple[str, ...]) -> JSON:
+    """`value` with the keys a reader looks for first in front, the rest in their order."""
+    return {**{k: value[k] for k in first if k in value}, **{k: v for k, v in value.items() if k not in first}}
 
 
 def _flowed(panels: list[JSON]) -> bool:
