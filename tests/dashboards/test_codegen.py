@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -164,3 +165,12 @@ def test_a_community_panel_through_a_helper_and_the_rest_as_dicts(project: Proje
     for panel in body["panels"][:3]:
         words = "".join(ch if ch.isalnum() else " " for ch in panel["title"].lower()).split()
         assert f"    {'_'.join(words)[:40].rstrip('_')} = " in text or f"    panel_{'_'.join(words)}" in text
+
+
+def test_the_readme_example_is_what_graf_writes(project: Project) -> None:
+    """The README's generated module, rendered, is written back by the generator character for character."""
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = text.split("#### Keeping a dashboard as Python", 1)[1].split("\n#", 1)[0]
+    [example] = re.findall(r"```python\n(.*?)```", section, flags=re.S)
+    ctx = _ctx(project)
+    assert to_python(render_source(example, ctx), ctx) == example
