@@ -179,7 +179,7 @@ class _Writer:
         """A string with graf's dashboard uids in `/d/<uid>` links as `ctx.uid(name)`."""
         parts = re.split(r"(/d/[A-Za-z0-9_-]+)", value)
         if len(parts) == 1:
-            return value
+            return self.interpolated(value)
         name = self.uid_name(parts[1][3:])
         if name is not None and not parts[0]:
             from graf.dashboards.common import dashboard_url
@@ -189,14 +189,25 @@ class _Writer:
                     self.used.add("common")
                     flag = () if with_application else (("with_application", False),)
                     return Call("common.dashboard_url", (Code("ctx"), name), flag)
-        out, changed = [], False
-        for part in parts:
-            name = self.uid_name(part[3:]) if part.startswith("/d/") else None
+        return self.interpolated(value)
+
+    def interpolated(self, value: str) -> Any:
+        """`value` as an f-string when it names graf's dashboard uids (`/d/<uid>`) or the environment's label
+        value in a label matcher (`environment="prod"`), else as it is."""
+        label, env_value = re.escape(self.ctx.labels.environment), re.escape(self.ctx.env.label)
+        pattern = re.compile(rf'(/d/[A-Za-z0-9_-]+)|((?<![\w.]){label}\s*=~?\s*"){env_value}(?=")')
+        out, changed, at = [], False, 0
+        for match in pattern.finditer(value):
+            name = self.uid_name(match.group(1)[3:]) if match.group(1) else None
+            if match.group(1) and name is None:
+                continue
+            out.append(value[at:match.start()].replace("{", "{{").replace("}", "}}"))
             if name is not None:
                 out.append("/d/{ctx.uid('" + name + "')}")
-                changed = True
             else:
-                out.append(part.replace("{", "{{").replace("}", "}}"))
+                out.append(match.group(2).replace("{", "{{").replace("}", "}}") + "{ctx.env.label}")
+            changed, at = True, match.end()
+        out.append(value[at:].replace("{", "{{").replace("}", "}}"))
         return FString("".join(out)) if changed else value
 
     def uid_name(self, uid: str) -> str | None:
@@ -477,15 +488,15 @@ class _Writer:
         kind = target.get("datasource", {}).get("type") if isinstance(target.get("datasource"), dict) else None
         if kind == "prometheus" and "expr" in target:
             legend = target.get("legendFormat", "")
-            return _call("prom", (target["expr"], *([legend] if legend else [])), [
+            return _call("prom", (self.text(target["expr"]), *([legend] if legend else [])), [
                 ("instant", bool(target.get("instant"))), ("exemplar", bool(target.get("exemplar"))),
                 ("table", target.get("format") == "table")])
         if kind == "loki" and "expr" in target:
             legend = target.get("legendFormat", "")
-            return _call("loki", (target["expr"], *([legend] if legend else [])),
+            return _call("loki", (self.text(target["expr"]), *([legend] if legend else [])),
                          [("max_lines", target.get("maxLines"))])
         if kind == "tempo" and "query" in target:
-            return _call("traceql", (target["query"],), [("limit", target.get("limit", 20))])
+            return _call("traceql", (self.text(target["query"]),), [("limit", target.get("limit", 20))])
         return None
 
 

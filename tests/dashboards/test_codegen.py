@@ -174,3 +174,23 @@ def test_the_readme_example_is_what_graf_writes(project: Project) -> None:
     [example] = re.findall(r"```python\n(.*?)```", section, flags=re.S)
     ctx = _ctx(project)
     assert to_python(render_source(example, ctx), ctx) == example
+
+
+def test_a_ui_made_dashboard_takes_the_environment_from_ctx(project: Project) -> None:
+    """Matchers on the environment label's value, graf's uids in links and datasources follow the environment."""
+    prod, dev = _ctx(project, "prod"), _ctx(project, "dev")
+    panel = {"type": "timeseries", "title": "Orders {by shop}", "gridPos": {"h": 8, "w": 12, "x": 0, "y": 0}, "id": 1,
+             "datasource": prod.ref("prometheus"),
+             "links": [{"title": "JVM", "url": f"/d/{prod.uid('jvm')}?var-x=1"}],
+             "targets": [{"refId": "A", "datasource": prod.ref("prometheus"),
+                          "expr": f'sum(orders_total{{environment="{prod.env.label}", job="shop"}})'}]}
+    body = {"uid": prod.uid("orders"), "title": f"Orders · {prod.env.name}", "panels": [panel]}
+    text = to_python(body, prod)
+    assert 'environment="{ctx.env.label}"' in text and "ctx.uid('jvm')" in text and 'uid=ctx.uid("orders")' in text
+    assert "orders_by_shop = {" in text
+    in_dev = render_source(text, dev)
+    assert in_dev["uid"] == dev.uid("orders") and in_dev["title"] == f"Orders · {dev.env.name}"
+    [rendered] = in_dev["panels"]
+    assert rendered["targets"][0]["expr"] == f'sum(orders_total{{environment="{dev.env.label}", job="shop"}})'
+    assert rendered["links"][0]["url"] == f"/d/{dev.uid('jvm')}?var-x=1"
+    assert rendered["datasource"] == dev.ref("prometheus")
