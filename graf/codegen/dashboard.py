@@ -58,7 +58,11 @@ def to_python(body: Mapping[str, Any], ctx: RenderContext, *, source_name: str =
     target = target_of(body, ctx)
     for readable, frame in ((True, True), (True, False), (False, False)):
         text = _Writer(target, ctx, readable=readable, builtin_frame=frame, source_name=source_name).module()
-        rendered = render_source(text, ctx)
+        try:
+            rendered = render_source(text, ctx)
+        except Exception as exc:  # the generator's own output failing is its bug: say where, not a traceback
+            raise CodegenError(f"dashboard/{target.get('uid', '?')}",
+                               f"generated module does not render: {type(exc).__name__}: {exc}") from exc
         if canonical("dashboard", rendered) == canonical("dashboard", target):
             return text
     where = first_difference(canonical("dashboard", target), canonical("dashboard", rendered))

@@ -33,12 +33,17 @@ def export(app: Invocation, env: str, url: str | None, only: tuple[str, ...], co
     if form == "python":
         from graf._api import export_python
 
+        if include_unmanaged:
+            raise click.UsageError("--all exports JSON; name the dashboards to write as Python with --uid")
+
         written = export_python(app.project, env, uids=uids, file=file, url=url, out=out, concurrency=concurrency)
         for path in written:
             click.echo(f"wrote {path} (add it to dashboards.modules in graf.yaml)")
         return 0
     if file is not None:
         raise click.UsageError("a FILE is read only with --as python")
+    if out is not None and out.is_file():
+        raise click.UsageError(f"--out {out}: is a file; JSON export writes a folder")
     from graf._api import export as run_export
 
     done = run_export(app.project, env, url=url, uids=uids, include_unmanaged=include_unmanaged, only=only, out=out,

@@ -63,3 +63,26 @@ def test_a_json_file_as_python_without_grafana(graf, project: Project, tmp_path:
 def test_a_file_needs_as_python(graf, project: Project) -> None:
     run = graf("export", "--env", "prod", str(project.root / "dashboards" / "shop-prod-api.json"))
     assert run.code == 2 and "--as python" in run.err
+
+
+def test_a_broken_file_is_one_line_naming_it(graf, tmp_path: Path) -> None:
+    broken = tmp_path / "broken.json"
+    broken.write_text('{"uid": "x", "panels": [', encoding="utf-8")
+    run = graf("export", "--env", "prod", "--as", "python", str(broken))
+    assert run.code != 0
+    assert str(broken) in run.err and len(run.err.strip().splitlines()) <= 2
+    listing = tmp_path / "list.json"
+    listing.write_text("[1, 2]", encoding="utf-8")
+    run = graf("export", "--env", "prod", "--as", "python", str(listing))
+    assert run.code != 0 and str(listing) in run.err
+
+
+def test_two_dashboards_need_a_folder(graf, project: Project, tmp_path: Path) -> None:
+    graf("sync", "--env", "prod")
+    run = graf("export", "--env", "prod", "--uid", "shop-prod-api", "--uid", "shop-prod-jvm", "--as", "python",
+               "--out", str(tmp_path / "one.py"))
+    assert run.code != 0 and "folder" in run.err
+    run = graf("export", "--env", "prod", "--uid", "shop-prod-api", "--uid", "shop-prod-jvm", "--as", "python",
+               "--out", str(tmp_path / "mods"))
+    assert run.code == 0, run.err
+    assert sorted(p.name for p in (tmp_path / "mods/prod/python").iterdir()) == ["shop_prod_api.py", "shop_prod_jvm.py"]
