@@ -12,14 +12,13 @@ from __future__ import annotations
 import json
 import math
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 WIDTH = 100
 INDENT = "    "
 _PIECE = 80  # characters of a long string per line
-_IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
 
 
 @dataclass(frozen=True)
@@ -168,14 +167,3 @@ def _fpieces(body: str) -> list[str]:
     if current:
         pieces.append(current)
     return [_fliteral(p) for p in pieces]
-
-
-def keyword_safe(name: str) -> bool:
-    """Whether `name` can be a keyword argument."""
-    import keyword
-
-    return bool(_IDENTIFIER.match(name)) and not keyword.iskeyword(name)
-
-
-def kwargs(pairs: Sequence[tuple[str, Any]]) -> tuple[tuple[str, Any], ...]:
-    return tuple(pairs)
