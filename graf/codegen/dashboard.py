@@ -277,7 +277,6 @@ class _Writer:
             built = self.builtin_frame(panels, variables)
             if built is not None:
                 return built
-        self.used.add("ExtendedDashboard")
         kwargs: list[tuple[str, Any]] = [("title", self.title(t.get("title", ""))), ("uid", self.uid(t.get("uid", "")))]
         base = self.json_of(self.evaluate(Call("ExtendedDashboard", (), (("title", "x"),))))
         base = adapter.to_model(base, self.ctx)
@@ -312,11 +311,15 @@ class _Writer:
             if key not in handled and value != base.get(key):
                 extra[key] = self.local(value)
         for key in base:
-            if key not in t:
+            if key not in t and key in ("refresh", "timezone"):  # grafanalib arguments that take None
+                kwargs.insert(-1, (key, None))
+            elif key not in t:
                 extra[key] = None
         if extra:
             kwargs.append(("extraJson", extra))
-        return Call("ExtendedDashboard", (), tuple(kwargs))
+        kind = "ExtendedDashboard" if extra else "Dashboard"  # grafanalib's own when it has every field
+        self.used.add(kind)
+        return Call(kind, (), tuple(kwargs))
 
     def title(self, title: str) -> Any:
         """The dashboard's title or description, with the environment's name as `ctx.env.name`."""
