@@ -30,7 +30,7 @@ from graf.codegen.literal import Call, Code, FString, source, string
 from graf.context import RenderContext, make_uid
 from graf.dashboards import _grafanalib as adapter
 from graf.errors import GrafError
-from graf.resources import JSON, canonical
+from graf.resources import JSON, _without_panel_volatile, canonical
 
 HELPER_MODULE = "graf.dashboards.panels"
 QUERY_HELPERS = ("prom", "loki", "traceql")
@@ -354,7 +354,8 @@ class _Writer:
                 if self.same(call, variable, lambda v: self.refs_variable(v)):
                     self.used.add("common")
                     return call
-        out = _ordered(self.local(variable), VARIABLE_KEYS)
+        lean = _minimal(variable, self.refs_variable, keep=("type", "name")) if self.readable else variable
+        out = _ordered(self.local(lean), VARIABLE_KEYS)
         current = out.get("current")
         if isinstance(current, dict) and current.get("value") == self.ctx.env.label \
                 and self.ctx.labels.environment in str(out.get("query", "")):
@@ -380,9 +381,11 @@ class _Writer:
                 if self.same(call, want, self.refs_panel):
                     self.mark(call)
                     return self.placed(call, panel)
-        out = _ordered(self.local(panel), PANEL_KEYS)
-        if self.readable and not children:
-            out = self.without_repeated_datasources(out, want)
+        keep = ("gridPos", "id", "panels", "type", "title", "datasource")  # the reader wants the datasource named
+        lean = _minimal(panel, lambda p: _without_panel_volatile(self.refs_panel(p)), keep) if self.readable else panel
+        out = _ordered(self.local(lean), PANEL_KEYS)
+        if isinstance(out.get("targets"), list):
+            out["targets"] = [_ordered(t, TARGET_KEYS) if isinstance(t, dict) else t for t in out["targets"]]
         if children:
             out["panels"] = children
         if self.flowed:
@@ -390,22 +393,6 @@ class _Writer:
             if isinstance(out.get("gridPos"), dict):
                 out["gridPos"] = {k: v for k, v in out["gridPos"].items() if k in ("h", "w")}
         return out
-
-    def without_repeated_datasources(self, out: JSON, want: JSON) -> JSON:
-        """The panel without its queries' datasource where it is the panel's (graf fills it in), if the same."""
-        targets = out.get("targets")
-        if not isinstance(targets, list) or "datasource" not in out:
-            return out
-        lean = dict(out, targets=[{k: v for k, v in t.items() if not (k == "datasource" and v == out["datasource"])}
-                                  if isinstance(t, dict) else t for t in targets])
-        if lean == out:
-            return out
-
-        def placed_as_wanted(rendered: Any) -> Any:
-            return {k: v for k, v in self.refs_panel(rendered).items() if k not in ("gridPos", "id")}
-
-        wanted = {k: v for k, v in want.items() if k not in ("gridPos", "id")}
-        return lean if self.same(lean, wanted, placed_as_wanted) else out
 
     def placed(self, call: Call, panel: JSON) -> Any:
         if self.flowed:
@@ -504,12 +491,57 @@ class _Writer:
 
 
 PANEL_KEYS = ("type", "title", "description", "gridPos", "id", "datasource", "targets")
+TARGET_KEYS = ("refId", "datasource", "expr", "query", "legendFormat")
 VARIABLE_KEYS = ("type", "name", "label", "description", "query", "datasource", "current")
 
 
 def _ordered(value: JSON, first: tuple[str, ...]) -> JSON:
     """`value` with the keys a reader looks for first in front, the rest in their order."""
     return {**{k: value[k] for k in first if k in value}, **{k: v for k, v in value.items() if k not in first}}
+
+
+# Where the adapter or the normal form fills in or removes a key, its value is one of these (or the key is).
+DROPPABLE_VALUES: tuple[Any, ...] = (None, [], {}, "", False, 100, "absolute", "h")
+DROPPABLE_KEYS = frozenset({"datasource", "pluginVersion"})
+
+
+def _minimal(value: JSON, render: Callable[[Any], Any], keep: tuple[str, ...]) -> JSON:
+    """`value` without the keys graf's adapter would fill in or drop anyway (an empty `overrides`, a query's
+    datasource equal to its panel's, `pluginVersion`, ...): each is left out when that renders the same.
+    Deepest keys are tried first, so a query loses the datasource its panel still names."""
+    def rendered(candidate: JSON) -> JSON:
+        return canonical("", {"v": render(copy.deepcopy(candidate))})
+
+    want = rendered(value)
+    current = copy.deepcopy(value)
+    for path in sorted(_paths(current, keep), key=len, reverse=True):
+        candidate = copy.deepcopy(current)
+        parent = candidate
+        try:
+            for step in path[:-1]:
+                parent = parent[step]
+            del parent[path[-1]]
+            if rendered(candidate) == want:
+                current = candidate
+        except Exception:  # gone with its parent, or the adapter refusing the shorter form: keep it
+            continue
+    return current
+
+
+def _paths(value: Any, keep: tuple[str, ...], prefix: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+    """Paths of the keys of `value`'s dicts (inside lists too), `keep` at the top level left alone."""
+    out: list[tuple[Any, ...]] = []
+    if isinstance(value, dict):
+        for key, item in value.items():
+            top_kept = not prefix and key in keep
+            if not top_kept and (key in DROPPABLE_KEYS or item in DROPPABLE_VALUES):
+                out.append((*prefix, key))
+            if not top_kept and key != "datasource":
+                out.extend(_paths(item, keep, (*prefix, key)))
+    elif isinstance(value, list):
+        for i, item in enumerate(value):
+            out.extend(_paths(item, keep, (*prefix, i)))
+    return out
 
 
 def _flowed(panels: list[JSON]) -> bool:
