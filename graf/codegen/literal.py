@@ -138,6 +138,8 @@ def _pieces(text: str) -> list[str]:
     rest = text
     while len(rest) > _PIECE:
         cut = max(rest.rfind("\n", 0, _PIECE) + 1, rest.rfind(" ", 0, _PIECE) + 1)
+        if cut <= _PIECE // 4:  # no space: after punctuation (a PromQL matcher, a path), else anywhere
+            cut = max(rest.rfind(ch, 0, _PIECE) + 1 for ch in ",({|&/;")
         if cut <= _PIECE // 4:
             cut = _PIECE
         chunks.append(rest[:cut])

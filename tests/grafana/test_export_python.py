@@ -86,3 +86,14 @@ def test_two_dashboards_need_a_folder(graf, project: Project, tmp_path: Path) ->
                "--out", str(tmp_path / "mods"))
     assert run.code == 0, run.err
     assert sorted(p.name for p in (tmp_path / "mods/prod/python").iterdir()) == ["shop_prod_api.py", "shop_prod_jvm.py"]
+
+
+def test_usage_errors_say_what_to_give(graf, project: Project, tmp_path: Path) -> None:
+    run = graf("export", "--env", "prod", "--all", "--as", "python")
+    assert run.code == 2 and "--uid" in run.err
+    run = graf("export", "--env", "prod", "--as", "python")
+    assert run.code != 0 and "--uid" in run.err
+    existing = tmp_path / "a.py"
+    existing.write_text("", encoding="utf-8")
+    run = graf("export", "--env", "prod", "--out", str(existing))
+    assert run.code == 2 and "folder" in run.err
