@@ -32,7 +32,6 @@ from graf.dashboards import _grafanalib as adapter
 from graf.errors import GrafError
 from graf.resources import JSON, _without_panel_volatile, canonical
 
-HELPER_MODULE = "graf.dashboards.panels"
 QUERY_HELPERS = ("prom", "loki", "traceql")
 PANEL_HELPERS = ("timeseries", "stat", "table", "logs", "traces", "text", "row")
 VARIABLE_HELPERS = ("environment_variable", "application_variable", "instance_variable")
