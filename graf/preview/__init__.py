@@ -1,0 +1,62 @@
+"""`graf preview`: dashboards drawn without Grafana, as standalone HTML pages (and PNGs).
+
+    layout.py   gridPos on the 24-column grid, rows collapsed or not, repeats (pure)
+    panels.py   migrated panel types, units, thresholds and colours (pure)
+    data.py     each shown panel's Prometheus queries (as `graf check` sends them) and their series
+    charts.py   series as deterministic inline SVG (matplotlib, the optional `preview` extra)
+    bodies.py   the inside of a panel by type: lines, stat, gauge, bars, table, "No data" (pure)
+    page.py     the grid and the page around it (pure)
+    browser.py  headless chromium: PNG screenshots and DOM dumps of the pages
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Iterable
+from datetime import datetime, timezone
+
+from graf.check import RANGE_SECONDS, variable_defaults
+from graf.preview.data import Fetch, fetch_panels, panel_targets
+from graf.preview.layout import Box, layout
+from graf.preview.page import Grid, Mark, dashboard_page, grid_html, page
+from graf.resources import JSON, Resource
+
+__all__ = ["Box", "Grid", "Mark", "dashboard_page", "grid_html", "layout", "page", "page_name",
+           "preview_dashboard", "preview_resources"]
+
+
+def preview_dashboard(dashboard: JSON, *, fetch: Fetch | None = None, source: str = "",
+                      now: float | None = None) -> str:
+    """One dashboard as a standalone HTML page: with `fetch`, each panel's data; without, the layout."""
+    boxes = layout(dashboard)
+    data = fetch_panels(panel_targets(dashboard, boxes), fetch) if fetch is not None else None
+    window = (now - RANGE_SECONDS, now) if data is not None and now is not None else None
+    return dashboard_page(dashboard, Grid(boxes, data, window=window), _meta(dashboard, source, data, now))
+
+
+def preview_resources(resources: Iterable[Resource], *, fetch: Fetch | None = None, source: str = "",
+                      now: float | None = None) -> dict[str, str]:
+    """Every dashboard among `resources` as `{file name: page}`."""
+    return {page_name(r.uid): preview_dashboard(r.body, fetch=fetch, source=source, now=now)
+            for r in resources if r.kind == "dashboard"}
+
+
+def page_name(uid: str) -> str:
+    """A file name for a dashboard's page (uids are letters, digits, `-` and `_`, but imports may not be)."""
+    safe = "".join(c if c.isalnum() or c in "-_." else "_" for c in uid).lstrip(".")
+    return f"{safe or 'dashboard'}.html"
+
+
+def _meta(dashboard: JSON, source: str, data: object, now: float | None) -> str:
+    parts = [f"uid {html.escape(str(dashboard.get('uid') or '-'))}"]
+    values = variable_defaults(dashboard)
+    if values:
+        parts.append("variables " + ", ".join(f"${html.escape(k)}={html.escape(v)}" for k, v in values.items()))
+    if data is None:
+        parts.append("layout only (no data: pass --prometheus URL to draw the last hour)")
+    elif now is None:
+        parts.append(f"data from {html.escape(source)}")
+    else:
+        clock = datetime.fromtimestamp(now, tz=timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+        parts.append(f"data from {html.escape(source)}: the hour to {clock}")
+    return " · ".join(parts)

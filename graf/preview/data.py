@@ -1,0 +1,123 @@
+"""Each visible panel's data from Prometheus: the queries `graf check` runs, with their answers kept.
+
+`panel_targets` (pure) finds the Prometheus targets of the panels on show (not those folded in a
+collapsed row) with the dashboard's variables at their defaults, exactly as `graf check` sends
+them; `fetch_panels` runs them through `PrometheusHTTP.fetch` and keeps every series.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+
+from graf.check import MAX_WORKERS, _is_prometheus, variable_defaults
+from graf.preview.layout import Box
+from graf.resources import JSON
+from graf.variables import substitute
+
+Fetch = Callable[[str, bool], JSON]  # (promql, instant) -> Prometheus's answer (PrometheusHTTP.fetch)
+_LEGEND = re.compile(r"\{\{\s*([A-Za-z_]\w*)\s*\}\}")
+
+
+@dataclass(frozen=True)
+class Target:
+    key: str  # the panel's box key
+    ref_id: str
+    expr: str
+    query: str  # variables substituted: what is sent
+    instant: bool
+    legend: str
+
+
+@dataclass(frozen=True)
+class Series:
+    name: str
+    points: tuple[tuple[float, float], ...]  # (unix seconds, value), NaN kept as NaN
+    labels: tuple[tuple[str, str], ...] = ()
+
+    def last(self) -> float | None:
+        """The last value that is a number (Grafana's `lastNotNull`)."""
+        for _, value in reversed(self.points):
+            if not math.isnan(value):
+                return value
+        return None
+
+
+@dataclass(frozen=True)
+class TargetData:
+    target: Target
+    series: tuple[Series, ...] = ()
+    error: str = ""
+
+
+PanelData = tuple[TargetData, ...]
+
+
+def panel_targets(dashboard: JSON, boxes: Sequence[Box]) -> list[Target]:
+    """The Prometheus targets of the boxes shown, in layout order, variables at their defaults."""
+    values = variable_defaults(dashboard)
+    out: list[Target] = []
+    for box in boxes:
+        if box.is_row:
+            continue
+        panel_ds = box.panel.get("datasource")
+        for target in box.panel.get("targets") or ():
+            if not isinstance(target, dict):
+                continue
+            expr = target.get("expr")
+            if not _is_prometheus(target.get("datasource") or panel_ds) or not isinstance(expr, str) \
+                    or not expr.strip() or target.get("hide"):
+                continue
+            out.append(Target(
+                key=box.key, ref_id=str(target.get("refId", "?")), expr=expr, query=substitute(expr, values),
+                instant=bool(target.get("instant")) and not target.get("range"),
+                legend=str(target.get("legendFormat") or ""),
+            ))
+    return out
+
+
+def fetch_panels(targets: Sequence[Target], fetch: Fetch, workers: int = MAX_WORKERS) -> dict[str, PanelData]:
+    """Every target's answer, grouped by panel key (targets in their order)."""
+    with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
+        answers = list(pool.map(lambda t: fetch(t.query, t.instant), targets))
+    out: dict[str, list[TargetData]] = {}
+    for target, answer in zip(targets, answers, strict=True):
+        out.setdefault(target.key, []).append(read_answer(target, answer))
+    return {key: tuple(found) for key, found in out.items()}
+
+
+def read_answer(target: Target, answer: JSON) -> TargetData:
+    """Prometheus's answer as series (a scalar or string result is one series)."""
+    if answer.get("status") != "success":
+        return TargetData(target, error=str(answer.get("error") or "unexpected answer"))
+    data = answer.get("data") or {}
+    result = data.get("result")
+    if data.get("resultType") in ("scalar", "string") and isinstance(result, list) and len(result) == 2:
+        return TargetData(target, (Series(target.ref_id, (_point(result),)),))
+    series: list[Series] = []
+    for item in result if isinstance(result, list) else ():
+        labels = item.get("metric") or {}
+        raw = item.get("values") or ([item["value"]] if item.get("value") else [])
+        points = tuple(_point(p) for p in raw)
+        if points:
+            series.append(Series(_name(labels, target), points, tuple(sorted(labels.items()))))
+    return TargetData(target, tuple(series))
+
+
+def _point(pair: Sequence[object]) -> tuple[float, float]:
+    try:
+        return float(str(pair[0])), float(str(pair[1]))
+    except (ValueError, IndexError):
+        return 0.0, math.nan
+
+
+def _name(labels: dict[str, str], target: Target) -> str:
+    """The legend Grafana shows: the legend format with labels filled in, else `name{labels}`."""
+    if target.legend and target.legend != "__auto":
+        return _LEGEND.sub(lambda m: labels.get(m.group(1), ""), target.legend)
+    name = labels.get("__name__", "")
+    rest = ", ".join(f'{k}="{v}"' for k, v in sorted(labels.items()) if k != "__name__")
+    return f"{name}{{{rest}}}" if rest else name or target.expr
