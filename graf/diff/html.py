@@ -51,12 +51,13 @@ class HtmlPage:
 
 
 def dashboard_pages(diff: Diff, old: ResourceSets, new: ResourceSets) -> dict[str, HtmlPage]:
-    """A page per changed, added or removed dashboard: `{<env>-<uid>.html: page}`."""
+    """A page per changed, added or removed dashboard: `{<env>-<uid>.html: page}` (`<uid>.html` without env)."""
     out: dict[str, HtmlPage] = {}
     for resource in diff.resources:
         if resource.kind != "dashboard":
             continue
-        name = "".join(c if c.isalnum() or c in "-_" else "_" for c in f"{resource.env}-{resource.uid}")
+        label = f"{resource.env}-{resource.uid}" if resource.env else resource.uid
+        name = "".join(c if c.isalnum() or c in "-_" else "_" for c in label).lstrip("-") or "dashboard"
         text = page(f"graf diff: {resource.title or resource.uid}",
                     f"{html.escape(diff.old_label)} → {html.escape(diff.new_label)}", _section(resource, old, new))
         rows = max(height(layout(_body(old, resource))), height(layout(_body(new, resource))))

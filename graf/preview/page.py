@@ -78,6 +78,7 @@ h1{font-size:18px;font-weight:500;margin:0 0 2px}
 .ghost{opacity:.35;border-style:dashed;outline:2px dashed #F2495C;outline-offset:-1px}
 .side-by-side{display:flex;gap:16px;align-items:flex-start}
 .side h2{font-size:13px;font-weight:500;margin:0 0 6px;color:#8e8e9e}
+.side .grid{outline:1px dashed #34373d;outline-offset:4px}
 .lines{margin:10px 0 28px;padding-left:18px;font-size:12px}
 .lines li{margin:2px 0;word-break:break-word}
 .lines code{font:11px "DejaVu Sans Mono",monospace;color:#d8d9da}
