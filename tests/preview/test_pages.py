@@ -55,9 +55,12 @@ def test_builtin_dashboards_of_both_environments_draw_every_panel(with_data: boo
 
 
 def test_community_dashboards_draw_with_legacy_panels_shown_migrated() -> None:
+    names = []
     for name, body in _community():
         page = preview_dashboard(body, fetch=fake.answer, source="test", now=fake.END)
         _assert_whole(page, body)
+        names.append(name)
+    assert len(names) == 8
     micrometer = preview_dashboard(reference_json("dashboards/jvm-micrometer.json"))
     assert "graph → timeseries" in micrometer
     assert "repeats for each $" in micrometer  # its per-pool rows repeat
