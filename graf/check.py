@@ -199,8 +199,9 @@ class PrometheusHTTP:
     """Instant and range queries against Prometheus's HTTP API, with the datasource's auth if it has any."""
 
     def __init__(self, url: str, datasource: Datasource | None = None, timeout: float = 15.0,
-                 now: Callable[[], float] = time.time) -> None:
+                 now: Callable[[], float] = time.time, range_seconds: float = RANGE_SECONDS) -> None:
         self.url = url.rstrip("/")
+        self.range_seconds = range_seconds
         self.timeout = timeout
         self.now = now
         self.headers = _auth_headers(datasource) if datasource is not None else {}
@@ -216,13 +217,14 @@ class PrometheusHTTP:
 
     def fetch(self, expr: str, instant: bool) -> JSON:
         """Prometheus's whole answer (`status`, `data` or `error`) to an instant query, or a range
-        query over the last RANGE_SECONDS; a query Prometheus rejects is an answer, not an exception."""
+        query over the last `range_seconds`; a query Prometheus rejects is an answer, not an exception."""
         end = self.now()
         if instant:
             path, params = "/api/v1/query", {"query": expr, "time": f"{end:.3f}"}
         else:
-            step = max(15, RANGE_SECONDS // 240)
-            params = {"query": expr, "start": f"{end - RANGE_SECONDS:.3f}", "end": f"{end:.3f}", "step": str(step)}
+            step = max(15, int(self.range_seconds) // 240)
+            params = {"query": expr, "start": f"{end - self.range_seconds:.3f}", "end": f"{end:.3f}",
+                      "step": str(step)}
             path = "/api/v1/query_range"
         return self._post(path, params)
 

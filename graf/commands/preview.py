@@ -24,18 +24,20 @@ Page = tuple[str, str, dict[str, Any], "Datasource | None"]
 @click.option("--prometheus", "prometheus_url", metavar="URL", envvar="GRAF_PROMETHEUS_URL",
               help="Prometheus to draw the last hour from (default: none, the layout alone) "
                    "[env var: GRAF_PROMETHEUS_URL]")
+@click.option("--since", default="1h", show_default=True, metavar="DURATION",
+              help="With --prometheus: how far back the series go (Grafana's default time range is 1h).")
 @click.option("--out", "-o", "out", type=click.Path(file_okay=False, path_type=Path), default=Path("preview"),
               show_default=True, help="Folder to write the pages to (one subfolder per environment).")
 @click.option("--png", is_flag=True, help="Also a PNG of each page, through headless chromium.")
 @click.pass_obj
 def preview(app: App, files: tuple[Path, ...], envs: tuple[str, ...], uids: tuple[str, ...],
-            prometheus_url: str | None, out: Path, png: bool) -> None:
+            prometheus_url: str | None, since: str, out: Path, png: bool) -> None:
     """Draw dashboards as Grafana lays them out, one HTML page each, viewable with no server.
 
     Panels sit where gridPos puts them on the 24-column grid, with title, type, unit and
     description; collapsed rows stay collapsed, repeated panels are marked. With --prometheus,
     each panel's queries run as `graf check` runs them (variables at their defaults) over the
-    last hour: lines, stat and gauge values coloured by thresholds, table rows, "No data" with
+    last hour (--since): lines, stat and gauge values coloured by thresholds, table rows, "No data" with
     the query. Without it, each panel lists its queries. DASHBOARD.json files (exported or
     downloaded dashboards) are drawn instead of graf.yaml's.
 
@@ -48,7 +50,14 @@ def preview(app: App, files: tuple[Path, ...], envs: tuple[str, ...], uids: tupl
     from graf.errors import GrafError, UsageError
     from graf.files import write_file
     from graf.preview import page_name, preview_dashboard
+    from graf.units import parse_duration
 
+    try:
+        range_seconds = parse_duration(since)
+    except ValueError as exc:
+        raise UsageError("--since", str(exc)) from None
+    if range_seconds <= 0:
+        raise UsageError("--since", "must be more than 0s")
     now = time.time()
     pages = _from_files(files) if files else _from_project(app, envs)
     if uids:
@@ -57,13 +66,13 @@ def preview(app: App, files: tuple[Path, ...], envs: tuple[str, ...], uids: tupl
             raise UsageError("--uid", f"no dashboard with uid {', '.join(unknown)}")
         pages = [p for p in pages if p[1] in uids]
     written: list[tuple[Path, dict[str, object]]] = []
-    for folder, uid, body, runner in pages:
+    for folder, uid, body, datasource in pages:
         fetch = None
         if prometheus_url:
             from graf.check import PrometheusHTTP
 
-            fetch = PrometheusHTTP(prometheus_url, runner, now=lambda: now).fetch
-        text = preview_dashboard(body, fetch=fetch, source=prometheus_url or "", now=now)
+            fetch = PrometheusHTTP(prometheus_url, datasource, now=lambda: now, range_seconds=range_seconds).fetch
+        text = preview_dashboard(body, fetch=fetch, source=prometheus_url or "", now=now, range_seconds=range_seconds)
         path = out / folder / page_name(uid) if folder else out / page_name(uid)
         try:
             write_file(path, text)

@@ -26,12 +26,14 @@ __all__ = ["Box", "Grid", "Mark", "dashboard_page", "grid_html", "layout", "page
 
 
 def preview_dashboard(dashboard: JSON, *, fetch: Fetch | None = None, source: str = "",
-                      now: float | None = None) -> str:
-    """One dashboard as a standalone HTML page: with `fetch`, each panel's data; without, the layout."""
+                      now: float | None = None, range_seconds: float = RANGE_SECONDS) -> str:
+    """One dashboard as a standalone HTML page: with `fetch`, each panel's data over the
+    `range_seconds` to `now` (how the axes are drawn); without, the layout."""
     boxes = layout(dashboard)
     data = fetch_panels(panel_targets(dashboard, boxes), fetch) if fetch is not None else None
-    window = (now - RANGE_SECONDS, now) if data is not None and now is not None else None
-    return dashboard_page(dashboard, Grid(boxes, data, window=window), _meta(dashboard, source, data, now))
+    window = (now - range_seconds, now) if data is not None and now is not None else None
+    meta = _meta(dashboard, source, data, window)
+    return dashboard_page(dashboard, Grid(boxes, data, window=window), meta)
 
 
 def preview_resources(resources: Iterable[Resource], *, fetch: Fetch | None = None, source: str = "",
@@ -47,16 +49,16 @@ def page_name(uid: str) -> str:
     return f"{safe or 'dashboard'}.html"
 
 
-def _meta(dashboard: JSON, source: str, data: object, now: float | None) -> str:
+def _meta(dashboard: JSON, source: str, data: object, window: tuple[float, float] | None) -> str:
     parts = [f"uid {html.escape(str(dashboard.get('uid') or '-'))}"]
     values = variable_defaults(dashboard)
     if values:
         parts.append("variables " + ", ".join(f"${html.escape(k)}={html.escape(v)}" for k, v in values.items()))
     if data is None:
         parts.append("layout only (no data: pass --prometheus URL to draw the last hour)")
-    elif now is None:
+    elif window is None:
         parts.append(f"data from {html.escape(source)}")
     else:
-        clock = datetime.fromtimestamp(now, tz=timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
-        parts.append(f"data from {html.escape(source)}: the hour to {clock}")
+        start, end = (datetime.fromtimestamp(t, tz=timezone.utc) for t in window)
+        parts.append(f"data from {html.escape(source)}: {start:%Y-%m-%d %H:%M} to {end:%H:%M} UTC")
     return " · ".join(parts)
