@@ -10,10 +10,12 @@ import click
 from graf.cli import App, env_option
 
 if TYPE_CHECKING:
+    from collections.abc import Mapping
+
     from graf.config import Datasource
 
-# (folder under --out, dashboard uid, dashboard body, the Prometheus datasource for its auth)
-Page = tuple[str, str, dict[str, Any], "Datasource | None"]
+# (folder under --out, dashboard uid, dashboard body, the environment's datasources for their auth)
+Page = tuple[str, str, dict[str, Any], "Mapping[str, Datasource]"]
 
 
 @click.command()
@@ -24,6 +26,9 @@ Page = tuple[str, str, dict[str, Any], "Datasource | None"]
 @click.option("--prometheus", "prometheus_url", metavar="URL", envvar="GRAF_PROMETHEUS_URL",
               help="Prometheus to draw the last hour from (default: none, the layout alone) "
                    "[env var: GRAF_PROMETHEUS_URL]")
+@click.option("--loki", "loki_url", metavar="URL", envvar="GRAF_LOKI_URL",
+              help="Loki to show the newest lines of logs panels from (and LogQL metric series) "
+                   "[env var: GRAF_LOKI_URL]")
 @click.option("--since", default="1h", show_default=True, metavar="DURATION",
               help="With --prometheus: how far back the series go (Grafana's default time range is 1h).")
 @click.option("--out", "-o", "out", type=click.Path(file_okay=False, path_type=Path), default=Path("preview"),
@@ -31,7 +36,7 @@ Page = tuple[str, str, dict[str, Any], "Datasource | None"]
 @click.option("--png", is_flag=True, help="Also a PNG of each page, through headless chromium.")
 @click.pass_obj
 def preview(app: App, files: tuple[Path, ...], envs: tuple[str, ...], uids: tuple[str, ...],
-            prometheus_url: str | None, since: str, out: Path, png: bool) -> None:
+            prometheus_url: str | None, loki_url: str | None, since: str, out: Path, png: bool) -> None:
     """Draw dashboards as Grafana lays them out, one HTML page each, viewable with no server.
 
     Panels sit where gridPos puts them on the 24-column grid, with title, type, unit and
@@ -66,13 +71,19 @@ def preview(app: App, files: tuple[Path, ...], envs: tuple[str, ...], uids: tupl
             raise UsageError("--uid", f"no dashboard with uid {', '.join(unknown)}")
         pages = [p for p in pages if p[1] in uids]
     written: list[tuple[Path, dict[str, object]]] = []
-    for folder, uid, body, datasource in pages:
-        fetch = None
+    for folder, uid, body, datasources in pages:
+        fetch = loki = None
         if prometheus_url:
             from graf.check import PrometheusHTTP
 
-            fetch = PrometheusHTTP(prometheus_url, datasource, now=lambda: now, range_seconds=range_seconds).fetch
-        text = preview_dashboard(body, fetch=fetch, source=prometheus_url or "", now=now, range_seconds=range_seconds)
+            fetch = PrometheusHTTP(prometheus_url, datasources.get("prometheus"), now=lambda: now,
+                                   range_seconds=range_seconds).fetch
+        if loki_url:
+            from graf.preview.loki import LokiHTTP
+
+            loki = LokiHTTP(loki_url, datasources.get("loki"), now=lambda: now, range_seconds=range_seconds).fetch
+        source = " and ".join(u for u in (prometheus_url, loki_url) if u)
+        text = preview_dashboard(body, fetch=fetch, loki=loki, source=source, now=now, range_seconds=range_seconds)
         path = out / folder / page_name(uid) if folder else out / page_name(uid)
         try:
             write_file(path, text)
@@ -83,7 +94,7 @@ def preview(app: App, files: tuple[Path, ...], envs: tuple[str, ...], uids: tupl
     if png:
         _screenshots(written)
     click.echo(f"{len(written)} page{'s' if len(written) != 1 else ''} in {out}"
-               + ("" if prometheus_url else " (layout only: --prometheus URL draws the data)"), err=True)
+               + ("" if prometheus_url or loki_url else " (layout only: --prometheus URL draws the data)"), err=True)
 
 
 def _from_project(app: App, envs: tuple[str, ...]) -> list[Page]:
@@ -92,8 +103,7 @@ def _from_project(app: App, envs: tuple[str, ...]) -> list[Page]:
     project = app.project
     out: list[Page] = []
     for env in project.select(envs):
-        datasource = env.datasources.get("prometheus")
-        out.extend((env.name, r.uid, r.body, datasource) for r in render(project, env) if r.kind == "dashboard")
+        out.extend((env.name, r.uid, r.body, env.datasources) for r in render(project, env) if r.kind == "dashboard")
     return out
 
 
@@ -112,7 +122,7 @@ def _from_files(files: tuple[Path, ...]) -> list[Page]:
             body = body["dashboard"]  # the API's {"dashboard": ..., "meta": ...} shape
         if not isinstance(body, dict) or not isinstance(body.get("panels", []), list):
             raise GrafError(str(path), "not a dashboard: expected an object with a `panels` list")
-        out.append(("", str(body.get("uid") or path.stem), body, None))
+        out.append(("", str(body.get("uid") or path.stem), body, {}))
     return out
 
 

@@ -16,7 +16,7 @@ from collections.abc import Iterable
 from datetime import datetime, timezone
 
 from graf.check import RANGE_SECONDS, variable_defaults
-from graf.preview.data import Fetch, fetch_panels, panel_targets
+from graf.preview.data import Fetch, Source, fetch_panels, panel_targets
 from graf.preview.layout import Box, layout
 from graf.preview.page import Grid, Mark, dashboard_page, grid_html, page
 from graf.resources import JSON, Resource
@@ -26,20 +26,26 @@ __all__ = ["Box", "Grid", "Mark", "dashboard_page", "grid_html", "layout", "page
 
 
 def preview_dashboard(dashboard: JSON, *, fetch: Fetch | None = None, source: str = "",
-                      now: float | None = None, range_seconds: float = RANGE_SECONDS) -> str:
-    """One dashboard as a standalone HTML page: with `fetch`, each panel's data over the
-    `range_seconds` to `now` (how the axes are drawn); without, the layout."""
+                      now: float | None = None, range_seconds: float = RANGE_SECONDS,
+                      loki: Fetch | None = None) -> str:
+    """One dashboard as a standalone HTML page: with `fetch` (Prometheus) and `loki`, each panel's
+    data over the `range_seconds` to `now` (how the axes are drawn); without, the layout."""
     boxes = layout(dashboard)
-    data = fetch_panels(panel_targets(dashboard, boxes), fetch) if fetch is not None else None
+    fetchers: dict[Source, Fetch] = {}
+    if fetch is not None:
+        fetchers["prometheus"] = fetch
+    if loki is not None:
+        fetchers["loki"] = loki
+    data = fetch_panels(panel_targets(dashboard, boxes), fetchers) if fetchers else None
     window = (now - range_seconds, now) if data is not None and now is not None else None
     meta = _meta(dashboard, source, data, window)
     return dashboard_page(dashboard, Grid(boxes, data, window=window), meta)
 
 
 def preview_resources(resources: Iterable[Resource], *, fetch: Fetch | None = None, source: str = "",
-                      now: float | None = None) -> dict[str, str]:
+                      now: float | None = None, loki: Fetch | None = None) -> dict[str, str]:
     """Every dashboard among `resources` as `{file name: page}`."""
-    return {page_name(r.uid): preview_dashboard(r.body, fetch=fetch, source=source, now=now)
+    return {page_name(r.uid): preview_dashboard(r.body, fetch=fetch, source=source, now=now, loki=loki)
             for r in resources if r.kind == "dashboard"}
 
 

@@ -6,6 +6,7 @@ import html
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime, timezone
 
 from graf.preview.charts import line_chart
 from graf.preview.data import PanelData, Series
@@ -35,6 +36,8 @@ def body_html(box: Box, data: PanelData | None, size: Size, window: tuple[float,
         return _facts(box, with_data=data is not None)
     errors = [d for d in data if d.error]
     series = [s for d in data for s in d.series]
+    if panel_kind.shown == "logs" and not errors and any(d.lines for d in data):
+        return _logs(box, [line for d in data for line in d.lines], size)
     if not series:
         return _no_data(box, error=errors[0].error if errors else "", sent=[d.target.query for d in data])
     shown = panel_kind.shown
@@ -69,15 +72,28 @@ def _facts(box: Box, *, with_data: bool) -> str:
     if panel_kind.shown == "text":
         content = (box.panel.get("options") or {}).get("content") or box.panel.get("content") or ""
         return f'<div class="text">{html.escape(str(content))}</div>'
-    if with_data and panel_kind.shown == "logs":
-        parts.append('<p class="note">log lines are not fetched (Loki)</p>')
-    elif with_data and panel_kind.shown not in ("row",):
-        parts.append(f'<p class="note">{html.escape(panel_kind.shown)} panels are not drawn in the preview</p>')
+    if with_data:
+        source = _datasource_type(box)
+        if source == "loki":
+            parts.append('<p class="note">Loki was not queried: pass --loki URL</p>')
+        elif source and source != "prometheus":
+            parts.append(f'<p class="note">{html.escape(source)} queries are not run in the preview</p>')
+        elif queries(box):
+            parts.append(f'<p class="note">{html.escape(panel_kind.shown)} panels are not drawn in the preview</p>')
     if not panel_kind.known:
         parts.append(f'<p class="note unsupported">plugin panel “{html.escape(panel_kind.written)}”: '
                      "not previewed</p>")
     parts.extend(_query_list(box))
     return "".join(parts)
+
+
+def _datasource_type(box: Box) -> str:
+    """The type of the panel's (or its first target's) datasource, `` when not said."""
+    for ds in [box.panel.get("datasource"), *(t.get("datasource") for t in box.panel.get("targets") or ()
+                                               if isinstance(t, dict))]:
+        if isinstance(ds, dict) and isinstance(ds.get("type"), str) and ds["type"] != "-- Mixed --":
+            return str(ds["type"])
+    return ""
 
 
 def _query_list(box: Box) -> list[str]:
@@ -91,6 +107,15 @@ def _no_data(box: Box, *, error: str, sent: Sequence[str] = ()) -> str:
     detail = f'<p class="error">{html.escape(error)}</p>' if error else ""
     shown = [f'<code class="query">{html.escape(q)}</code>' for q in sent[:4]] if sent else _query_list(box)
     return f'<div class="nodata"><p class="nodata-text">{message}</p>{detail}{"".join(shown)}</div>'
+
+
+def _logs(box: Box, lines: Sequence[tuple[float, str]], size: Size) -> str:
+    """The newest lines that fit, newest first (Grafana's default order), with their time."""
+    fits = max(1, size.height // 15)
+    shown = sorted(lines, key=lambda line: (-line[0], line[1]))[:fits]
+    rows = "".join(f'<li><time>{datetime.fromtimestamp(t, tz=timezone.utc):%H:%M:%S}</time> {html.escape(text)}</li>'
+                   for t, text in shown)
+    return f'<ul class="loglines" data-lines="{len(shown)}">{rows}</ul>'
 
 
 def _decimals(box: Box) -> int | None:

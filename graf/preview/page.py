@@ -66,6 +66,9 @@ h1{font-size:18px;font-weight:500;margin:0 0 2px}
 .rows th{text-align:left;color:#6e9fff;font-weight:500;border-bottom:1px solid #2c3235;padding:2px 4px}
 .rows td{border-bottom:1px solid #22252b;padding:2px 4px;white-space:nowrap}
 .text{white-space:pre-wrap;overflow:hidden;height:100%}
+.loglines{list-style:none;margin:0;padding:0;font:11px/15px "DejaVu Sans Mono",monospace}
+.loglines li{white-space:nowrap;overflow:hidden;text-overflow:ellipsis}
+.loglines time{color:#8e8e9e}
 .row{background:none;border:0;border-bottom:1px solid #2c3235;border-radius:0}
 .row .title{font-size:14px}
 .row.collapsed .title::before{content:"▸ "}
