@@ -59,7 +59,9 @@ def line_chart(series: Sequence[Series], *, width: int, height: int, unit: str, 
         start, end = window
         axes.set_xlim(start, end if end > start else start + 1)
         every = 600 if width >= 420 else 1200 if width >= 220 else 1800
-        axes.set_xticks([t for t in range(int(start // every + 1) * every, int(end) + 1, every)])
+        edge = (end - start) * 0.04  # a label centred closer to an edge would be cut
+        axes.set_xticks([t for t in range(int(start // every + 1) * every, int(end) + 1, every)
+                         if start + edge <= t <= end - edge])
         axes.locator_params(axis="y", nbins=max(2, height // 35))
         low, high = axes.get_ylim()
         ticks = [t for t in axes.get_yticks() if low - 1e-9 * abs(low) <= t <= high + 1e-9 * abs(high)]
