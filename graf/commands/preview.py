@@ -31,12 +31,13 @@ Page = tuple[str, str, dict[str, Any], "Mapping[str, Datasource]"]
                    "[env var: GRAF_LOKI_URL]")
 @click.option("--since", default="1h", show_default=True, metavar="DURATION",
               help="With --prometheus: how far back the series go (Grafana's default time range is 1h).")
-@click.option("--out", "-o", "out", type=click.Path(file_okay=False, path_type=Path), default=Path("preview"),
-              show_default=True, help="Folder to write the pages to (one subfolder per environment).")
+@click.option("--out", "-o", "out", type=click.Path(file_okay=False, path_type=Path),
+              help="Folder to write the pages to, one subfolder per environment (default: preview/ beside "
+                   "graf.yaml; for DASHBOARD.json files, preview/ here).")
 @click.option("--png", is_flag=True, help="Also a PNG of each page, through headless chromium.")
 @click.pass_obj
 def preview(app: App, files: tuple[Path, ...], envs: tuple[str, ...], uids: tuple[str, ...],
-            prometheus_url: str | None, loki_url: str | None, since: str, out: Path, png: bool) -> None:
+            prometheus_url: str | None, loki_url: str | None, since: str, out: Path | None, png: bool) -> None:
     """Draw dashboards as Grafana lays them out, one HTML page each, viewable with no server.
 
     Panels sit where gridPos puts them on the 24-column grid, with title, type, unit and
@@ -65,6 +66,8 @@ def preview(app: App, files: tuple[Path, ...], envs: tuple[str, ...], uids: tupl
         raise UsageError("--since", "must be more than 0s")
     now = time.time()
     pages = _from_files(files) if files else _from_project(app, envs)
+    if out is None:
+        out = Path("preview") if files else app.project.root / "preview"
     if uids:
         unknown = sorted(set(uids) - {uid for _, uid, _, _ in pages})
         if unknown:

@@ -65,3 +65,13 @@ def test_png_without_a_browser_says_how_to_get_one(example_project: Path, tmp_pa
                  "--out", str(tmp_path / "pages")])
     assert code == 1
     assert "no headless browser found (chromium)" in capsys.readouterr().err
+
+
+def test_pages_go_beside_graf_yaml_by_default(example_project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                              capsys: pytest.CaptureFixture[str]) -> None:
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)
+    assert _run(["--config", str(example_project), "preview", "--uid", "shop-dev-logs"]) == 0
+    assert capsys.readouterr().out.strip() == str(example_project.parent / "preview/dev/shop-dev-logs.html")
+    assert not (elsewhere / "preview").exists()
