@@ -87,6 +87,7 @@ def _render(result: Diff, fmt: str, colour: bool) -> str:
 
 
 def _paths(paths: tuple[Path, ...], sides: list[object] | None = None) -> Diff:
+    """The diff of two build folders or files; `sides`, when given, receives both resource sets (for html)."""
     from graf.diff import diff_sets
     from graf.diff.sources import load_pair
 

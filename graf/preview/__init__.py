@@ -2,7 +2,8 @@
 
     layout.py   gridPos on the 24-column grid, rows collapsed or not, repeats (pure)
     panels.py   migrated panel types, units, thresholds and colours (pure)
-    data.py     each shown panel's Prometheus queries (as `graf check` sends them) and their series
+    data.py     each shown panel's Prometheus and Loki queries (as `graf check` sends them), their answers
+    loki.py     Loki's query_range over HTTP (Prometheus's is `graf.check.PrometheusHTTP`)
     charts.py   series as deterministic inline SVG (matplotlib, the optional `preview` extra)
     bodies.py   the inside of a panel by type: lines, stat, gauge, bars, table, "No data" (pure)
     page.py     the grid and the page around it (pure)
