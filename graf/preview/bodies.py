@@ -165,7 +165,7 @@ def _font(size: Size, count: int, text: str) -> str:
     """A font size that fits `text` in one of `count` cells side by side (as Grafana's auto-sizing)."""
     across = max(1, min(count, size.width // 60))
     down = math.ceil(count / across)
-    fit = min((size.width / across) / (0.62 * max(len(text), 1)), (size.height / down) * 0.5, 32)
+    fit = min((size.width / across - 8) / (0.72 * max(len(text), 1)), (size.height / down) * 0.5, 32)
     return f"font-size:{max(9, int(fit))}px"
 
 

@@ -21,6 +21,8 @@ DPI = 96
 TEXT = "#ccccdc"
 GRID = "#2c3235"
 INSTALL_HINT = "pip install 'graf[preview]' (matplotlib draws the series)"
+# Time axis steps (seconds): whole minutes and hours, as Grafana labels its axes.
+TICK_STEPS = (60, 120, 300, 600, 900, 1200, 1800, 3600, 7200, 10800, 21600, 43200, 86400)
 _XML_HEAD = re.compile(r"\A.*?(?=<svg)", re.DOTALL)
 
 
@@ -29,7 +31,7 @@ def line_chart(series: Sequence[Series], *, width: int, height: int, unit: str, 
     """An `<svg>` element of the series as lines, `width`×`height` px, y ticks in the panel's unit.
 
     The x axis spans `window` (the queried time range, as Grafana shows it whatever the data
-    covers) with ticks on whole ten minutes; a series of one or two points is drawn as dots.
+    covers) with ticks on whole minutes or hours; a series of one or two points is drawn as dots.
     """
     try:
         import matplotlib
@@ -58,7 +60,8 @@ def line_chart(series: Sequence[Series], *, width: int, height: int, unit: str, 
             window = (min(times), max(times)) if times else (0.0, 1.0)
         start, end = window
         axes.set_xlim(start, end if end > start else start + 1)
-        every = 600 if width >= 420 else 1200 if width >= 220 else 1800
+        room = max(2, width // 90)  # labels that fit side by side
+        every = next((step for step in TICK_STEPS if (end - start) / step <= room), TICK_STEPS[-1])
         edge = (end - start) * 0.04  # a label centred closer to an edge would be cut
         axes.set_xticks([t for t in range(int(start // every + 1) * every, int(end) + 1, every)
                          if start + edge <= t <= end - edge])
