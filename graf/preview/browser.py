@@ -48,7 +48,8 @@ def _run(browser: str | None, args: list[str], page: Path) -> str:
                         "install chromium (apt-get install chromium) or set GRAF_CHROMIUM")
     with tempfile.TemporaryDirectory(prefix="graf-chromium-") as profile:
         command = [binary, "--headless", "--disable-gpu", "--hide-scrollbars", "--no-first-run",
-                   "--no-default-browser-check", "--mute-audio", "--proxy-server=127.0.0.1:9",
+                   "--no-default-browser-check", "--mute-audio", "--disable-dev-shm-usage",
+                   "--proxy-server=127.0.0.1:9",
                    "--proxy-bypass-list=<-loopback>", f"--user-data-dir={profile}",
                    "--force-device-scale-factor=1", "--run-all-compositor-stages-before-draw",
                    "--virtual-time-budget=3000", *(["--no-sandbox"] if _is_root() else []),
