@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
 import subprocess
 import tempfile
 from pathlib import Path
@@ -14,7 +15,7 @@ from pathlib import Path
 from graf.errors import GrafError
 
 CANDIDATES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable", "chrome")
-TIMEOUT = 120.0
+TIMEOUT = 180.0
 
 
 def find_browser() -> str | None:
@@ -51,19 +52,24 @@ def _run(browser: str | None, args: list[str], page: Path) -> str:
                    "--no-default-browser-check", "--mute-audio", "--disable-dev-shm-usage",
                    "--proxy-server=127.0.0.1:9",
                    "--proxy-bypass-list=<-loopback>", f"--user-data-dir={profile}",
-                   "--force-device-scale-factor=1", "--run-all-compositor-stages-before-draw",
-                   "--virtual-time-budget=3000", *(["--no-sandbox"] if _is_root() else []),
+                   "--force-device-scale-factor=1", *(["--no-sandbox"] if _is_root() else []),
                    *args, page.resolve().as_uri()]
         try:
-            done = subprocess.run(command, capture_output=True, text=True, timeout=TIMEOUT, check=False)
-        except subprocess.TimeoutExpired:
-            raise GrafError(binary, f"the browser did not finish within {TIMEOUT:.0f}s") from None
+            # its own process group: on a timeout the renderer and GPU children go too
+            process = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                                       stderr=subprocess.PIPE, text=True, start_new_session=True)
         except OSError as exc:
             raise GrafError(binary, f"cannot run the browser: {exc.strerror or exc}") from None
-    if done.returncode != 0:
-        last = (done.stderr.strip().splitlines() or ["no message"])[-1]
-        raise GrafError(binary, f"the browser failed (exit {done.returncode}): {last[:300]}")
-    return done.stdout
+        try:
+            stdout, stderr = process.communicate(timeout=TIMEOUT)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.communicate()
+            raise GrafError(binary, f"the browser did not finish within {TIMEOUT:.0f}s") from None
+    if process.returncode != 0:
+        last = (stderr.strip().splitlines() or ["no message"])[-1]
+        raise GrafError(binary, f"the browser failed (exit {process.returncode}): {last[:300]}")
+    return stdout
 
 
 def _is_root() -> bool:
