@@ -30,11 +30,12 @@ Page = tuple[str, str, dict[str, Any], "Mapping[str, Datasource]"]
               help="Loki to show the newest lines of logs panels from (and LogQL metric series) "
                    "[env var: GRAF_LOKI_URL]")
 @click.option("--since", default="1h", show_default=True, metavar="DURATION",
-              help="With --prometheus: how far back the series go (Grafana's default time range is 1h).")
+              help="With --prometheus/--loki: how far back the data goes (Grafana's default time range is 1h).")
 @click.option("--out", "-o", "out", type=click.Path(file_okay=False, path_type=Path),
               help="Folder to write the pages to, one subfolder per environment (default: preview/ beside "
                    "graf.yaml; for DASHBOARD.json files, preview/ here).")
-@click.option("--png", is_flag=True, help="Also a PNG of each page, through headless chromium.")
+@click.option("--png", is_flag=True, help="Also a PNG of each page, through headless chromium "
+                                          "(or the browser named by GRAF_CHROMIUM).")
 @click.pass_obj
 def preview(app: App, files: tuple[Path, ...], envs: tuple[str, ...], uids: tuple[str, ...],
             prometheus_url: str | None, loki_url: str | None, since: str, out: Path | None, png: bool) -> None:

@@ -75,3 +75,12 @@ def test_pages_go_beside_graf_yaml_by_default(example_project: Path, tmp_path: P
     assert _run(["--config", str(example_project), "preview", "--uid", "shop-dev-logs"]) == 0
     assert capsys.readouterr().out.strip() == str(example_project.parent / "preview/dev/shop-dev-logs.html")
     assert not (elsewhere / "preview").exists()
+
+
+@pytest.mark.parametrize("since", ["soon", "0s"])
+def test_a_bad_time_range_is_bad_usage(example_project: Path, tmp_path: Path, since: str,
+                                       capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "pages"
+    assert _run(["--config", str(example_project), "preview", "--since", since, "--out", str(out)]) == 2
+    assert capsys.readouterr().err.startswith("error: --since: ")
+    assert not out.exists()
