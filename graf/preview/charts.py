@@ -68,14 +68,16 @@ def line_chart(series: Sequence[Series], *, width: int, height: int, unit: str, 
         axes.locator_params(axis="y", nbins=max(2, height // 35))
         low, high = axes.get_ylim()
         ticks = [t for t in axes.get_yticks() if low - 1e-9 * abs(low) <= t <= high + 1e-9 * abs(high)]
-        axes.set_yticks(ticks, _labels(ticks, unit, decimals))
+        labels = _labels(ticks, unit, decimals)
+        axes.set_yticks(ticks, labels)
         axes.set_ylim(low, high)
         axes.tick_params(colors=TEXT, length=0, pad=2)
         axes.grid(color=GRID, linewidth=0.5)
         for spine in axes.spines.values():
             spine.set_visible(False)
         # leave room for the tick labels inside the given size
-        figure.subplots_adjust(left=min(0.35, 52 / max(width, 1)), right=0.99, top=0.96,
+        label_px = 8 + 5.8 * max((len(label) for label in labels), default=4)  # ~5.8 px a character at 7.5 pt
+        figure.subplots_adjust(left=min(0.45, label_px / max(width, 1)), right=0.99, top=0.96,
                                bottom=min(0.4, 16 / max(height, 1)))
         out = io.StringIO()
         figure.savefig(out, format="svg", metadata={"Date": None, "Creator": None}, transparent=True)
