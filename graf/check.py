@@ -199,23 +199,36 @@ class PrometheusHTTP:
     """Instant and range queries against Prometheus's HTTP API, with the datasource's auth if it has any."""
 
     def __init__(self, url: str, datasource: Datasource | None = None, timeout: float = 15.0,
-                 now: Callable[[], float] = time.time) -> None:
+                 now: Callable[[], float] = time.time, range_seconds: float = RANGE_SECONDS) -> None:
         self.url = url.rstrip("/")
+        self.range_seconds = range_seconds
         self.timeout = timeout
         self.now = now
         self.headers = _auth_headers(datasource) if datasource is not None else {}
 
     def __call__(self, expr: str, instant: bool) -> Answer:
+        body = self.fetch(expr, instant)
+        if body.get("status") != "success":
+            return Answer(error=str(body.get("error", "unexpected answer")))
+        result = body.get("data", {}).get("result", [])
+        if body.get("data", {}).get("resultType") == "scalar":
+            return Answer(series=1)
+        return Answer(series=sum(1 for series in result if series.get("values") or series.get("value")))
+
+    def fetch(self, expr: str, instant: bool) -> JSON:
+        """Prometheus's whole answer (`status`, `data` or `error`) to an instant query, or a range
+        query over the last `range_seconds`; a query Prometheus rejects is an answer, not an exception."""
         end = self.now()
         if instant:
             path, params = "/api/v1/query", {"query": expr, "time": f"{end:.3f}"}
         else:
-            step = max(15, RANGE_SECONDS // 240)
-            params = {"query": expr, "start": f"{end - RANGE_SECONDS:.3f}", "end": f"{end:.3f}", "step": str(step)}
+            step = max(15, int(self.range_seconds) // 240)
+            params = {"query": expr, "start": f"{end - self.range_seconds:.3f}", "end": f"{end:.3f}",
+                      "step": str(step)}
             path = "/api/v1/query_range"
         return self._post(path, params)
 
-    def _post(self, path: str, params: Mapping[str, str]) -> Answer:
+    def _post(self, path: str, params: Mapping[str, str]) -> JSON:
         request = urllib.request.Request(
             self.url + path, data=urllib.parse.urlencode(params).encode(), method="POST",
             headers={"Content-Type": "application/x-www-form-urlencoded", **self.headers},
@@ -226,19 +239,14 @@ class PrometheusHTTP:
         except urllib.error.HTTPError as exc:
             body = _json_or_none(exc.read())
             if exc.code in (400, 422, 503) and isinstance(body, dict) and body.get("error"):
-                return Answer(error=f"{body.get('errorType', 'error')}: {body['error']}")
+                return {"status": "error", "error": f"{body.get('errorType', 'error')}: {body['error']}"}
             hint = "check the datasource's credentials in graf.yaml" if exc.code in (401, 403) else ""
             raise GrafError(self.url, f"Prometheus answered HTTP {exc.code} {exc.reason}", hint) from None
         except (urllib.error.URLError, OSError) as exc:
             reason = getattr(exc, "reason", exc)
             raise GrafError(self.url, f"cannot reach Prometheus: {reason}",
                             "pass --prometheus URL (e.g. through an SSH tunnel to the monitoring server)") from None
-        if body.get("status") != "success":
-            return Answer(error=str(body.get("error", "unexpected answer")))
-        result = body.get("data", {}).get("result", [])
-        if body.get("data", {}).get("resultType") == "scalar":
-            return Answer(series=1)
-        return Answer(series=sum(1 for series in result if series.get("values") or series.get("value")))
+        return body if isinstance(body, dict) else {"status": "error", "error": "unexpected answer"}
 
 
 def _json_or_none(raw: bytes) -> Any:

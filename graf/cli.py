@@ -27,6 +27,7 @@ COMMANDS: dict[str, str] = {
     "diff": "graf.commands.diff",
     "export": "graf.commands.export",
     "plan": "graf.commands.plan",
+    "preview": "graf.commands.preview",
     "stack": "graf.commands.stack",
     "sync": "graf.commands.sync",
     "test": "graf.commands.test",
