@@ -10,7 +10,6 @@ from pathlib import Path, PurePosixPath
 
 from graf.errors import GrafError, UsageError
 
-
 # Written into every tree write_tree makes, listing its files: the proof that a folder is graf's to replace.
 MARKER = ".graf-build"
 _MARKER_HEADER = "# Written by graf build, which replaces this folder only while it holds nothing but these files.\n"
