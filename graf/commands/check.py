@@ -5,11 +5,12 @@ from __future__ import annotations
 import click
 
 from graf.cli import App, env_option
+from graf.urls import redact, url_option
 
 
 @click.command()
 @env_option(required=True)
-@click.option("--prometheus", "prometheus_url", metavar="URL", envvar="GRAF_PROMETHEUS_URL",
+@click.option("--prometheus", "prometheus_url", metavar="URL", envvar="GRAF_PROMETHEUS_URL", callback=url_option,
               help="Prometheus to query (default: the environment's Prometheus datasource URL) "
                    "[env var: GRAF_PROMETHEUS_URL]")
 @click.pass_obj
@@ -40,6 +41,6 @@ def check(app: App, env: str, prometheus_url: str | None) -> int:
         click.echo(f"       {q.query}")
     dashboards = len({q.dashboard_uid for q in queries})
     errors = sum(r.status == "error" for r in failed)
-    click.echo(f"{env}: {len(queries)} queries in {dashboards} dashboards against {url}: "
+    click.echo(f"{env}: {len(queries)} queries in {dashboards} dashboards against {redact(url)}: "
                f"{len(results) - len(failed)} with data, {len(failed) - errors} empty, {errors} errors", err=True)
     return 1 if failed else 0

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 import click
 
 from graf.cli import App, env_option
+from graf.urls import url_option
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -28,7 +29,7 @@ FORMATS = ("terminal", "markdown", "json")
 @env_option(multiple=True)
 @click.option("--format", "-f", "fmt", type=click.Choice(FORMATS), default="terminal", show_default=True,
               help="terminal text, markdown for a pull-request comment, or JSON.")
-@click.option("--url", metavar="URL", envvar="GRAFANA_URL",
+@click.option("--url", metavar="URL", envvar="GRAFANA_URL", callback=url_option,
               help="With --env alone: the Grafana to read instead of graf.yaml's [env var: GRAFANA_URL]")
 @click.option("--color/--no-color", "colour", default=None,
               help="Colour the terminal format (default: when stdout is a terminal and NO_COLOR is unset).")
