@@ -63,9 +63,9 @@ def test_a_redirect_to_another_host_is_not_followed_and_credentials_stay_home(
         status: int, monkeypatch: pytest.MonkeyPatch) -> None:
     ds = _datasource(monkeypatch)
     with server(200, SUCCESS) as (elsewhere, elsewhere_seen), \
-            server(status, location=f"{elsewhere}/api/v1/query") as (url, seen):
-        with pytest.raises(GrafError) as caught:
-            PrometheusHTTP(url, ds)("up", True)
+            server(status, location=f"{elsewhere}/api/v1/query") as (url, seen), \
+            pytest.raises(GrafError) as caught:
+        PrometheusHTTP(url, ds)("up", True)
     assert seen and seen[0] is not None  # the datasource's own server got the credentials
     assert elsewhere_seen == []  # the other one got nothing at all
     line = caught.value.one_line()
