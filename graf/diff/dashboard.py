@@ -99,7 +99,9 @@ def _flatten(panels: Any) -> list[_Panel]:
 
 
 def _yx(raw: JSON) -> tuple[int, int]:
-    grid = raw.get("gridPos") or {}
+    grid = raw.get("gridPos")
+    if not isinstance(grid, dict):
+        grid = {}
     return (_int(grid.get("y")), _int(grid.get("x")))
 
 
