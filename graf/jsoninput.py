@@ -18,7 +18,7 @@ from typing import Any
 
 from graf.errors import GrafError
 
-MAX_BYTES = 32 * 1024 * 1024  # the largest community dashboards are under 1 MB
+MAX_BYTES = 16 * 1024 * 1024  # the largest community dashboards are under 1 MB; parsed JSON can take 30x its size
 MAX_DEPTH = 100  # real dashboards nest about 12 levels deep
 MAX_DIGITS = 1000  # digits in one number
 

@@ -104,7 +104,7 @@ def test_dev_zero_is_refused_within_bounded_memory(tmp_path: Path) -> None:
     for args in (["validate", "/dev/zero"], ["diff", str(good), "/dev/zero"]):
         proc = _graf(*args, memory_mb=600)
         assert proc.returncode == 1, proc.stderr
-        assert "/dev/zero: larger than 32 MB" in proc.stdout + proc.stderr
+        assert "/dev/zero: larger than 16 MB" in proc.stdout + proc.stderr
         assert "Traceback" not in proc.stderr
 
 
