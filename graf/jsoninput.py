@@ -4,13 +4,14 @@ Python's json module trusts its input: a file 100,000 levels deep raises Recursi
 100,000-digit number a ValueError (or minutes of CPU before Python 3.11), /dev/zero fills the
 memory, NaN and duplicate keys pass silently. Here the size is capped before parsing, depth and
 number length are checked on the raw bytes (cheaply: an upper bound first, exactly only when
-that bound is exceeded), NaN/Infinity and duplicate keys are errors, and every failure is one
+that bound is exceeded), NaN/Infinity, numbers beyond a float and duplicate keys are errors, and every failure is one
 `BadJSON` line naming the file (and line:column where there is one).
 """
 
 from __future__ import annotations
 
 import json
+import math
 import re
 from itertools import accumulate
 from pathlib import Path
@@ -58,7 +59,7 @@ def parse_json(raw: bytes, where: str) -> Any:
         raise BadJSON(where, f"not UTF-8 text (byte {exc.start})") from None
     _check_shape(raw, where)
     try:
-        return json.loads(text, object_pairs_hook=_unique_keys, parse_constant=_no_constant)
+        return json.loads(text, object_pairs_hook=_unique_keys, parse_constant=_no_constant, parse_float=_finite)
     except json.JSONDecodeError as exc:
         raise BadJSON(f"{where}:{exc.lineno}:{exc.colno}", f"invalid JSON: {exc.msg}") from None
     except _Rejected as exc:
@@ -84,6 +85,13 @@ def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
 
 def _no_constant(name: str) -> Any:
     raise _Rejected(f"{name} is not valid JSON (Grafana cannot store it)")
+
+
+def _finite(text: str) -> float:
+    value = float(text)
+    if not math.isfinite(value):  # 1e999: Python makes it inf, which JSON cannot hold
+        raise _Rejected(f"the number {text[:40]} is too large for a float")
+    return value
 
 
 def _check_shape(raw: bytes, where: str) -> None:

@@ -153,6 +153,13 @@ def test_deep_nesting(depth: int, opener: str, closed: bool) -> None:
     {"type": "graph", "gridPos": True},  # found by this fuzz: AttributeError in graf diff
     {"type": "graph", "gridPos": [1, 2]},
     {"type": "row", "panels": "abc", "gridPos": {"x": "a", "y": None}},
+    {"type": "row", "panels": True, "gridPos": {"x": 1.5, "y": -0.0}},
 ])
 def test_panels_of_odd_shapes_found_by_fuzzing(panel: dict[str, Any]) -> None:
     _check(json.dumps({"uid": "odd", "title": "Odd", "panels": [panel, {"type": "stat", "title": "x"}]}).encode())
+
+
+@pytest.mark.parametrize("panels", [True, "abc", {"a": 1}, 3])
+def test_panels_that_are_not_a_list_found_by_fuzzing(panels: Any) -> None:
+    """`panels: true` made graf diff iterate a bool (TypeError)."""
+    _check(json.dumps({"uid": "odd", "title": "Odd", "panels": panels}).encode())

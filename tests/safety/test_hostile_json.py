@@ -24,6 +24,7 @@ HOSTILE: dict[str, tuple[bytes, str]] = {
     "long-number": (b'{"panels": [], "n": ' + b"7" * 100_000 + b"}", "a number longer than 1000 digits"),
     "nan": (b'{"panels": [], "n": NaN}', "NaN is not valid JSON"),
     "infinity": (b'{"panels": [], "n": -Infinity}', "-Infinity is not valid JSON"),
+    "huge-float": (b'{"panels": [], "n": 1e999}', "the number 1e999 is too large for a float"),
     "duplicate": (b'{"panels": [], "title": "a", "title": "b"}', "duplicate key 'title'"),
     "nested-duplicate": (b'{"panels": [{"id": 1, "id": 2}]}', "duplicate key 'id'"),
     "binary": (b"\xff\xfe\x00\x01garbage", "not UTF-8 text"),
