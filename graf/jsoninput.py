@@ -27,6 +27,7 @@ _BRACKETS = {ord("["): 1, ord("{"): 1, ord("]"): -1, ord("}"): -1}
 _NOT_BRACKETS = bytes(b for b in range(256) if b not in _BRACKETS)
 _DIGITS_AS_ZERO = bytes(ord("0") if chr(b).isdigit() and b < 128 else b for b in range(256))
 _LONG_NUMBER = b"0" * (MAX_DIGITS + 1)
+_HUGE_FLOAT = (b"0" * 300, b"e000", b"e+000", b"E000", b"E+000")  # digits mapped to 0, as in _DIGITS_AS_ZERO
 _STRING = re.compile(rb'"[^"\\]*(?:\\.[^"\\]*)*"')
 
 
@@ -57,9 +58,11 @@ def parse_json(raw: bytes, where: str) -> Any:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise BadJSON(where, f"not UTF-8 text (byte {exc.start})") from None
-    _check_shape(raw, where)
+    suspicious_float = _check_shape(raw, where)
+    # parse_float halves the parser's speed: only a file that may hold a float beyond range gets it.
+    floats = {"parse_float": _finite} if suspicious_float else {}
     try:
-        return json.loads(text, object_pairs_hook=_unique_keys, parse_constant=_no_constant, parse_float=_finite)
+        return json.loads(text, object_pairs_hook=_unique_keys, parse_constant=_no_constant, **floats)
     except json.JSONDecodeError as exc:
         raise BadJSON(f"{where}:{exc.lineno}:{exc.colno}", f"invalid JSON: {exc.msg}") from None
     except _Rejected as exc:
@@ -94,15 +97,18 @@ def _finite(text: str) -> float:
     return value
 
 
-def _check_shape(raw: bytes, where: str) -> None:
+def _check_shape(raw: bytes, where: str) -> bool:
     """Depth and number length, counted on the bytes: brackets and digits inside strings count too
-    at first (an upper bound, fast); only a file over a limit is counted again without its strings."""
-    if _depth(raw) > MAX_DEPTH or _LONG_NUMBER in raw.translate(_DIGITS_AS_ZERO):
+    at first (an upper bound, fast); only a file over a limit is counted again without its strings.
+    True when the file may hold a float beyond range (300 digits in a row, or a 3-digit exponent)."""
+    digits = raw.translate(_DIGITS_AS_ZERO)
+    if _depth(raw) > MAX_DEPTH or _LONG_NUMBER in digits:
         bare = _STRING.sub(b'""', raw)
         if _depth(bare) > MAX_DEPTH:
             raise BadJSON(where, f"nested deeper than {MAX_DEPTH} levels")
         if _LONG_NUMBER in bare.translate(_DIGITS_AS_ZERO):
             raise BadJSON(where, f"a number longer than {MAX_DIGITS} digits")
+    return any(pattern in digits for pattern in _HUGE_FLOAT)
 
 
 def _depth(raw: bytes) -> int:

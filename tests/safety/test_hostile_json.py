@@ -25,6 +25,8 @@ HOSTILE: dict[str, tuple[bytes, str]] = {
     "nan": (b'{"panels": [], "n": NaN}', "NaN is not valid JSON"),
     "infinity": (b'{"panels": [], "n": -Infinity}', "-Infinity is not valid JSON"),
     "huge-float": (b'{"panels": [], "n": 1e999}', "the number 1e999 is too large for a float"),
+    "huge-float-upper": (b'{"panels": [], "n": -2.5E+400}', "the number -2.5E+400 is too large for a float"),
+    "huge-float-digits": (b'{"panels": [], "n": ' + b"9" * 400 + b'.5}', "is too large for a float"),
     "duplicate": (b'{"panels": [], "title": "a", "title": "b"}', "duplicate key 'title'"),
     "nested-duplicate": (b'{"panels": [{"id": 1, "id": 2}]}', "duplicate key 'id'"),
     "binary": (b"\xff\xfe\x00\x01garbage", "not UTF-8 text"),
