@@ -102,13 +102,28 @@ def _check_shape(raw: bytes, where: str) -> bool:
     at first (an upper bound, fast); only a file over a limit is counted again without its strings.
     True when the file may hold a float beyond range (300 digits in a row, or a 3-digit exponent)."""
     digits = raw.translate(_DIGITS_AS_ZERO)
-    if _depth(raw) > MAX_DEPTH or _LONG_NUMBER in digits:
+    if not _shallow(raw) or _LONG_NUMBER in digits:
         bare = _STRING.sub(b'""', raw)
         if _depth(bare) > MAX_DEPTH:
             raise BadJSON(where, f"nested deeper than {MAX_DEPTH} levels")
         if _LONG_NUMBER in bare.translate(_DIGITS_AS_ZERO):
             raise BadJSON(where, f"a number longer than {MAX_DIGITS} digits")
     return any(pattern in digits for pattern in _HUGE_FLOAT)
+
+
+def _shallow(raw: bytes) -> bool:
+    """True when `raw` surely nests no deeper than MAX_DEPTH: its brackets alone, innermost pairs
+    removed pass by pass (each pass takes at least one level, at most two), empty within
+    MAX_DEPTH // 2 passes. False may be wrong (a lone bracket in a string): `_depth` decides then."""
+    brackets = raw.translate(None, _NOT_BRACKETS)
+    for _ in range(MAX_DEPTH // 2):
+        if not brackets:
+            return True
+        shorter = brackets.replace(b"[]", b"").replace(b"{}", b"")
+        if len(shorter) == len(brackets):
+            return False
+        brackets = shorter
+    return not brackets
 
 
 def _depth(raw: bytes) -> int:
