@@ -60,9 +60,9 @@ def parse_json(raw: bytes, where: str) -> Any:
         raise BadJSON(where, f"not UTF-8 text (byte {exc.start})") from None
     suspicious_float = _check_shape(raw, where)
     # parse_float halves the parser's speed: only a file that may hold a float beyond range gets it.
-    floats = {"parse_float": _finite} if suspicious_float else {}
     try:
-        return json.loads(text, object_pairs_hook=_unique_keys, parse_constant=_no_constant, **floats)
+        return json.loads(text, object_pairs_hook=_unique_keys, parse_constant=_no_constant,
+                          parse_float=_finite if suspicious_float else None)
     except json.JSONDecodeError as exc:
         raise BadJSON(f"{where}:{exc.lineno}:{exc.colno}", f"invalid JSON: {exc.msg}") from None
     except _Rejected as exc:
