@@ -23,8 +23,8 @@ from tests.reference import REFERENCE
 
 MAX_ERROR_LINE = 500
 MAX_FINDING_LINE = 4000  # a finding may quote a (mutated) query from the dashboard
-# 40 examples each keeps these four under 20 s; GRAF_FUZZ_EXAMPLES=1000 for a longer hunt.
-FUZZ = settings(max_examples=int(os.environ.get("GRAF_FUZZ_EXAMPLES", "40")),
+# 80 examples each keeps these under 20 s; GRAF_FUZZ_EXAMPLES=1000 for a longer hunt.
+FUZZ = settings(max_examples=int(os.environ.get("GRAF_FUZZ_EXAMPLES", "80")),
                 suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 
 
