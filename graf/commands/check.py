@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from graf.cli import App, env_option
+from graf.cli import Invocation, env_option
 from graf.urls import redact, url_option
 
 
@@ -14,16 +14,16 @@ from graf.urls import redact, url_option
               help="Prometheus to query (default: the environment's Prometheus datasource URL) "
                    "[env var: GRAF_PROMETHEUS_URL]")
 @click.pass_obj
-def check(app: App, env: str, prometheus_url: str | None) -> int:
+def check(app: Invocation, env: str, prometheus_url: str | None) -> int:
     """Run every Prometheus query of the environment's dashboards; list each that errors or returns nothing.
 
     Panel queries and the `label_values(...)` queries of variables are checked. Variables take
     their defaults (the environment's label, All), Grafana's built-ins sane values
     ($__rate_interval 1m, $__range 1h). Exit code 1 when any query fails.
     """
+    from graf._render import render
     from graf.check import PrometheusHTTP, failures, panel_queries, variable_queries
     from graf.check import check as run_check
-    from graf.render import render
 
     project = app.project
     environment = project.environment(env)

@@ -9,15 +9,12 @@ from typing import TYPE_CHECKING
 
 import click
 
-from graf.cli import App, env_option
+from graf.cli import Invocation, env_option
 from graf.urls import url_option
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
 
-    from graf.config import Environment, Project
     from graf.diff import Diff
-    from graf.resources import Resource
 
 FORMATS = ("terminal", "markdown", "json")
 
@@ -34,7 +31,7 @@ FORMATS = ("terminal", "markdown", "json")
 @click.option("--color/--no-color", "colour", default=None,
               help="Colour the terminal format (default: when stdout is a terminal and NO_COLOR is unset).")
 @click.pass_obj
-def diff(app: App, paths: tuple[Path, ...], base: str | None, head: str | None, envs: tuple[str, ...],
+def diff(app: Invocation, paths: tuple[Path, ...], base: str | None, head: str | None, envs: tuple[str, ...],
          fmt: str, url: str | None, colour: bool | None) -> None:
     """Show what differs, resource by resource: exit 0 when nothing, 3 when something does
     (1 on an error, 2 on bad usage).
@@ -82,15 +79,16 @@ def _paths(paths: tuple[Path, ...]) -> Diff:
     return diff_sets(pair.old, pair.new, old_label=str(paths[0]), new_label=str(paths[1]), unchanged=pair.unchanged)
 
 
-def _revisions(app: App, base: str | None, head: str | None, envs: tuple[str, ...]) -> Diff:
+def _revisions(app: Invocation, base: str | None, head: str | None, envs: tuple[str, ...]) -> Diff:
+    from graf._render import render_all
     from graf.diff import diff_sets
     from graf.diff.sources import render_revision
-    from graf.render import render_all
 
     assert base is not None
     config = app.project.path
     app.project.select(envs)  # an unknown --env fails before any rendering
     old = render_revision(config, base, envs)
+    notes: tuple[str, ...]
     if head:
         new = render_revision(config, head, envs)
         new_sets, new_label, notes = new.resources, new.label, (old.note, new.note)
@@ -100,32 +98,16 @@ def _revisions(app: App, base: str | None, head: str | None, envs: tuple[str, ..
                      notes=[n for n in notes if n])
 
 
-def _live(app: App, envs: tuple[str, ...], url: str | None) -> Diff:
+def _live(app: Invocation, envs: tuple[str, ...], url: str | None) -> Diff:
     """Live Grafana (old) vs the code (new): what `graf sync` would change, read the way `graf plan` reads."""
     from graf.diff import diff_sets
-    from graf.errors import UsageError
+    from graf.target import Target
 
-    try:
-        from graf.grafana.live import read_live
-    except ImportError:
-        raise UsageError("--env", "this graf cannot read live Grafana (graf.grafana.live is missing)",
-                         "compare builds (graf diff OLD NEW) or revisions (--base)") from None
-    code_side = _code_reader()
     project = app.project
     old, new = {}, {}
     for env in project.select(envs):
-        old[env.name] = read_live(project, env, url=url)
-        new[env.name] = code_side(project, env)
+        with Target(project, env, url=url) as target:
+            old[env.name] = target.live()
+            new[env.name] = target.desired()
     names = ", ".join(old)
     return diff_sets(old, new, old_label=f"live Grafana ({names})", new_label="code")
-
-
-def _code_reader() -> Callable[[Project, Environment], list[Resource]]:
-    """The code side in the shape the live side is read in (graf plan's `desired_resources`), if there is one."""
-    try:
-        from graf.grafana.live import desired_resources
-    except ImportError:
-        from graf.render import render
-
-        return render
-    return desired_resources
