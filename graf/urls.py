@@ -40,18 +40,20 @@ def check_url(url: str, where: str) -> str:
     """`url` unchanged if it is an absolute http(s) URL with a host; else one UsageError line naming `where`."""
     shown = redact(url)
     if _CONTROL.search(url):
-        raise UsageError(where, f"{shown!r} holds a space or control character", "write the URL without them")
+        raise UsageError(where, f"not a valid URL: {shown!r} holds a space or control character")
     if "://" not in url:
-        raise UsageError(where, f"{shown!r} has no scheme", f"write it as http://{shown} or https://{shown}")
+        raise UsageError(where, f"not an http(s) URL: {shown!r} has no scheme",
+                         f"write it as http://{shown} or https://{shown}")
     try:
         parts = urllib.parse.urlsplit(url)
         parts.port  # noqa: B018  (parses the port: raises ValueError when it is not a number in range)
     except ValueError as exc:
-        raise UsageError(where, f"{shown!r} is not a valid URL: {_without_userinfo(str(exc), url)}") from None
+        raise UsageError(where, f"not a valid URL: {shown!r} ({_without_userinfo(str(exc), url)})") from None
     if parts.scheme.lower() not in SCHEMES:
-        raise UsageError(where, f"{shown!r}: scheme {parts.scheme!r} is not supported", "use http:// or https://")
+        raise UsageError(where, f"not an http(s) URL: {shown!r} (scheme {parts.scheme!r})",
+                         "use http:// or https://")
     if not parts.hostname:
-        raise UsageError(where, f"{shown!r} has no host")
+        raise UsageError(where, f"not a valid URL: {shown!r} has no host")
     return url
 
 

@@ -100,8 +100,8 @@ def test_a_long_error_from_the_server_is_bounded() -> None:
 @pytest.mark.parametrize(("url", "expected"), [
     ("localhost:9090", "has no scheme"),
     ("127.0.0.1:9090", "has no scheme"),
-    ("file:///etc/passwd", "scheme 'file' is not supported"),
-    ("http://u:pw@[::1", "is not a valid URL"),
+    ("file:///etc/passwd", "not an http(s) URL: 'file:///etc/passwd' (scheme 'file')"),
+    ("http://u:pw@[::1", "not a valid URL"),
 ])
 def test_a_url_graf_cannot_use_is_refused_before_any_request(url: str, expected: str) -> None:
     with pytest.raises(UsageError) as caught:
@@ -125,7 +125,7 @@ def test_graf_check_with_a_url_without_scheme_is_one_line(example_project: Path,
                                                           capsys: pytest.CaptureFixture[str]) -> None:
     code, _, err = run_main(["-c", str(example_project), "check", "--env", "dev", "--prometheus",
                              "localhost:9090"], capsys)
-    assert code == 2 and err == ("error: --prometheus: 'localhost:9090' has no scheme "
+    assert code == 2 and err == ("error: --prometheus: not an http(s) URL: 'localhost:9090' has no scheme "
                                  "(write it as http://localhost:9090 or https://localhost:9090)\n")
 
 

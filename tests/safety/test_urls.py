@@ -29,13 +29,14 @@ def test_redact_bounds_the_length() -> None:
 
 
 @pytest.mark.parametrize(("url", "expected"), [
-    ("http://u:x@[::1", "is not a valid URL: Invalid IPv6 URL"),
-    ("http://[::1", "is not a valid URL"),
-    ("localhost:3000", "has no scheme (write it as http://localhost:3000 or https://localhost:3000)"),
+    ("http://u:x@[::1", "not a valid URL: 'http://u:***@[::1' (Invalid IPv6 URL)"),
+    ("http://[::1", "not a valid URL"),
+    ("localhost:3000", "not an http(s) URL: 'localhost:3000' has no scheme "
+                       "(write it as http://localhost:3000 or https://localhost:3000)"),
     ("grafana.internal", "has no scheme"),
-    ("ftp://host", "scheme 'ftp' is not supported"),
+    ("ftp://host", "not an http(s) URL: 'ftp://host' (scheme 'ftp')"),
     ("http://host:99999", "Port out of range"),
-    ("http://host:abc", "is not a valid URL"),
+    ("http://host:abc", "not a valid URL"),
     ("http://", "has no host"),
     ("http://u:pw@", "has no host"),
     ("http://ho st", "holds a space or control character"),
@@ -68,10 +69,11 @@ def test_the_url_from_the_environment_is_checked_too(example_project: Path, caps
                                                      monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("GRAFANA_URL", "http://admin:hunter2@[::1")
     code, _, err = run_main(["-c", str(example_project), "plan", "--env", "dev"], capsys)
-    assert code == 2 and err == "error: --url: 'http://admin:***@[::1' is not a valid URL: Invalid IPv6 URL\n"
+    assert code == 2 and err == "error: --url: not a valid URL: 'http://admin:***@[::1' (Invalid IPv6 URL)\n"
 
 
 def test_diff_refuses_a_malformed_url(example_project: Path, capsys: pytest.CaptureFixture[str]) -> None:
     code, _, err = run_main(["-c", str(example_project), "diff", "--env", "dev", "--url", "http://u:x@[::1"],
                             capsys)
-    assert code == 2 and err.startswith("error: --url: 'http://u:***@[::1'") and err.count("\n") == 1
+    assert code == 2 and err.startswith("error: --url: not a valid URL: 'http://u:***@[::1'")
+    assert err.count("\n") == 1
