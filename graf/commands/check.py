@@ -5,11 +5,12 @@ from __future__ import annotations
 import click
 
 from graf.cli import Invocation, echo_json, env_option, format_option
+from graf.urls import redact, url_option
 
 
 @click.command()
 @env_option(required=True)
-@click.option("--prometheus", "prometheus_url", metavar="URL", envvar="GRAF_PROMETHEUS_URL",
+@click.option("--prometheus", "prometheus_url", metavar="URL", envvar="GRAF_PROMETHEUS_URL", callback=url_option,
               help="Prometheus to query (default: the environment's Prometheus datasource URL) "
                    "[env var: GRAF_PROMETHEUS_URL]")
 @format_option
@@ -49,6 +50,6 @@ def check(app: Invocation, env: str, prometheus_url: str | None, fmt: str) -> in
                                          f"{result.answer.series} series")
         click.echo(f"{result.status.upper():5}  {q.dashboard_title} › {q.panel_title} [{q.ref_id}]: {detail}")
         click.echo(f"       {q.query}")
-    click.echo(f"{env}: {len(queries)} queries in {dashboards} dashboards against {url}: "
+    click.echo(f"{env}: {len(queries)} queries in {dashboards} dashboards against {redact(url)}: "
                f"{len(results) - len(failed)} with data, {len(failed) - errors} empty, {errors} errors", err=True)
     return 1 if failed else 0

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from graf.cli import Invocation, env_option
+from graf.urls import url_option
 
 if TYPE_CHECKING:
 
@@ -29,7 +30,7 @@ FORMATS = ("terminal", "markdown", "json", "html")
 @click.option("--out", "-o", type=click.Path(file_okay=False, path_type=Path), metavar="DIR",
               help="With --format html: write index.html and a page per changed dashboard to DIR.")
 @click.option("--png", is_flag=True, help="With --format html --out: a PNG of each page (headless chromium).")
-@click.option("--url", metavar="URL", envvar="GRAFANA_URL",
+@click.option("--url", metavar="URL", envvar="GRAFANA_URL", callback=url_option,
               help="With --env alone: the Grafana to read instead of graf.yaml's [env var: GRAFANA_URL]")
 @click.option("--color/--no-color", "colour", default=None,
               help="Colour the terminal format (default: when stdout is a terminal and NO_COLOR is unset).")

@@ -7,6 +7,7 @@ from typing import Any
 import click
 
 from graf.cli import Invocation, echo_json, env_option, format_option, use_colour
+from graf.urls import url_option
 
 KIND_CHOICES = ("folder", "datasource", "dashboard", "alert-rule", "contact-point", "policy")
 
@@ -17,7 +18,7 @@ def grafana_options(function: Any) -> Any:
                             help="Requests to Grafana in flight at once")(function)
     function = click.option("--only", "only", multiple=True, type=click.Choice(KIND_CHOICES), metavar="KIND",
                             help=f"Only these kinds; repeat for several ({', '.join(KIND_CHOICES)})")(function)
-    function = click.option("--url", envvar="GRAFANA_URL", default=None, metavar="URL",
+    function = click.option("--url", envvar="GRAFANA_URL", default=None, metavar="URL", callback=url_option,
                             help="Grafana to talk to, instead of graf.yaml's [env var: GRAFANA_URL]")(function)
     return function
 
