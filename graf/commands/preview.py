@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from graf.cli import App, env_option
+from graf.cli import Invocation, env_option
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -37,7 +37,7 @@ Page = tuple[str, str, dict[str, Any], "Mapping[str, Datasource]"]
 @click.option("--png", is_flag=True, help="Also a PNG of each page, through headless chromium "
                                           "(or the browser named by GRAF_CHROMIUM).")
 @click.pass_obj
-def preview(app: App, files: tuple[Path, ...], envs: tuple[str, ...], uids: tuple[str, ...],
+def preview(app: Invocation, files: tuple[Path, ...], envs: tuple[str, ...], uids: tuple[str, ...],
             prometheus_url: str | None, loki_url: str | None, since: str, out: Path | None, png: bool) -> None:
     """Draw dashboards as Grafana lays them out, one HTML page each, viewable with no server.
 
@@ -101,8 +101,8 @@ def preview(app: App, files: tuple[Path, ...], envs: tuple[str, ...], uids: tupl
                + ("" if prometheus_url or loki_url else " (layout only: --prometheus URL draws the data)"), err=True)
 
 
-def _from_project(app: App, envs: tuple[str, ...]) -> list[Page]:
-    from graf.render import render
+def _from_project(app: Invocation, envs: tuple[str, ...]) -> list[Page]:
+    from graf._render import render
 
     project = app.project
     out: list[Page] = []

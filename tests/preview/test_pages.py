@@ -14,7 +14,7 @@ import pytest
 from graf.config import load_project
 from graf.errors import GrafError
 from graf.preview import preview_dashboard, preview_resources
-from graf.render import render
+from graf._render import render
 from tests.preview import fake
 from tests.preview.dom import panels
 from tests.reference import reference_dashboards, reference_json
