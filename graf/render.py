@@ -99,10 +99,9 @@ def _dashboard_files(ctx: RenderContext) -> list[Path]:
 
 
 def _alerting(ctx: RenderContext) -> list[Resource]:
-    if importlib.util.find_spec("graf.alerts.render") is None:
-        return []
-    module = importlib.import_module("graf.alerts.render")
-    return list(_call(module, "resources", ctx, module.__name__))
+    from graf.alerts.render import resources
+
+    return resources(ctx)
 
 
 def _read_json(path: Path) -> JSON:

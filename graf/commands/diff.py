@@ -12,11 +12,7 @@ import click
 from graf.cli import App, env_option
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
-
-    from graf.config import Environment, Project
     from graf.diff import Diff
-    from graf.resources import Resource
 
 FORMATS = ("terminal", "markdown", "json")
 
@@ -102,29 +98,12 @@ def _revisions(app: App, base: str | None, head: str | None, envs: tuple[str, ..
 def _live(app: App, envs: tuple[str, ...], url: str | None) -> Diff:
     """Live Grafana (old) vs the code (new): what `graf sync` would change, read the way `graf plan` reads."""
     from graf.diff import diff_sets
-    from graf.errors import UsageError
+    from graf.grafana.live import desired_resources, read_live
 
-    try:
-        from graf.grafana.live import read_live
-    except ImportError:
-        raise UsageError("--env", "this graf cannot read live Grafana (graf.grafana.live is missing)",
-                         "compare builds (graf diff OLD NEW) or revisions (--base)") from None
-    code_side = _code_reader()
     project = app.project
     old, new = {}, {}
     for env in project.select(envs):
         old[env.name] = read_live(project, env, url=url)
-        new[env.name] = code_side(project, env)
+        new[env.name] = desired_resources(project, env)
     names = ", ".join(old)
     return diff_sets(old, new, old_label=f"live Grafana ({names})", new_label="code")
-
-
-def _code_reader() -> Callable[[Project, Environment], list[Resource]]:
-    """The code side in the shape the live side is read in (graf plan's `desired_resources`), if there is one."""
-    try:
-        from graf.grafana.live import desired_resources
-    except ImportError:
-        from graf.render import render
-
-        return render
-    return desired_resources

@@ -35,9 +35,6 @@ class Selector:
     def __call__(self, *extra: str) -> str:
         return "{" + ", ".join((*self.matchers, *extra)) + "}"
 
-    def without_braces(self, *extra: str) -> str:
-        return ", ".join((*self.matchers, *extra))
-
 
 def node_selector(ctx: RenderContext) -> Selector:
     lb = ctx.labels
