@@ -2,27 +2,10 @@
 
 from __future__ import annotations
 
-import hashlib
-import re
 from dataclasses import dataclass
 
 from graf.config import App, Datasource, Environment, Jobs, Labels, Project
-
-MAX_UID = 40
-_UID_UNSAFE = re.compile(r"[^A-Za-z0-9_-]+")
-
-
-def make_uid(*parts: str) -> str:
-    """A Grafana-legal uid (letters, digits, '-', '_'; at most 40) from parts, stable across runs.
-
-    Too-long uids keep a readable prefix and end in 8 hex digits of a hash of the full name, so
-    two long names never collide by truncation.
-    """
-    full = "-".join(_UID_UNSAFE.sub("-", p).strip("-") for p in parts if p)
-    if len(full) <= MAX_UID:
-        return full
-    digest = hashlib.sha256(full.encode()).hexdigest()[:8]
-    return f"{full[: MAX_UID - 9].rstrip('-')}-{digest}"
+from graf.uids import make_uid
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,6 @@ and every rule gets the environment label).
 from __future__ import annotations
 
 import importlib.util
-import re
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -19,9 +18,9 @@ from graf.alerts import host, http, instances, jvm, logs, notifications
 from graf.context import RenderContext
 from graf.errors import RenderError
 from graf.resources import JSON, Resource
+from graf.uids import UID_RULE, is_uid
 
 FAMILIES = (instances, http, jvm, host, logs)
-_UID = re.compile(r"^[A-Za-z0-9_-]{1,40}$")
 
 
 def resources(ctx: RenderContext) -> list[Resource]:
@@ -79,8 +78,8 @@ def _checked(rule: Any, where: str) -> JSON:
     if not isinstance(rule, dict):
         raise RenderError(where, f"expected an alert rule body (dict), got {type(rule).__name__}")
     uid = rule.get("uid")
-    if not isinstance(uid, str) or not _UID.match(uid):
-        raise RenderError(where, f"uid {uid!r} is not a valid uid (1-40 letters, digits, '-' or '_')",
+    if not is_uid(uid):
+        raise RenderError(where, f"uid {uid!r} is not a valid uid ({UID_RULE})",
                           "use uid=ctx.uid('<name>')")
     for key in ("title", "ruleGroup", "condition", "data"):
         if not rule.get(key):
