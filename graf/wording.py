@@ -62,3 +62,9 @@ def structural_problem(error: jsonschema.ValidationError) -> str | None:
         missing = [k for k in expected if k not in value]
         return f"missing required key {missing[0]!r}" if missing else error.message
     return None
+
+
+def clipped(text: str, limit: int = 200) -> str:
+    """`text` on one line of at most `limit` characters (white space folded, the rest cut with '…')."""
+    flat = " ".join(text.split())
+    return flat if len(flat) <= limit else flat[: limit - 1] + "…"

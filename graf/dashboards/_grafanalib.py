@@ -31,6 +31,7 @@ from grafanalib.core import Target
 from graf.context import RenderContext
 from graf.errors import RenderError
 from graf.resources import JSON
+from graf.wording import clipped
 
 SCHEMA_VERSION = 41  # Grafana 11.6 (the stack's pinned image) saves 41: a UI save does not bump it
 GRID_COLUMNS = 24
@@ -129,9 +130,9 @@ class TempoTarget:
 
 def to_model(dashboard: Any, ctx: RenderContext) -> JSON:
     """A grafanalib Dashboard (or a dashboard dict) as a current-model dashboard dict."""
-    raw = dashboard if isinstance(dashboard, dict) else _to_json(dashboard)
+    raw = dashboard if isinstance(dashboard, dict) else to_json(dashboard, "dashboard(ctx)")
     body = _drop_nulls(raw)
-    where = f"dashboard/{body.get('uid') or body.get('title', '?')}"
+    where = f"dashboard/{clipped(str(body.get('uid') or body.get('title', '?')), 60)}"
     refs = _Refs(ctx, where)
     for key in LEGACY_KEYS:
         body.pop(key, None)
@@ -147,17 +148,23 @@ def to_model(dashboard: Any, ctx: RenderContext) -> JSON:
     return body
 
 
-def _to_json(dashboard: Any) -> JSON:
+def to_json(dashboard: Any, where: str) -> JSON:
+    """A grafanalib Dashboard as plain JSON; anything grafanalib prints or raises meanwhile is a RenderError."""
     from grafanalib._gen import DashboardEncoder
 
     if not hasattr(dashboard, "to_json_data"):
-        raise RenderError("dashboard(ctx)", f"returned {type(dashboard).__name__}, expected a grafanalib Dashboard")
+        raise RenderError(where, f"returned {type(dashboard).__name__}, expected a grafanalib Dashboard "
+                                 "or a dashboard dict")
     printed = io.StringIO()
-    with contextlib.redirect_stdout(printed):
-        data = json.loads(json.dumps(dashboard.to_json_data(), cls=DashboardEncoder))
+    try:
+        with contextlib.redirect_stdout(printed):
+            data = json.loads(json.dumps(dashboard.to_json_data(), cls=DashboardEncoder))
+    except Exception as exc:  # grafanalib walking a module's objects: any failure comes from what it returned
+        raise RenderError(where, f"grafanalib cannot serialise the {type(dashboard).__name__} returned: "
+                                 f"{type(exc).__name__}: {clipped(str(exc))}") from None
     if printed.getvalue().strip():
-        title = getattr(dashboard, "title", "?")
-        raise RenderError(f"dashboard {title!r}", f"grafanalib: {printed.getvalue().strip().splitlines()[0]}")
+        title = clipped(str(getattr(dashboard, "title", "?")), 60)
+        raise RenderError(f"dashboard {title!r}", f"grafanalib: {clipped(printed.getvalue().strip().splitlines()[0])}")
     return data
 
 
@@ -187,14 +194,15 @@ class _Refs:
                 return dict(SPECIAL_DATASOURCES[value])
             if value in self.by_key:
                 return dict(self.by_key[value])
-            raise RenderError(self.where, f"unknown datasource {value!r}",
+            raise RenderError(self.where, f"unknown datasource {clipped(repr(value), 80)}",
                               "use 'prometheus', 'loki' or 'tempo' (graf's datasources) or a {type, uid} dict")
         if isinstance(value, dict):
             uid = value.get("uid")
             if isinstance(uid, str) and "type" not in value and uid in self.by_key:
                 return dict(self.by_key[uid])
             return value
-        raise RenderError(self.where, f"datasource must be a name or a {{type, uid}} dict, got {value!r}")
+        raise RenderError(self.where,
+                          f"datasource must be a name or a {{type, uid}} dict, got {clipped(repr(value), 80)}")
 
 
 def _annotations(annotations: JSON, refs: _Refs) -> JSON:
