@@ -22,6 +22,8 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 
+from graf.wording import printable
+
 PATH_SEPARATOR = " › "
 
 
@@ -48,8 +50,9 @@ class GrafError(Exception):
         self.hint = hint
 
     def one_line(self) -> str:
+        """`path: message (hint)` on one line: characters that would break it are escaped."""
         text = f"{self.path}: {self.message}" if self.path else self.message
-        return f"{text} ({self.hint})" if self.hint else text
+        return printable(f"{text} ({self.hint})" if self.hint else text)
 
 
 class UsageError(GrafError):

@@ -68,3 +68,11 @@ def clipped(text: str, limit: int = 200) -> str:
     """`text` on one line of at most `limit` characters (white space folded, the rest cut with '…')."""
     flat = " ".join(text.split())
     return flat if len(flat) <= limit else flat[: limit - 1] + "…"
+
+
+def printable(text: str) -> str:
+    """`text` with every character that is not printable (line breaks, control characters) escaped,
+    so a message built from foreign data stays on one line."""
+    if text.isprintable():
+        return text
+    return "".join(ch if ch.isprintable() else ch.encode("unicode_escape").decode("ascii") for ch in text)
