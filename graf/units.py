@@ -29,3 +29,25 @@ def parse_size(text: str) -> int:
     if size <= 0:
         raise ValueError(f"not a size: {text!r} (must be more than 0)")
     return size
+
+
+# (unit, milliseconds, only when it divides the whole remainder): years and weeks are only used
+# when exact, as Prometheus prints 90d rather than 12w6d.
+_PROM_UNITS = (("y", 31536000000, True), ("w", 604800000, True), ("d", 86400000, False), ("h", 3600000, False),
+               ("m", 60000, False), ("s", 1000, False), ("ms", 1, False))
+
+
+def prom_duration(text: str) -> str:
+    """`text` the way Prometheus' `model.Duration.String` (and so Grafana) writes it: "300s" -> "5m",
+    "14d" -> "2w", "0m" -> "0s"; ValueError when it is not a duration."""
+    ms = round(parse_duration(text) * 1000)
+    if ms == 0:
+        return "0s"
+    out = ""
+    for unit, size, exact in _PROM_UNITS:
+        if exact and ms % size:
+            continue
+        count, ms = divmod(ms, size)
+        if count:
+            out += f"{count}{unit}"
+    return out

@@ -20,7 +20,7 @@ from typing import Literal
 
 from graf.context import RenderContext
 from graf.resources import JSON
-from graf.units import parse_duration
+from graf.units import prom_duration
 
 EXPR_UID = "__expr__"
 # The time range of step A, in seconds before now. An instant query is evaluated at its end; the
@@ -151,30 +151,6 @@ def env_matcher(ctx: RenderContext) -> tuple[str, str, str]:
 
 
 # ---------------------------------------------------------------------------- durations
-
-# (unit, milliseconds, only when it divides the whole remainder): years and weeks are only used
-# when exact, as Prometheus prints 90d rather than 12w6d.
-_UNITS = (("y", 31536000000, True), ("w", 604800000, True), ("d", 86400000, False), ("h", 3600000, False),
-          ("m", 60000, False), ("s", 1000, False), ("ms", 1, False))
-
-
-def prom_duration(text: str) -> str:
-    """`text` the way Grafana returns it (Prometheus' `model.Duration.String`): "300s" -> "5m", "14d" -> "2w".
-
-    Rendering it that way up front means what graf builds equals what Grafana reads back.
-    """
-    ms = round(parse_duration(text) * 1000)
-    if ms == 0:
-        return "0s"
-    out = ""
-    for unit, size, exact in _UNITS:
-        if exact and ms % size:
-            continue
-        count, ms = divmod(ms, size)
-        if count:
-            out += f"{count}{unit}"
-    return out
-
 
 def percent(value: float) -> str:
     return f"{value * 100:g}%"

@@ -364,31 +364,25 @@ def _layout(panels: list[JSON]) -> list[JSON]:
     flat = [*panels, *(p for row in panels if row.get("type") == "row" for p in row.get("panels", []))]
     if _complete(flat):
         return panels
-    x = y = line_height = 0
-    out = []
+    out: list[JSON] = []
+    y, run = 0, []
     for panel in panels:
-        w, h = _size(panel)
-        if panel.get("type") == "row":
-            y += line_height
-            x, line_height = 0, 0
-            inner_y = y + ROW_HEIGHT
-            inner = []
-            for child in _flow(panel.get("panels", []), inner_y):
-                inner.append(child)
-            out.append(dict(panel, gridPos={"h": h, "w": w, "x": 0, "y": y}, panels=inner))
-            y += ROW_HEIGHT
+        if panel.get("type") != "row":
+            run.append(panel)
             continue
-        if x + w > GRID_COLUMNS:
-            y += line_height
-            x, line_height = 0, 0
-        out.append(dict(panel, gridPos={"h": h, "w": w, "x": x, "y": y}))
-        x += w
-        line_height = max(line_height, h)
+        placed, y = _flow(run, y)
+        out.extend(placed)
+        run = []
+        w, h = _size(panel)
+        inner, _ = _flow(panel.get("panels", []), y + ROW_HEIGHT)  # a collapsed row's panels, below its header
+        out.append(dict(panel, gridPos={"h": h, "w": w, "x": 0, "y": y}, panels=inner))
+        y += ROW_HEIGHT
+    out.extend(_flow(run, y)[0])
     return out
 
 
-def _flow(panels: list[JSON], top: int) -> list[JSON]:
-    """The panels inside a collapsed row, flowed below its header."""
+def _flow(panels: list[JSON], top: int) -> tuple[list[JSON], int]:
+    """Panels flowed left to right from `top`, keeping each size; and the first free line below them."""
     x, y, line_height = 0, top, 0
     out = []
     for panel in panels:
@@ -399,7 +393,7 @@ def _flow(panels: list[JSON], top: int) -> list[JSON]:
         out.append(dict(panel, gridPos={"h": h, "w": w, "x": x, "y": y}))
         x += w
         line_height = max(line_height, h)
-    return out
+    return out, y + line_height
 
 
 def _assign_ids(panels: list[JSON]) -> list[JSON]:
