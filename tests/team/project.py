@@ -1,14 +1,12 @@
-"""A project in a temp folder whose graf.yaml lists team dashboard modules, and a CLI runner for it."""
+"""A project in a temp folder whose graf.yaml lists team dashboard modules."""
 
 from __future__ import annotations
 
 from pathlib import Path
 from typing import Any
 
-import pytest
 import yaml
 
-from graf.cli import main
 from tests.conftest import EXAMPLE
 
 
@@ -30,13 +28,4 @@ def team_project(root: Path, files: dict[str, str], modules: list[str], *, built
     path = root / "graf.yaml"
     path.write_text(yaml.safe_dump(config), encoding="utf-8")
     return path
-
-
-def run(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
-    """`graf <args>` in this process: exit code, stdout, stderr (a traceback fails the test)."""
-    with pytest.raises(SystemExit) as exit_info:
-        main(args)
-    captured = capsys.readouterr()
-    code = exit_info.value.code
-    return code if isinstance(code, int) else 0 if code is None else 1, captured.out, captured.err
 

@@ -12,7 +12,8 @@ import pytest
 
 from graf import team
 from graf.errors import RenderError
-from tests.team.project import run, team_project
+from tests.graf_main import run_main
+from tests.team.project import team_project
 
 HELPER = "def title(ctx):\n    return 'KPI'\n"
 
@@ -22,10 +23,10 @@ def build(tmp_path: Path, capsys: pytest.CaptureFixture[str], module: str, *,
     """`graf build` of a project whose one dashboard module is `module`; (exit code, stderr)."""
     config = team_project(tmp_path, {"dashboards/kpi.py": module, **(files or {})}, ["dashboards/kpi.py"],
                           builtin=False)
-    code, out, err = run(["-c", str(config), "build", "--out", str(tmp_path / "out")], capsys)
-    if code != 0:
-        assert out == "" and not (tmp_path / "out").exists()
-    return code, err
+    result = run_main(["-c", str(config), "build", "--out", str(tmp_path / "out")], capsys)
+    if result.code != 0:
+        assert result.out == "" and not (tmp_path / "out").exists()
+    return result.code, result.err
 
 
 CASES = [

@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.team.project import run, team_project
+from tests.graf_main import run_main
+from tests.team.project import team_project
 
 KPI = '''from .lib.names import title
 
@@ -19,8 +20,8 @@ def dashboard(ctx):
 
 def build(tmp_path: Path, capsys: pytest.CaptureFixture[str], files: dict[str, str], modules: list[str]) -> set[str]:
     config = team_project(tmp_path, files, modules, builtin=False)
-    code, _, err = run(["-c", str(config), "build", "--env", "prod", "--out", str(tmp_path / "out")], capsys)
-    assert code == 0, err
+    result = run_main(["-c", str(config), "build", "--env", "prod", "--out", str(tmp_path / "out")], capsys)
+    assert result.code == 0, result.err
     return {json.loads(p.read_text())["title"] for p in (tmp_path / "out" / "prod" / "dashboard").iterdir()}
 
 

@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import ROOT
-from tests.team.project import run, team_project
+from tests.graf_main import Run, run_main
+from tests.team.project import team_project
 
 
 def _section() -> str:
@@ -35,9 +36,9 @@ def test_the_readme_names_two_files_and_one_error() -> None:
 
 def test_the_readme_dashboard_builds_in_every_environment(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     config = team_project(tmp_path, readme_files(), ["dashboards/orders.py"])
-    code, out, err = run(["-c", str(config), "build", "--out", str(tmp_path / "out")], capsys)
-    assert code == 0, err
-    assert "prod: 1 folder, 3 datasources, 6 dashboards" in out
+    result = run_main(["-c", str(config), "build", "--out", str(tmp_path / "out")], capsys)
+    assert result.code == 0, result.err
+    assert "prod: 1 folder, 3 datasources, 6 dashboards" in result.out
     for env in ("dev", "prod"):
         body = json.loads((tmp_path / "out" / env / "dashboard" / f"shop-{env}-orders.json").read_text())
         assert body["title"] == f"Orders · {env}"
@@ -55,6 +56,6 @@ def test_the_readme_error_is_what_a_missing_description_gives(tmp_path: Path,
     files = readme_files()
     files["dashboards/orders.py"] = files["dashboards/orders.py"].replace('"Orders placed per second"', '""')
     config = team_project(tmp_path, files, ["dashboards/orders.py"])
-    code, out, err = run(["-c", str(config), "build", "--out", str(tmp_path / "out")], capsys)
-    assert (code, out, err) == (1, "", readme_error_line() + "\n")
+    result = run_main(["-c", str(config), "build", "--out", str(tmp_path / "out")], capsys)
+    assert result == Run(1, "", readme_error_line() + "\n")
     assert not (tmp_path / "out").exists()
