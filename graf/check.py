@@ -26,7 +26,7 @@ from graf.errors import PATH_SEPARATOR, GrafError
 from graf.resources import JSON, Resource
 from graf.variables import substitute
 
-Status = Literal["ok", "empty", "error"]
+QueryStatus = Literal["ok", "empty", "error"]
 RANGE_SECONDS = 3600  # the window a range query looks at: Grafana's default `now-1h`
 MAX_WORKERS = 4
 
@@ -63,7 +63,7 @@ class QueryResult:
     answer: Answer
 
     @property
-    def status(self) -> Status:
+    def status(self) -> QueryStatus:
         if self.answer.error:
             return "error"
         return "ok" if self.answer.series else "empty"
