@@ -86,6 +86,7 @@ def _revisions(app: App, base: str | None, head: str | None, envs: tuple[str, ..
     config = app.project.path
     app.project.select(envs)  # an unknown --env fails before any rendering
     old = render_revision(config, base, envs)
+    notes: tuple[str, ...]
     if head:
         new = render_revision(config, head, envs)
         new_sets, new_label, notes = new.resources, new.label, (old.note, new.note)
