@@ -33,8 +33,9 @@ COMMANDS: dict[str, str] = {
 
 
 @dataclass
-class App:
-    """What every command gets through `pass_obj`: the global options, the project loaded on first use."""
+class Invocation:
+    """One run of graf, what every command gets through `pass_obj`: the global options and the project,
+    loaded on first use. (`graf.config.App` is a Spring Boot app of graf.yaml, a different thing.)"""
 
     config: Path | None = None
     verbose: int = 0
@@ -74,7 +75,7 @@ def cli(ctx: click.Context, config: Path | None, verbose: int) -> None:
 
     Shell completion: eval "$(_GRAF_COMPLETE=bash_source graf)" (zsh_source, fish_source).
     """
-    ctx.obj = App(config=config, verbose=verbose)
+    ctx.obj = Invocation(config=config, verbose=verbose)
 
 
 def env_option(multiple: bool = False, required: bool = False) -> Any:

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from graf.cli import App, env_option
+from graf.cli import Invocation, env_option
 
 
 @click.command()
@@ -14,7 +14,7 @@ from graf.cli import App, env_option
 @click.option("--out", "-o", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Output folder, replaced as a whole (default: build/ beside graf.yaml)")
 @click.pass_obj
-def build(app: App, envs: tuple[str, ...], out: Path | None) -> None:
+def build(app: Invocation, envs: tuple[str, ...], out: Path | None) -> None:
     """Render datasources, dashboards and alert rules as canonical JSON (refused if graf validate finds errors)."""
     from graf.build import build as run_build
     from graf.validate.findings import InvalidResources

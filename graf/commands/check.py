@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from graf.cli import App, env_option
+from graf.cli import Invocation, env_option
 
 
 @click.command()
@@ -13,7 +13,7 @@ from graf.cli import App, env_option
               help="Prometheus to query (default: the environment's Prometheus datasource URL) "
                    "[env var: GRAF_PROMETHEUS_URL]")
 @click.pass_obj
-def check(app: App, env: str, prometheus_url: str | None) -> int:
+def check(app: Invocation, env: str, prometheus_url: str | None) -> int:
     """Run every Prometheus query of the environment's dashboards; list each that errors or returns nothing.
 
     Panel queries and the `label_values(...)` queries of variables are checked. Variables take

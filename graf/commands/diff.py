@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from graf.cli import App, env_option
+from graf.cli import Invocation, env_option
 
 if TYPE_CHECKING:
     from graf.diff import Diff
@@ -29,7 +29,7 @@ FORMATS = ("terminal", "markdown", "json")
 @click.option("--color/--no-color", "colour", default=None,
               help="Colour the terminal format (default: when stdout is a terminal and NO_COLOR is unset).")
 @click.pass_obj
-def diff(app: App, paths: tuple[Path, ...], base: str | None, head: str | None, envs: tuple[str, ...],
+def diff(app: Invocation, paths: tuple[Path, ...], base: str | None, head: str | None, envs: tuple[str, ...],
          fmt: str, url: str | None, colour: bool | None) -> None:
     """Show what differs, resource by resource: exit 0 when nothing, 3 when something does
     (1 on an error, 2 on bad usage).
@@ -77,7 +77,7 @@ def _paths(paths: tuple[Path, ...]) -> Diff:
     return diff_sets(pair.old, pair.new, old_label=str(paths[0]), new_label=str(paths[1]), unchanged=pair.unchanged)
 
 
-def _revisions(app: App, base: str | None, head: str | None, envs: tuple[str, ...]) -> Diff:
+def _revisions(app: Invocation, base: str | None, head: str | None, envs: tuple[str, ...]) -> Diff:
     from graf.diff import diff_sets
     from graf.diff.sources import render_revision
     from graf.render import render_all
@@ -96,7 +96,7 @@ def _revisions(app: App, base: str | None, head: str | None, envs: tuple[str, ..
                      notes=[n for n in notes if n])
 
 
-def _live(app: App, envs: tuple[str, ...], url: str | None) -> Diff:
+def _live(app: Invocation, envs: tuple[str, ...], url: str | None) -> Diff:
     """Live Grafana (old) vs the code (new): what `graf sync` would change, read the way `graf plan` reads."""
     from graf.diff import diff_sets
     from graf.grafana.live import desired_resources, read_live

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from graf.cli import App, env_option
+from graf.cli import Invocation, env_option
 from graf.commands.plan import grafana_options
 
 
@@ -19,7 +19,7 @@ from graf.commands.plan import grafana_options
 @click.option("--out", "-o", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Output folder (default: export/ beside graf.yaml); files are <env>/<kind>/<uid>.json")
 @click.pass_obj
-def export(app: App, env: str, url: str | None, only: tuple[str, ...], concurrency: int, uids: tuple[str, ...],
+def export(app: Invocation, env: str, url: str | None, only: tuple[str, ...], concurrency: int, uids: tuple[str, ...],
            include_unmanaged: bool, out: Path | None) -> int:
     """Write what Grafana holds as canonical JSON (secrets never included); report drift from the code."""
     from graf.errors import NotFound

@@ -6,7 +6,7 @@ from typing import Any
 
 import click
 
-from graf.cli import App, env_option
+from graf.cli import Invocation, env_option
 
 KIND_CHOICES = ("folder", "datasource", "dashboard", "alert-rule", "contact-point", "policy")
 
@@ -27,7 +27,7 @@ def grafana_options(function: Any) -> Any:
 @grafana_options
 @click.option("--prune", is_flag=True, help="Also show graf-managed resources the code no longer has as deletes")
 @click.pass_obj
-def plan(app: App, env: str, url: str | None, only: tuple[str, ...], concurrency: int, prune: bool) -> int:
+def plan(app: Invocation, env: str, url: str | None, only: tuple[str, ...], concurrency: int, prune: bool) -> int:
     """Show what `graf sync` would create, update, delete, and what conflicts with edits made in Grafana."""
     from graf.grafana.client import connect
     from graf.grafana.live import desired_resources, evaluation_interval, read_plan, scope_of

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any, cast
 
 import click
 
-from graf.cli import App, env_option
+from graf.cli import Invocation, env_option
 
 if TYPE_CHECKING:
     from graf.config import Project
@@ -52,7 +52,7 @@ _profile_option = click.option("--profile", type=click.Choice(PROFILES), default
                                help="Size profile (default: stack.profile of graf.yaml)")
 
 
-def _render_server(app: App, out: Path | None, profile: str | None,
+def _render_server(app: Invocation, out: Path | None, profile: str | None,
                    envs: tuple[str, ...]) -> tuple[Project, ServerFiles, Path, list[str]]:
     from graf.stack.server import render_server
 
@@ -68,7 +68,7 @@ def _render_server(app: App, out: Path | None, profile: str | None,
 @_out_option("stack-out/server")
 @_profile_option
 @click.pass_obj
-def render(app: App, envs: tuple[str, ...], out: Path | None, profile: str | None) -> None:
+def render(app: Invocation, envs: tuple[str, ...], out: Path | None, profile: str | None) -> None:
     """Write docker-compose.yml, the Prometheus, Loki and Tempo configs and .env.example."""
     _, result, folder, stale = _render_server(app, out, profile, envs)
     _summary(result, folder, stale)
@@ -106,7 +106,7 @@ def up(ctx: click.Context, envs: tuple[str, ...], out: Path | None, profile: str
     from graf.stack.server import environments_on_stack
     from graf.stack.up import check_docker, compose_up, missing_variables, wait_for_grafana
 
-    app: App = ctx.obj
+    app: Invocation = ctx.obj
     project, result, folder, _ = _render_server(app, out, profile, ())
     docker = check_docker()
     missing = missing_variables(folder, secret_variables(result.environments), os.environ)
@@ -148,7 +148,7 @@ def up(ctx: click.Context, envs: tuple[str, ...], out: Path | None, profile: str
 @click.option("--shipper", type=click.Choice(["alloy", "promtail"]), default="alloy", show_default=True,
               help="Log shipper (Promtail is end-of-life since 2026-03-02)")
 @click.pass_obj
-def agent(app: App, env: str, host: str, out: Path | None, shipper: str) -> None:
+def agent(app: Invocation, env: str, host: str, out: Path | None, shipper: str) -> None:
     """Write an app server's log shipper config, node_exporter unit and Spring Boot settings."""
     from graf.stack.agent import Shipper, render_agent
     from graf.stack.endpoints import unpublished_warnings

@@ -6,7 +6,7 @@ import sys
 
 import click
 
-from graf.cli import App, env_option
+from graf.cli import Invocation, env_option
 from graf.commands.plan import grafana_options
 
 
@@ -18,8 +18,8 @@ from graf.commands.plan import grafana_options
               "create (never provisioned or read-only ones)")
 @click.option("--prune", is_flag=True, help="Delete graf-managed resources the code no longer has")
 @click.pass_obj
-def sync(app: App, env: str, url: str | None, only: tuple[str, ...], concurrency: int, dry_run: bool, force: bool,
-         prune: bool) -> int:
+def sync(app: Invocation, env: str, url: str | None, only: tuple[str, ...], concurrency: int, dry_run: bool,
+         force: bool, prune: bool) -> int:
     """Create, update (and with --prune delete) what differs; exit 4 when conflicts are left."""
     from graf.grafana.apply import apply
     from graf.grafana.client import connect

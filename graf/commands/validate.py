@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from graf.cli import App, env_option
+from graf.cli import Invocation, env_option
 
 if TYPE_CHECKING:
     from graf.validate import Finding
@@ -27,7 +27,7 @@ if TYPE_CHECKING:
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
               help="Findings as lines, or as one JSON document.")
 @click.pass_obj
-def validate(app: App, envs: tuple[str, ...], paths: tuple[Path, ...], strict: bool, jobs: int, fmt: str) -> int:
+def validate(app: Invocation, envs: tuple[str, ...], paths: tuple[Path, ...], strict: bool, jobs: int, fmt: str) -> int:
     """Check resources against graf's JSON Schemas and lint rules.
 
     Without FILE_OR_DIR: every environment's rendered resources (or those of --env).

@@ -194,7 +194,7 @@ def test_up_starts_waits_and_syncs_each_environment(tmp_path: Path, monkeypatch:
     assert f"Grafana healthy at http://127.0.0.1:{port}" in result.output
     assert "compose up -d --remove-orphans" in log.read_text()
     assert [c["env"] for c in fake_sync_registered] == ["dev", "prod"]
-    assert all(c["dry_run"] is False and c["project"] == "App" for c in fake_sync_registered)
+    assert all(c["dry_run"] is False and c["project"] == "Invocation" for c in fake_sync_registered)
     assert result.return_value == 4  # the worst sync result (the fake prod sync left conflicts)
 
 
