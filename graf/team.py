@@ -132,14 +132,23 @@ def _guarded(source: str, what: str, root: Path | None, folder: Path | None) -> 
         raise _error(source, f"{what} still running after {seconds:g}s (limit: {TIME_LIMIT_VARIABLE})",
                      exc, root, folder) from None
     except SystemExit as exc:
-        raise _error(source, f"{what} called sys.exit({clipped(repr(exc.code)) if exc.code is not None else ''})",
-                     exc, root, folder) from None
+        code = "" if exc.code is None else _text(repr, exc.code)
+        raise _error(source, f"{what} called sys.exit({code})", exc, root, folder) from None
     except Exception as exc:  # a team's module is foreign code: any failure is reported with its place
-        detail = f"{type(exc).__name__}: {clipped(str(exc))}" if str(exc) else type(exc).__name__
+        text = _text(str, exc)
+        detail = f"{type(exc).__name__}: {text}" if text else type(exc).__name__
         error = _error(source, f"{what} failed: {detail}", exc, root, folder)
         if root is None:
             raise error from exc  # graf's own producer: a bug, keep the cause for the traceback
         raise error from None
+
+
+def _text(show: Callable[[Any], str], value: Any) -> str:
+    """`show(value)` clipped to one line; foreign objects may fail even at that."""
+    try:
+        return clipped(show(value))
+    except Exception:  # a __str__ or __repr__ of the team's own that raises
+        return f"<{type(value).__name__} that cannot be shown>"
 
 
 def _error(source: str, message: str, exc: BaseException, root: Path | None, folder: Path | None) -> RenderError:

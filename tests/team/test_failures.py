@@ -56,6 +56,10 @@ CASES = [
     pytest.param("def dashboard(ctx):\n    x = []\n    for _ in range(100_000):\n        x = [x]\n"
                  "    return {'uid': ctx.uid('kpi'), 'panels': x}\n",
                  "error: dashboards/kpi.py: dashboard(ctx) › …", id="deep"),
+    pytest.param("class Weird(Exception):\n    def __str__(self):\n        raise RuntimeError\n\n\n"
+                 "def dashboard(ctx):\n    raise Weird\n",
+                 "error: dashboards/kpi.py:7: dashboard(ctx) failed: Weird: <Weird that cannot be shown>",
+                 id="unprintable-exception"),
     pytest.param("def dashboard(ctx:\n", "error: dashboards/kpi.py:1: import failed: SyntaxError:", id="syntax"),
     pytest.param("import helpers\n", "error: dashboards/kpi.py:1: import failed: ModuleNotFoundError: "
                  "No module named 'helpers'", id="absolute-import-of-a-neighbour"),
