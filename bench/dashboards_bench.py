@@ -9,9 +9,9 @@ import statistics
 import time
 from pathlib import Path
 
+from graf._render import render
 from graf.check import panel_queries
 from graf.config import load_project
-from graf.render import render
 
 ROOT = Path(__file__).resolve().parents[1]
 RUNS = 20

@@ -8,6 +8,7 @@ needs when it runs, so `graf --help` stays fast. Exit codes, the same for every 
 from __future__ import annotations
 
 import importlib
+import os
 import sys
 from dataclasses import dataclass
 from functools import cached_property
@@ -28,6 +29,7 @@ COMMANDS: dict[str, str] = {
     "plan": "graf.commands.plan",
     "stack": "graf.commands.stack",
     "sync": "graf.commands.sync",
+    "test": "graf.commands.test",
     "validate": "graf.commands.validate",
 }
 
@@ -104,8 +106,12 @@ def main(argv: list[str] | None = None) -> None:
         exc.show()
         sys.exit(exc.exit_code)
     except KeyboardInterrupt:
-        click.echo("interrupted", err=True)
-        sys.exit(130)
+        click.echo("interrupted: what is listed above as applied is in Grafana; run the command again to finish",
+                   err=True)
+        sys.stdout.flush()
+        sys.stderr.flush()
+        # Worker threads may still wait on a request; exit now instead of joining them at shutdown.
+        os._exit(130)
     except BrokenPipeError:
         sys.exit(1)
     sys.exit(result if isinstance(result, int) else 0)

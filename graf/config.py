@@ -467,10 +467,12 @@ def _check_hosts(environments: Mapping[str, Environment], file: str) -> None:
 
 
 def _stack(raw: dict[str, Any], where: str) -> Stack:
+    from graf.stack.addresses import every_interface
+
     server = raw.get("server", {})
     address = server.get("address", "127.0.0.1")
     for key, value in (("server.address", address), ("grafana_address", raw.get("grafana_address"))):
-        if value in ("0.0.0.0", "::", "[::]", "*"):
+        if value is not None and every_interface(str(value)):
             raise ConfigError(f"{where}.{key}", f"{value!r} would publish on every interface",
                               "use the server's private address, or 127.0.0.1 behind a reverse proxy")
     from graf.stack.images import problem

@@ -7,6 +7,7 @@
     ├── ValidationError                       exit 1  rendered resources have errors
     ├── GrafanaError                          exit 1  the Grafana HTTP API
     │   ├── Unreachable, Unauthorized, Forbidden, NotFound
+    │   │   └── WriteUncertain (an Unreachable)   a POST whose answer was lost: read back to know
     │   ├── Conflict                                  409 / 412
     │   └── ServerError                               5xx
     ├── StackError                            exit 1  compose stack and agents
@@ -77,6 +78,10 @@ class GrafanaError(GrafError):
 
 class Unreachable(GrafanaError):
     pass
+
+
+class WriteUncertain(Unreachable):
+    """A write whose connection dropped or timed out after it was sent: it may or may not have landed."""
 
 
 class Unauthorized(GrafanaError):

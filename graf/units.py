@@ -15,6 +15,28 @@ def parse_duration(text: str) -> float:
     return sum(int(n) * _DURATION_UNITS[u] for n, u in _DURATION_PART.findall(text))
 
 
+# (unit, milliseconds, only when it divides the whole remainder): years and weeks are only used
+# when exact, as Prometheus prints 90d rather than 12w6d.
+_PROM_UNITS = (("y", 31536000000, True), ("w", 604800000, True), ("d", 86400000, False), ("h", 3600000, False),
+               ("m", 60000, False), ("s", 1000, False), ("ms", 1, False))
+
+
+def prom_duration(text: str) -> str:
+    """`text` the way Prometheus' `model.Duration.String` (and so Grafana) writes it: `300s` -> `5m`,
+    `14d` -> `2w`, `0ms` -> `0s`; ValueError when it does not parse."""
+    ms = round(parse_duration(text) * 1000)
+    if ms == 0:
+        return "0s"
+    out = ""
+    for unit, size, exact in _PROM_UNITS:
+        if exact and ms % size:
+            continue
+        count, ms = divmod(ms, size)
+        if count:
+            out += f"{count}{unit}"
+    return out
+
+
 _SIZE_UNITS = {"B": 1, "KB": 1024, "MB": 1024**2, "GB": 1024**3, "TB": 1024**4,
                "KIB": 1024, "MIB": 1024**2, "GIB": 1024**3, "TIB": 1024**4}
 _SIZE = re.compile(r"([0-9]+(?:\.[0-9]+)?)\s*([A-Za-z]+)")
@@ -29,25 +51,3 @@ def parse_size(text: str) -> int:
     if size <= 0:
         raise ValueError(f"not a size: {text!r} (must be more than 0)")
     return size
-
-
-# (unit, milliseconds, only when it divides the whole remainder): years and weeks are only used
-# when exact, as Prometheus prints 90d rather than 12w6d.
-_PROM_UNITS = (("y", 31536000000, True), ("w", 604800000, True), ("d", 86400000, False), ("h", 3600000, False),
-               ("m", 60000, False), ("s", 1000, False), ("ms", 1, False))
-
-
-def prom_duration(text: str) -> str:
-    """`text` the way Prometheus' `model.Duration.String` (and so Grafana) writes it: "300s" -> "5m",
-    "14d" -> "2w", "0m" -> "0s"; ValueError when it is not a duration."""
-    ms = round(parse_duration(text) * 1000)
-    if ms == 0:
-        return "0s"
-    out = ""
-    for unit, size, exact in _PROM_UNITS:
-        if exact and ms % size:
-            continue
-        count, ms = divmod(ms, size)
-        if count:
-            out += f"{count}{unit}"
-    return out

@@ -150,8 +150,6 @@ def env_matcher(ctx: RenderContext) -> tuple[str, str, str]:
     return (ctx.labels.environment, "=", ctx.env.label)
 
 
-# ---------------------------------------------------------------------------- durations
-
 def percent(value: float) -> str:
     return f"{value * 100:g}%"
 

@@ -16,7 +16,7 @@ from graf.cli import Invocation, env_option
 @click.pass_obj
 def build(app: Invocation, envs: tuple[str, ...], out: Path | None) -> None:
     """Render datasources, dashboards and alert rules as canonical JSON (refused if graf validate finds errors)."""
-    from graf.build import build as run_build
+    from graf._build import build as run_build
     from graf.validate.findings import InvalidResources
 
     project = app.project

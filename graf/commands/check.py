@@ -20,9 +20,9 @@ def check(app: Invocation, env: str, prometheus_url: str | None) -> int:
     their defaults (the environment's label, All), Grafana's built-ins sane values
     ($__rate_interval 1m, $__range 1h). Exit code 1 when any query fails.
     """
+    from graf._render import render
     from graf.check import PrometheusHTTP, failures, panel_queries, variable_queries
     from graf.check import check as run_check
-    from graf.render import render
 
     project = app.project
     environment = project.environment(env)

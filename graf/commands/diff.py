@@ -12,6 +12,7 @@ import click
 from graf.cli import Invocation, env_option
 
 if TYPE_CHECKING:
+
     from graf.diff import Diff
 
 FORMATS = ("terminal", "markdown", "json")
@@ -78,9 +79,9 @@ def _paths(paths: tuple[Path, ...]) -> Diff:
 
 
 def _revisions(app: Invocation, base: str | None, head: str | None, envs: tuple[str, ...]) -> Diff:
+    from graf._render import render_all
     from graf.diff import diff_sets
     from graf.diff.sources import render_revision
-    from graf.render import render_all
 
     assert base is not None
     config = app.project.path
@@ -99,12 +100,13 @@ def _revisions(app: Invocation, base: str | None, head: str | None, envs: tuple[
 def _live(app: Invocation, envs: tuple[str, ...], url: str | None) -> Diff:
     """Live Grafana (old) vs the code (new): what `graf sync` would change, read the way `graf plan` reads."""
     from graf.diff import diff_sets
-    from graf.grafana.live import desired_resources, read_live
+    from graf.target import Target
 
     project = app.project
     old, new = {}, {}
     for env in project.select(envs):
-        old[env.name] = read_live(project, env, url=url)
-        new[env.name] = desired_resources(project, env)
+        with Target(project, env, url=url) as target:
+            old[env.name] = target.live()
+            new[env.name] = target.desired()
     names = ", ".join(old)
     return diff_sets(old, new, old_label=f"live Grafana ({names})", new_label="code")

@@ -22,36 +22,14 @@ from graf.commands.plan import grafana_options
 def export(app: Invocation, env: str, url: str | None, only: tuple[str, ...], concurrency: int, uids: tuple[str, ...],
            include_unmanaged: bool, out: Path | None) -> int:
     """Write what Grafana holds as canonical JSON (secrets never included); report drift from the code."""
-    from graf.errors import NotFound
-    from graf.files import write_file
-    from graf.grafana.client import connect
-    from graf.grafana.export import export as run_export
-    from graf.grafana.live import desired_resources, scope_of
+    from graf._api import export as run_export
 
-    project = app.project
-    environment = project.environment(env)
-    desired = desired_resources(project, environment)
-    api = connect(environment, url=url)
-    try:
-        result = run_export(api, env, desired, uids=uids, include_unmanaged=include_unmanaged,
-                            concurrency=concurrency, scope=scope_of(project, environment))
-    finally:
-        api.close()
-    if only:
-        result = type(result)(result.env, tuple(r for r in result.resources if r.kind in only),
-                              tuple(d for d in result.drift if d.kind in only), result.unmanaged)
-    missing = sorted(set(uids) - {r.uid for r in result.resources})
-    if missing:
-        raise NotFound(f"environments.{env}", f"not in Grafana: {', '.join(missing)}",
-                       "check the uid (graf plan lists what graf manages)")
-    folder = out or project.root / "export"
-    files = result.files()
-    for relative, text in sorted(files.items()):
-        write_file(folder / relative, text)
-    for drift in result.drift:
+    done = run_export(app.project, env, url=url, uids=uids, include_unmanaged=include_unmanaged, only=only, out=out,
+                      concurrency=concurrency)
+    for drift in done.export.drift:
         click.echo(f"drift: {drift.line}")
-    for name in result.unmanaged:
+    for name in done.export.unmanaged:
         click.echo(f"unmanaged: {name} (place its file where graf.yaml dashboards.files finds it to adopt it)")
-    click.echo(f"export {env}: {len(files)} file(s) -> {folder / env}"
-               + (f", {len(result.drift)} drifted from code" if result.drift else ""))
+    click.echo(f"export {env}: {len(done.files)} file(s) -> {done.folder / env}"
+               + (f", {len(done.export.drift)} drifted from code" if done.export.drift else ""))
     return 0

@@ -7,7 +7,7 @@ import sys
 import click
 
 from graf.cli import Invocation, env_option
-from graf.commands.plan import grafana_options
+from graf.commands.plan import grafana_options, transport_lines
 
 
 @click.command()
@@ -16,30 +16,21 @@ from graf.commands.plan import grafana_options
 @click.option("--dry-run", is_flag=True, help="Show the plan and write nothing (exit 3 when changes are pending)")
 @click.option("--force", is_flag=True, help="Overwrite edits made in Grafana and take over resources graf did not "
               "create (never provisioned or read-only ones)")
+@click.option("--force-v2", is_flag=True, help="Also replace dashboards a UI save stored as schema v2 (Grafana 13) "
+              "with graf's classic JSON; their v2-only layout (tabs, rows, auto grid) is lost")
 @click.option("--prune", is_flag=True, help="Delete graf-managed resources the code no longer has")
 @click.pass_obj
 def sync(app: Invocation, env: str, url: str | None, only: tuple[str, ...], concurrency: int, dry_run: bool,
-         force: bool, prune: bool) -> int:
+         force: bool, force_v2: bool, prune: bool) -> int:
     """Create, update (and with --prune delete) what differs; exit 4 when conflicts are left."""
-    from graf.grafana.apply import apply
-    from graf.grafana.client import connect
-    from graf.grafana.live import (
-        desired_resources,
-        evaluation_interval,
-        notifications_editable,
-        read_plan,
-        scope_of,
-    )
+    from graf._api import target
     from graf.grafana.report import change_line, plan_lines, plan_summary, sync_summary
-    from graf.grafana.secrets import resolve_secrets
 
-    project = app.project
-    environment = project.environment(env)
-    desired = desired_resources(project, environment, only)
-    api = connect(environment, url=url, notifications_editable=notifications_editable(project, environment))
-    try:
-        plan = read_plan(api, desired, only=only, prune=prune, force=force, concurrency=concurrency,
-                         scope=scope_of(project, environment), interval=evaluation_interval(environment))
+    with target(app.project, env, url=url, concurrency=concurrency) as there:
+        plan = there.plan(only=only, prune=prune, force=force, force_v2=force_v2)
+        if app.verbose:
+            for line in transport_lines(there):
+                click.echo(line, err=True)
         if dry_run:
             for line in plan_lines(plan, verbose=app.verbose > 0):
                 click.echo(line)
@@ -48,23 +39,18 @@ def sync(app: Invocation, env: str, url: str | None, only: tuple[str, ...], conc
         for change in plan.changes:
             if change.action in ("conflict", "skipped", "orphan"):
                 click.echo(change_line(change))
-        # Every secret the writes need is resolved before the first write.
-        secrets = resolve_secrets(environment, [c.desired for c in plan.writes if c.desired is not None])
         writes = plan.writes
         if writes and sys.stderr.isatty():
             with click.progressbar(length=len(writes), label=f"sync {env}", file=sys.stderr) as bar:
-                result = apply(api, plan, secrets, force=force, concurrency=concurrency, project=project.name,
-                               on_progress=lambda o: bar.update(1))
+                result = there.apply(plan, force=force, on_progress=lambda o: bar.update(1))
             for outcome in result.outcomes:
                 if outcome.status != "applied" or app.verbose:
                     click.echo(outcome.line)
         else:
-            result = apply(api, plan, secrets, force=force, concurrency=concurrency, project=project.name,
-                           on_outcome=lambda o: click.echo(outcome_line(o)))
-    finally:
-        api.close()
+            result = there.apply(plan, force=force, on_outcome=lambda o: click.echo(o.line))
+        requests = there.requests
     if app.verbose:
-        click.echo("requests: " + ", ".join(f"{n} {m}" for m, n in sorted(api.requests.items())), err=True)
+        click.echo("requests: " + ", ".join(f"{n} {m}" for m, n in sorted(requests.items())), err=True)
     click.echo(sync_summary(env, plan, result))
     if result.failed:
         click.echo(f"error: {len(result.failed)} of {len(writes)} writes failed; what is listed as applied is in "
@@ -76,6 +62,3 @@ def sync(app: Invocation, env: str, url: str | None, only: tuple[str, ...], conc
         return 4
     return 0
 
-
-def outcome_line(outcome: object) -> str:
-    return getattr(outcome, "line", str(outcome))

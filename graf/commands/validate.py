@@ -46,7 +46,7 @@ def validate(app: Invocation, envs: tuple[str, ...], paths: tuple[Path, ...], st
 
         loaded = load_dashboards(paths)
         if envs:
-            from graf.render import render_all
+            from graf._render import render_all
 
             project = app.project
             rendered = render_all(project, envs)
@@ -57,7 +57,7 @@ def validate(app: Invocation, envs: tuple[str, ...], paths: tuple[Path, ...], st
                 findings = loaded.findings + run(loaded.resources, jobs=jobs)
         count, skipped = len(loaded.resources), loaded.skipped
     else:
-        from graf.render import render_all
+        from graf._render import render_all
 
         project = app.project
         rendered = render_all(project, envs)

@@ -12,8 +12,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from graf.grafana.client import Grafana
+from graf.grafana.kinds import LEGACY, KindSet
 from graf.grafana.live import read_state
-from graf.grafana.plan import Scope, same_content, untouched, who
+from graf.grafana.plan import Scope, rewritten_by_grafana, same_content, untouched, who
 from graf.grafana.pool import DEFAULT_CONCURRENCY
 from graf.resources import Resource
 
@@ -41,19 +42,25 @@ class Export:
     drift: tuple[Drift, ...]
     unmanaged: tuple[str, ...]  # uids exported with --all that graf does not manage yet
 
+    def only(self, kinds: Iterable[str]) -> Export:
+        """This export narrowed to `kinds`."""
+        chosen = set(kinds)
+        return Export(self.env, tuple(r for r in self.resources if r.kind in chosen),
+                      tuple(d for d in self.drift if d.kind in chosen), self.unmanaged)
+
     def files(self) -> dict[str, str]:
         return {f"{self.env}/{r.kind}/{r.uid}.json": r.canonical_json() for r in self.resources}
 
 
 def export(api: Grafana, env_name: str, desired: Sequence[Resource], *, uids: Iterable[str] = (),
            include_unmanaged: bool = False, concurrency: int = DEFAULT_CONCURRENCY,
-           scope: Scope | None = None) -> Export:
+           scope: Scope | None = None, kinds: KindSet = LEGACY) -> Export:
     """Read what graf manages for this environment (and with `include_unmanaged` every dashboard nobody
     manages), in graf's canonical shape. What `scope` gives another environment is left out."""
     scope = scope or Scope()
 
     wanted_uids = set(uids)
-    state = read_state(api, desired, listed=True, concurrency=concurrency)
+    state = read_state(api, desired, listed=True, concurrency=concurrency, kinds=kinds)
     by_key = {r.key: r for r in desired}
     chosen: list[Resource] = []
     drift: list[Drift] = []
@@ -68,9 +75,16 @@ def export(api: Grafana, env_name: str, desired: Sequence[Resource], *, uids: It
             continue
         if not managed:
             unmanaged.append(f"{live.kind}/{live.uid}")
-        chosen.append(Resource(live.kind, live.uid, live.body, folder=live.folder, source="grafana"))
         want = by_key.get(live.key)
-        if want is not None and not same_content(want, live):
+        body = live.body
+        if want is not None and rewritten_by_grafana(want, live):
+            body = want.body  # nobody edited it since graf's push: no churn from Grafana's own rewrites
+        elif live.meta.stored_as:  # a schema v2 dashboard: exported as stored, never as its lossy classic copy
+            from graf.grafana.kinds.dashboard_apis import read_stored
+
+            body = read_stored(api, live.uid, live.meta.stored_as) or body
+        chosen.append(Resource(live.kind, live.uid, body, folder=live.folder, source="grafana"))
+        if want is not None and not same_content(want, live) and not rewritten_by_grafana(want, live):
             record = live.meta.record
             outside = record is None or not untouched(record, live)
             drift.append(Drift(live.kind, live.uid, live.title, who(live), outside))

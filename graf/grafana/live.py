@@ -1,7 +1,7 @@
-"""Reading Grafana: the live state of what graf manages, concurrently, in graf's canonical shape.
+"""Reading Grafana: the live state of given resources, concurrently, in graf's normal form.
 
-`read_live(project, env, *, url=None)` is the entry point other commands (e.g. `graf diff`) use:
-the live, canonical resources graf manages for one environment, graf's marker removed.
+Takes data only (the desired resources, a scope, an interval): what the code says is
+`graf.target.Target`'s business, never rendered here.
 """
 
 from __future__ import annotations
@@ -11,22 +11,15 @@ from dataclasses import dataclass, field
 from functools import partial
 from typing import Any
 
-from graf.config import Environment, Project
 from graf.grafana.client import Grafana
-from graf.grafana.kinds import KINDS, REDACTED, LiveResource, Record, kind, normalised, rule_group_interval_read
-from graf.grafana.plan import GroupKey, Plan, Scope, group_of, plan, rule_groups
+from graf.grafana.kinds import LEGACY, KindIO, KindSet, LiveResource
+from graf.grafana.kinds.contact_point import REDACTED
+from graf.grafana.plan import Plan, Scope, plan
 from graf.grafana.pool import DEFAULT_CONCURRENCY, run_all
+from graf.grafana.record import Record
+from graf.grafana.rule_groups import GroupKey, read_interval, rule_groups
 from graf.grafana.secrets import placeholders
 from graf.resources import KIND_ORDER, Resource
-
-
-def desired_resources(project: Project, env: Environment, only: Iterable[str] = ()) -> list[Resource]:
-    """What the code says, in the shape graf compares and sends (server defaults dropped)."""
-    from graf.render import render
-
-    kinds = set(only)
-    out = [normalised(r) for r in render(project, env) if not kinds or r.kind in kinds]
-    return sorted(out, key=lambda r: (KIND_ORDER.index(r.kind), r.uid))
 
 
 @dataclass(frozen=True)
@@ -44,24 +37,42 @@ class LiveState:
 
 
 def read_state(api: Grafana, desired: Sequence[Resource], *, only: Iterable[str] = (), listed: bool = False,
-               intervals: bool = False, concurrency: int = DEFAULT_CONCURRENCY) -> LiveState:
+               intervals: bool = False, concurrency: int = DEFAULT_CONCURRENCY, kinds: KindSet = LEGACY) -> LiveState:
     """Live copies of every desired resource (a missing one is None), plus, with `listed`, every resource
     Grafana lists for the selected kinds (to find graf-managed ones the code no longer has), and with
-    `intervals` the evaluation interval of each group the desired alert rules belong to."""
-    kinds = [k for k in KINDS if not set(only) or k.name in set(only)]
-    targets: set[tuple[str, str]] = {r.key for r in desired if any(k.name == r.kind for k in kinds)}
+    `intervals` the evaluation interval of each group the desired alert rules belong to.
+
+    A kind whose transport lists whole objects (`list_all`: the `/apis` resources) is read with its
+    paginated list; the others with one GET per resource. All reads share one bounded pool."""
+    chosen = [k for k in kinds if not set(only) or k.name in set(only)]
+    names = {k.name for k in chosen}
+    listing = [k for k in chosen if k.list_all is not None]
+    one_by_one = [k for k in chosen if k.list_all is None]
+    targets: set[tuple[str, str]] = {r.key for r in desired if r.kind in {k.name for k in one_by_one}}
     if listed:
-        for uids in run_all(lambda k: [(k.name, uid) for uid in k.list_uids(api)], kinds, concurrency):
+        for uids in run_all(lambda k: [(k.name, uid) for uid in k.list_uids(api)], one_by_one, concurrency):
             targets.update(uids)
     keys = sorted(targets, key=lambda k: (KIND_ORDER.index(k[0]), k[1]))
-    groups = rule_groups(r for r in desired if r.key in targets) if intervals else []
-    # One pool for both: the group reads go in flight with the resource reads.
-    reads: list[Callable[[], Any]] = [partial(kind(k).read, api, uid) for k, uid in keys]
-    reads += [partial(rule_group_interval_read, api, folder, group) for folder, group in groups]
+    groups = rule_groups(r for r in desired if r.kind in names) if intervals else []
+    reads: list[Callable[[], Any]] = [partial(kinds.get(k).read, api, uid) for k, uid in keys]
+    reads += [partial(read_interval, api, folder, group) for folder, group in groups]
+    reads += [partial(_list_all, io, api) for io in listing]
     found = run_all(lambda read: read(), reads, concurrency)
+    live: dict[tuple[str, str], LiveResource | None] = dict(zip(keys, found[:len(keys)], strict=True))
+    for io, items in zip(listing, found[len(keys) + len(groups):], strict=True):
+        by_uid = {item.uid: item for item in items}
+        live.update({r.key: by_uid.get(r.uid) for r in desired if r.kind == io.name})
+        if listed:
+            live.update({(io.name, uid): item for uid, item in by_uid.items()})
     by_key = {r.key: r for r in desired}
-    resources = {key: _mask_secrets(live, by_key.get(key)) for key, live in zip(keys, found[:len(keys)], strict=True)}
-    return LiveState(resources, dict(zip(groups, found[len(keys):], strict=True)))
+    resources = {key: _mask_secrets(value, by_key.get(key)) for key, value in
+                 sorted(live.items(), key=lambda kv: (KIND_ORDER.index(kv[0][0]), kv[0][1]))}
+    return LiveState(resources, dict(zip(groups, found[len(keys):len(keys) + len(groups)], strict=True)))
+
+
+def _list_all(io: KindIO, api: Grafana) -> list[LiveResource]:
+    assert io.list_all is not None
+    return io.list_all(api)
 
 
 def _mask_secrets(live: LiveResource | None, want: Resource | None) -> LiveResource | None:
@@ -80,63 +91,12 @@ def _mask_secrets(live: LiveResource | None, want: Resource | None) -> LiveResou
     return LiveResource(live.kind, live.uid, body, folder=live.folder, source=live.source, meta=live.meta)
 
 
-def scope_of(project: Project, env: Environment) -> Scope:
-    """`env`'s share of a Grafana: its folder, minus what the project's other environments on the same
-    Grafana (same grafana.url) render, so pruning one environment never deletes another's resources."""
-    from graf.render import render
-
-    others: set[tuple[str, str]] = set()
-    group_intervals: dict[GroupKey, set[int]] = {}
-    for other in project.environments.values():
-        if other.name == env.name or other.grafana.url != env.grafana.url:
-            continue
-        for resource in render(project, other):
-            others.add(resource.key)
-            if resource.kind == "alert-rule":
-                group_intervals.setdefault(group_of(resource), set()).add(evaluation_interval(other))
-    return Scope(folder=env.folder.uid, others=frozenset(others), project=project.name,
-                 group_intervals={k: frozenset(v) for k, v in group_intervals.items()})
-
-
-def evaluation_interval(env: Environment) -> int:
-    """The environment's alerts.interval in seconds (config.py checks it is a non-zero multiple of 10s)."""
-    from graf.units import parse_duration
-
-    return int(parse_duration(env.alerts.interval))
-
-
-def notifications_editable(project: Project, env: Environment) -> bool:
-    """Whether this Grafana's shared contact points and policy tree are written editable in the UI."""
-    from graf.alerts.notifications import editable_in_ui
-    from graf.context import RenderContext
-
-    return editable_in_ui(RenderContext(project, env))
-
-
 def read_plan(api: Grafana, desired: Sequence[Resource], *, only: Iterable[str] = (), prune: bool = False,
               force: bool = False, concurrency: int = DEFAULT_CONCURRENCY, scope: Scope | None = None,
-              interval: int | None = None) -> Plan:
-    """Read, then plan. `interval` (seconds, `evaluation_interval(env)`): also plan the desired rules' groups'
+              interval: int | None = None, kinds: KindSet = LEGACY, force_v2: bool = False) -> Plan:
+    """Read, then plan. `interval` (seconds, `Target.interval`): also plan the desired rules' groups'
     evaluation interval; None leaves the groups alone."""
     state = read_state(api, desired, only=only, listed=prune, intervals=interval is not None,
-                       concurrency=concurrency)
+                       concurrency=concurrency, kinds=kinds)
     return plan(desired, state.resources, state.pushed, prune=prune, force=force, scope=scope, interval=interval,
-                groups=state.groups)
-
-
-def read_live(project: Project, env: Environment, *, url: str | None = None,
-              concurrency: int = DEFAULT_CONCURRENCY) -> list[Resource]:
-    """The live, canonical resources graf manages in `env`: those in code that exist, and those carrying graf's
-    record that the code no longer has. Bodies are graf's shape (no marker, no server-owned fields)."""
-    from graf.grafana.client import connect
-
-    api = connect(env, url=url)
-    try:
-        desired = desired_resources(project, env)
-        state = read_state(api, desired, listed=True, concurrency=concurrency)
-        wanted = {r.key for r in desired}
-        scope = scope_of(project, env)
-        return [Resource(r.kind, r.uid, r.body, folder=r.folder, source="grafana")
-                for r in state.present() if r.key in wanted or (r.meta.record is not None and scope.owns(r))]
-    finally:
-        api.close()
+                groups=state.groups, force_v2=force_v2)

@@ -1,6 +1,6 @@
 """The pure three-way comparison: code (desired) vs what graf last pushed (record) vs Grafana (live).
 
-`plan(desired, live, pushed)` decides one `Change` per resource and does no I/O; `read_plan`
+`plan(desired, live, pushed)` decides one `PlannedChange` per resource and does no I/O; `read_plan`
 in `graf.grafana.live` gathers its inputs. The decision table (README, "How graf tells code
 changes from UI edits"):
 
@@ -11,8 +11,12 @@ changes from UI edits"):
   live == code, record matches              unchanged (no request at all)
   live == code, no or stale record          adopt: graf writes its record, content unchanged
   live != code, live == what graf pushed    update
+  live != code, code == what graf pushed,   unchanged: Grafana rewrote parts of graf's body on save
+    nobody saved since (version)              (e.g. /apis migrates schemaVersion), nothing to do
   live != code, edited since graf's push    conflict (--force: update)
   live != code, no record                   conflict: not created by graf (--force: take over)
+  live != code, stored as schema v2         conflict: a UI save on Grafana 13 converted it; --force is
+                                            not enough, --force-v2 replaces it and loses its v2 layout
 
 Alert-rule groups are not resources: Grafana ignores any interval in a rule written on its own, so
 the evaluation interval (`alerts.interval`) is planned per group of the desired rules, as an
@@ -25,10 +29,13 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Literal
 
-from graf.grafana.kinds import BY_NAME, LiveResource, Record, body_hash
-from graf.resources import KIND_ORDER, Resource, canonical
+from graf.grafana.kinds import BY_NAME, LiveResource
+from graf.grafana.record import Record
+from graf.grafana.rule_groups import GROUP, GroupKey, group_of
+from graf.resources import KIND_ORDER, Resource, normal_hash
 
 Action = Literal["create", "update", "adopt", "delete", "unchanged", "conflict", "skipped", "orphan"]
 WRITES: frozenset[str] = frozenset({"create", "update", "adopt", "delete"})
@@ -36,10 +43,6 @@ WRITES: frozenset[str] = frozenset({"create", "update", "adopt", "delete"})
 DEFAULT_GROUP_INTERVAL = 60
 SYMBOLS: Mapping[str, str] = {"create": "+", "update": "~", "adopt": "=", "delete": "-", "unchanged": " ",
                               "conflict": "!", "skipped": "s", "orphan": "?"}
-
-
-GROUP = "alert-rule-group"
-GroupKey = tuple[str, str]  # (folder uid, group title)
 
 
 @dataclass(frozen=True)
@@ -58,7 +61,7 @@ class RuleGroup:
 
 
 @dataclass(frozen=True)
-class Change:
+class PlannedChange:
     kind: str
     uid: str
     action: Action
@@ -85,14 +88,14 @@ class Change:
 
 @dataclass(frozen=True)
 class Plan:
-    changes: tuple[Change, ...]
+    changes: tuple[PlannedChange, ...]
 
     @property
-    def writes(self) -> tuple[Change, ...]:
+    def writes(self) -> tuple[PlannedChange, ...]:
         return tuple(c for c in self.changes if c.action in WRITES)
 
     @property
-    def conflicts(self) -> tuple[Change, ...]:
+    def conflicts(self) -> tuple[PlannedChange, ...]:
         return tuple(c for c in self.changes if c.action == "conflict")
 
     @property
@@ -120,23 +123,35 @@ def untouched(record: Record, live: LiveResource) -> bool:
     The version check covers a server that rewrites a field on save (the hash then differs, but no
     one else saved: every save bumps the version, and a UI save cannot set it).
     """
-    if record.hash == body_hash(live.kind, live.body):
+    if record.matches(live.kind, live.body):
         return True
     return record.version is not None and live.meta.version is not None and record.version == live.meta.version
 
 
+def rewritten_by_grafana(want: Resource, live: LiveResource) -> bool:
+    """True when `live` differs from `want` only by what Grafana itself rewrote when graf saved it: the code
+    is what graf pushed last, and nobody saved since (e.g. a `/apis` write migrates the schemaVersion)."""
+    record = live.meta.record
+    return record is not None and _saved_only_by_graf(record, live) and record.hash == normal_hash(want.body)
+
+
+def _saved_only_by_graf(record: Record, live: LiveResource) -> bool:
+    """No save since graf's push: the version (generation on /apis) is the one graf's record predicted."""
+    return record.version is not None and live.meta.version is not None and record.version == live.meta.version
+
+
 def same_content(want: Resource, live: Resource) -> bool:
-    """Equal canonical bodies (both sides are normalised already, so this is usually a plain dict compare)."""
+    """Equal bodies: both sides are in graf's normal form already (Target.desired, each kind's normalise)."""
     if want.kind == "dashboard" and want.folder is not None and live.folder != want.folder:
         return False  # placement is the code's too: a dashboard moved to another folder is moved back
-    return want.body == live.body or canonical(want.kind, want.body) == canonical(live.kind, live.body)
+    return want.body == live.body  # both in graf's normal form (Target.desired, each kind's normalise)
 
 
 def plan(desired: Iterable[Resource], live: Mapping[tuple[str, str], LiveResource | None],
          pushed: Mapping[tuple[str, str], Record | None], *, prune: bool = False, force: bool = False,
          scope: Scope | None = None, interval: int | None = None,
-         groups: Mapping[GroupKey, int | None] | None = None) -> Plan:
-    """One Change per resource in code or graf-managed in Grafana, sorted in apply order.
+         groups: Mapping[GroupKey, int | None] | None = None, force_v2: bool = False) -> Plan:
+    """One PlannedChange per resource in code or graf-managed in Grafana, sorted in apply order.
 
     A graf-managed resource the code no longer has is this environment's to prune only when it is
     inside `scope` (its folder, and not rendered by another environment on the same Grafana).
@@ -148,7 +163,8 @@ def plan(desired: Iterable[Resource], live: Mapping[tuple[str, str], LiveResourc
     changes = []
     present = {k for k, v in live.items() if v is not None and (k in wanted or scope.owns(v))}
     for key in sorted(set(wanted) | present, key=_order):
-        change = _decide(wanted.get(key), live.get(key), pushed.get(key), prune=prune, force=force)
+        change = _decide(wanted.get(key), live.get(key), pushed.get(key), prune=prune, force=force,
+                         force_v2=force_v2)
         if change is not None:
             changes.append(change)
     if interval is not None:
@@ -157,17 +173,8 @@ def plan(desired: Iterable[Resource], live: Mapping[tuple[str, str], LiveResourc
     return Plan(tuple(changes))
 
 
-def rule_groups(desired: Iterable[Resource]) -> list[GroupKey]:
-    """The (folder, group) of every desired alert rule, sorted: the groups whose interval graf manages."""
-    return sorted({group_of(r) for r in desired if r.kind == "alert-rule"})
-
-
-def group_of(rule: Resource) -> GroupKey:
-    return (str(rule.body.get("folderUID") or rule.folder or ""), str(rule.body.get("ruleGroup") or ""))
-
-
-def plan_groups(changes: Iterable[Change], interval: int, groups: Mapping[GroupKey, int | None],
-                scope: Scope) -> list[Change]:
+def plan_groups(changes: Iterable[PlannedChange], interval: int, groups: Mapping[GroupKey, int | None],
+                scope: Scope) -> list[PlannedChange]:
     """An `alert-rule-group` update for each group of the desired rules whose interval is not `interval`.
 
     A group that does not exist yet gets Grafana's default when its first rule is created, so it is planned
@@ -175,7 +182,7 @@ def plan_groups(changes: Iterable[Change], interval: int, groups: Mapping[GroupK
     another environment on this Grafana that wants another interval, is skipped: writing it would fail, or
     each environment's sync would undo the other's.
     """
-    rules: dict[GroupKey, list[Change]] = {}
+    rules: dict[GroupKey, list[PlannedChange]] = {}
     for change in changes:
         if change.kind == "alert-rule" and change.desired is not None:
             rules.setdefault(group_of(change.desired), []).append(change)
@@ -189,16 +196,16 @@ def plan_groups(changes: Iterable[Change], interval: int, groups: Mapping[GroupK
         uid = f"{key[0]}/{key[1]}"
         was = f"{current}s" if live is not None else f"{current}s (Grafana's default for a new group)"
         others = sorted(scope.group_intervals.get(key, frozenset()) - {interval})
+        planned = partial(PlannedChange, GROUP, uid, group=group)
         if others:
-            out.append(Change(GROUP, uid, "skipped", f"evaluation interval {was} → {interval}s, but another "
-                              f"environment on this Grafana renders rules into this group with "
-                              f"{', '.join(f'{o}s' for o in others)}; give them the same alerts.interval",
-                              group=group))
+            out.append(planned("skipped", f"evaluation interval {was} → {interval}s, but another environment on this "
+                               f"Grafana renders rules into this group with {', '.join(f'{o}s' for o in others)}; "
+                               "give them the same alerts.interval"))
         elif any(c.live is not None and c.live.meta.locked for c in members):
-            out.append(Change(GROUP, uid, "skipped", f"evaluation interval {was} → {interval}s, but a rule of the "
-                              "group is provisioned from a file; graf never writes the group", group=group))
+            out.append(planned("skipped", f"evaluation interval {was} → {interval}s, but a rule of the group is "
+                               "provisioned from a file; graf never writes the group"))
         else:
-            out.append(Change(GROUP, uid, "update", f"evaluation interval {was} → {interval}s", group=group))
+            out.append(planned("update", f"evaluation interval {was} → {interval}s"))
     return out
 
 
@@ -238,44 +245,53 @@ def _order(key: tuple[str, str]) -> tuple[int, int, str]:
 
 
 def _decide(want: Resource | None, live: LiveResource | None, record: Record | None, *,
-            prune: bool, force: bool) -> Change | None:
+            prune: bool, force: bool, force_v2: bool = False) -> PlannedChange | None:
     kind, uid = (want or live).kind, (want or live).uid  # type: ignore[union-attr]
-    markable = BY_NAME[kind].mark is not None
+    change = partial(PlannedChange, kind, uid)
+    markable = BY_NAME[kind].holds_record
     if live is None:
-        return Change(kind, uid, "create", "not in Grafana", want)
+        return change("create", "not in Grafana", want)
     if want is None:
         if record is None:
             return None  # not graf's: never touched, not listed
         if not prune:
-            return Change(kind, uid, "orphan", "graf-managed but no longer in code; graf sync --prune deletes it",
-                          None, live)
+            return change("orphan", "graf-managed but no longer in code; graf sync --prune deletes it", None, live)
         if live.meta.locked:
-            return Change(kind, uid, "skipped", f"{live.meta.locked}; graf never deletes it", None, live)
+            return change("skipped", f"{live.meta.locked}; graf never deletes it", None, live)
         if not untouched(record, live) and not force:
-            return Change(kind, uid, "conflict", f"no longer in code, but edited in Grafana by {who(live)} since "
+            return change("conflict", f"no longer in code, but edited in Grafana by {who(live)} since "
                           "graf pushed it; graf export keeps the edit, --force deletes it", None, live)
-        return Change(kind, uid, "delete", "graf-managed, no longer in code", None, live)
+        return change("delete", "graf-managed, no longer in code", None, live)
     same = same_content(want, live)
     if live.meta.locked:
         note = "same as code" if same else "differs from code"
-        return Change(kind, uid, "skipped", f"{live.meta.locked}; {note}; graf never writes it", want, live)
+        return change("skipped", f"{live.meta.locked}; {note}; graf never writes it", want, live)
     if same:
-        if markable and (record is None or record.hash != body_hash(kind, live.body)):
-            return Change(kind, uid, "adopt", "same as code; graf records it as managed (no content change)",
-                          want, live)
-        return Change(kind, uid, "unchanged", "same as code", want, live)
+        if markable and (record is None or not record.matches(kind, live.body)):
+            return change("adopt", "same as code; graf records it as managed (no content change)", want, live)
+        return change("unchanged", "same as code", want, live)
+    if live.meta.stored_as:
+        if force_v2:
+            return change("update", f"--force-v2: replaces the schema {live.meta.stored_as} dashboard {who(live)} "
+                          "saved with graf's classic JSON (its v2-only layout is lost)", want, live)
+        return change("conflict", f"stored as a schema {live.meta.stored_as} dashboard by a save in Grafana "
+                      f"(last by {who(live)}); graf export --uid {uid} keeps it as it is; graf sync --force-v2 "
+                      "replaces it with graf's classic JSON and loses what only v2 holds (tabs, rows, auto grid, "
+                      "conditional visibility)", want, live)
     if not markable:
-        return Change(kind, uid, "update", "differs from code", want, live)
+        return change("update", "differs from code", want, live)
+    if rewritten_by_grafana(want, live):
+        return change("unchanged", "as graf pushed it (Grafana rewrote parts of it when saving, e.g. its "
+                      "schemaVersion)", want, live)
     if record is None:
         if force:
-            return Change(kind, uid, "update", f"--force: takes over what {who(live)} saved (not created by graf)",
-                          want, live)
-        return Change(kind, uid, "conflict", f"differs from code and carries no graf record (graf did not create "
+            return change("update", f"--force: takes over what {who(live)} saved (not created by graf)", want, live)
+        return change("conflict", f"differs from code and carries no graf record (graf did not create "
                       f"it, or a save in the UI dropped the record; last saved by {who(live)}); "
                       f"graf export --uid {uid} keeps it, --force overwrites it", want, live)
     if untouched(record, live):
-        return Change(kind, uid, "update", "code changed since graf's last push", want, live)
+        return change("update", "code changed since graf's last push", want, live)
     if force:
-        return Change(kind, uid, "update", f"--force: overwrites the edit {who(live)} made in Grafana", want, live)
-    return Change(kind, uid, "conflict", f"edited in Grafana by {who(live)} since graf pushed it; "
+        return change("update", f"--force: overwrites the edit {who(live)} made in Grafana", want, live)
+    return change("conflict", f"edited in Grafana by {who(live)} since graf pushed it; "
                   f"graf export --uid {uid} keeps the edit, graf sync --force overwrites it", want, live)

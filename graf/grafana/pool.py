@@ -21,24 +21,26 @@ def run_all(function: Callable[[T], R], items: Sequence[T], concurrency: int,
     if not items:
         return []
     if concurrency <= 1 or len(items) == 1:
-        results = []
+        in_order: list[R] = []
         for item in items:
             result = function(item)
             if on_done is not None:
                 on_done(item, result)
-            results.append(result)
-        return results
-    with ThreadPoolExecutor(max_workers=min(concurrency, len(items)), thread_name_prefix="graf") as pool:
-        futures = {pool.submit(function, item): i for i, item in enumerate(items)}
-        try:
-            results: dict[int, R] = {}
-            for future in as_completed(futures):  # report as they finish, return in input order
-                index = futures[future]
-                results[index] = future.result()
-                if on_done is not None:
-                    on_done(items[index], results[index])
-            return [results[i] for i in range(len(items))]
-        except BaseException:
-            for future in futures:
-                future.cancel()
-            raise
+            in_order.append(result)
+        return in_order
+    pool = ThreadPoolExecutor(max_workers=min(concurrency, len(items)), thread_name_prefix="graf")
+    futures = {pool.submit(function, item): i for i, item in enumerate(items)}
+    results: dict[int, R] = {}
+    try:
+        for future in as_completed(futures):  # report as they finish, return in input order
+            index = futures[future]
+            results[index] = future.result()
+            if on_done is not None:
+                on_done(items[index], results[index])
+    except BaseException:
+        # Ctrl-C or a failure: queued work is dropped and nobody waits for requests still in flight
+        # (their timeout bounds them; cli.main exits without joining them).
+        pool.shutdown(wait=False, cancel_futures=True)
+        raise
+    pool.shutdown(wait=True)
+    return [results[i] for i in range(len(items))]

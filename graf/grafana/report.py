@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from graf.grafana.apply import ApplyResult
-from graf.grafana.plan import SYMBOLS, Change, Plan
+from graf.grafana.plan import SYMBOLS, Plan, PlannedChange
 
 
-def change_line(change: Change) -> str:
+def change_line(change: PlannedChange) -> str:
     return f"{SYMBOLS[change.action]} {change.action:<9} {change.name}  {change.title!r}: {change.reason}"
 
 

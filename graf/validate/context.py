@@ -70,9 +70,11 @@ class ValidationContext:
             return resource.source or f"{resource.kind}/{resource.uid}"
         if id(resource) in self.files:
             return f"{self.env}:{resource.source}"
-        if resource.kind == "dashboard":
-            return f"{self.env}/{resource.uid}"
-        return f"{self.env}/{resource.kind}/{resource.uid}"
+        name = f"{self.env}/{resource.uid}" if resource.kind == "dashboard" else \
+            f"{self.env}/{resource.kind}/{resource.uid}"
+        if resource.source.endswith((".py", ".json")):
+            return f"{name} ({resource.source})"  # a team's module or file: say which file to open
+        return name
 
     def path(self, resource: Resource, parts: Sequence[str | int] = ()) -> str:
         """The human path of `parts` (a JSON path in the body) inside `resource`."""

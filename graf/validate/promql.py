@@ -68,8 +68,8 @@ def parse_error(expr: str) -> str | None:
 
 @lru_cache(maxsize=16384)
 def unfiltered(expr: str, values: Samples, label: str) -> tuple[str, ...]:
-    """Metric names of the selectors in `expr` that have no matcher on `label` (empty when the
-    query does not parse: G501 reports that)."""
+    """Metric names of the selectors in `expr` that have no matcher on `label` ("" for a selector
+    without a metric name; empty when the query does not parse: G501 reports that)."""
     import promql_parser
 
     tree = None
@@ -84,7 +84,7 @@ def unfiltered(expr: str, values: Samples, label: str) -> tuple[str, ...]:
     def visit(node: object) -> None:
         if isinstance(node, promql_parser.VectorSelector) and \
                 not any(m.name == label for m in node.matchers.matchers):
-            missing.append(node.name or node.prettify())
+            missing.append(node.name or "")  # "": a selector by __name__ matchers alone
 
     if tree is not None:
         promql_parser.walk(tree, visit, None)

@@ -7,8 +7,8 @@ from typing import Any
 import pytest
 import yaml
 
+from graf._render import render
 from graf.config import Project, load_project
-from graf.render import render
 from graf.resources import JSON, Resource
 from tests.conftest import EXAMPLE
 

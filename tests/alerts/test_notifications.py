@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import pytest
 
+from graf._build import tree
+from graf._render import render_all
 from graf.alerts.notifications import editable_in_ui
-from graf.build import tree
 from graf.context import RenderContext
 from graf.errors import RenderError
-from graf.render import render_all
 from tests.alerts.conftest import alerting
 
 

@@ -268,7 +268,7 @@ def test_a_group_shared_by_two_environments_that_disagree_is_skipped_not_flipped
     """dev and prod put their rules into one folder (so into the same groups) but want different intervals:
     whichever synced last would win, so neither writes the interval and the plan says why."""
     from graf.config import load_project
-    from graf.grafana.live import scope_of
+    from graf.target import Target
 
     def shared(raw: dict) -> None:
         raw["environments"]["dev"]["folder"] = dict(raw["environments"]["prod"]["folder"])
@@ -276,7 +276,7 @@ def test_a_group_shared_by_two_environments_that_disagree_is_skipped_not_flipped
 
     path = config(shared)
     project = load_project(path)
-    scope = scope_of(project, project.environment("prod"))
+    scope = Target(project, project.environment("prod")).scope
     assert {scope.group_intervals[("shop-prod", group)] for group in GROUPS} == {frozenset({60})}
     run = graf("sync", "--env", "prod")
     assert run.code == 0, run.out + run.err

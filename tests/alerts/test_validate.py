@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import copy
 
-from graf.render import render_all
+from graf._render import render_all
 from graf.resources import Resource
 
 ALERTING = ("alert-rule", "contact-point", "policy")

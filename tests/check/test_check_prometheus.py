@@ -17,10 +17,10 @@ from pathlib import Path
 import pytest
 import yaml
 
+from graf._render import render
 from graf.check import PanelQuery, PrometheusHTTP, QueryResult, check, panel_queries, variable_queries
 from graf.cli import main
 from graf.config import Environment, Project, load_project
-from graf.render import render
 from tests.check.spring_mvc import scrape
 from tests.processes import Prometheus, node_exporter, prometheus
 from tests.reference import reference_path

@@ -12,10 +12,10 @@ import promql_parser
 import pytest
 import yaml
 
+from graf._render import render
 from graf.check import panel_queries, variable_defaults
 from graf.config import Project, load_project
 from graf.dashboards._grafanalib import SCHEMA_VERSION
-from graf.render import render
 from graf.resources import JSON, Resource
 from graf.variables import variable_names
 from tests.reference import reference_path

@@ -151,29 +151,25 @@ def test_base_with_env_filter(project: Path, capsys: pytest.CaptureFixture[str])
 
 
 def test_env_alone_compares_live_grafana_with_the_code(example_project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """The wiring of `--env`: live (old, from graf.grafana.live.read_live) vs code (new, plan's reading)."""
-    import sys
-    import types
-
+    """The wiring of `--env`: live (old, `Target.live`) vs code (new, `Target.desired`, what plan compares)."""
     from graf.resources import Resource
+    from graf.target import Target
 
     calls: list[tuple[str, str | None]] = []
     live_body = {"uid": "shop-prod-jvm", "title": "JVM", "panels": [
         {"id": 1, "type": "timeseries", "title": "Heap", "gridPos": {"x": 0, "y": 0, "w": 12, "h": 8}}]}
     code_body = {**live_body, "panels": [{**live_body["panels"][0], "gridPos": {"x": 12, "y": 0, "w": 12, "h": 8}}]}
 
-    def read_live(project: object, env: object, *, url: str | None = None) -> list[Resource]:
-        calls.append((env.name, url))  # type: ignore[attr-defined]
+    def live(target: Target) -> list[Resource]:
+        calls.append((target.env.name, target.url))
         return [Resource("dashboard", "shop-prod-jvm", live_body),
                 Resource("dashboard", "made-in-ui", {"uid": "made-in-ui", "title": "UI"})]
 
-    def desired_resources(project: object, env: object) -> list[Resource]:
+    def desired(target: Target, only: object = ()) -> list[Resource]:
         return [Resource("dashboard", "shop-prod-jvm", code_body)]
 
-    fake = types.ModuleType("graf.grafana.live")
-    fake.read_live = read_live  # type: ignore[attr-defined]
-    fake.desired_resources = desired_resources  # type: ignore[attr-defined]
-    monkeypatch.setitem(sys.modules, "graf.grafana.live", fake)
+    monkeypatch.setattr(Target, "live", live)
+    monkeypatch.setattr(Target, "desired", desired)
 
     code, out, _ = run("--config", str(example_project), "diff", "--env", "prod", "--url", "http://127.0.0.1:1")
     assert code == 3

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from graf.build import build
+from graf._build import build
 from graf.config import load_project
 from graf.diff.semantic import diff_sets
 from graf.diff.sources import load_pair, load_path, render_revision

@@ -16,7 +16,6 @@ import pytest
 from graf.errors import ConfigError
 from graf.grafana.apply import apply
 from graf.grafana.client import Credentials, Grafana
-from graf.grafana.kinds import normalised
 from graf.grafana.live import read_plan
 from graf.grafana.secrets import resolve_secrets
 from graf.resources import Resource
@@ -36,15 +35,15 @@ def rule(threshold: float = 0.05, duration: str = "300s") -> Resource:
                        "conditions": [{"evaluator": {"type": "gt", "params": [threshold]}}]}},
         ],
     }
-    return normalised(Resource("alert-rule", body["uid"], body, folder="shop-prod"))
+    return Resource("alert-rule", body["uid"], body, folder="shop-prod").normalised()
 
 
-CONTACT = normalised(Resource("contact-point", "shop-oncall", {
+CONTACT = Resource("contact-point", "shop-oncall", {
     "uid": "shop-oncall", "name": "shop-oncall", "type": "webhook",
-    "settings": {"url": "${ALERT_WEBHOOK_URL}", "httpMethod": "POST"}}))
-POLICY = normalised(Resource("policy", "policy", {
+    "settings": {"url": "${ALERT_WEBHOOK_URL}", "httpMethod": "POST"}}).normalised()
+POLICY = Resource("policy", "policy", {
     "receiver": "shop-oncall", "group_by": ["alertname", "environment"], "group_wait": "30s",
-    "repeat_interval": "240m"}))
+    "repeat_interval": "240m"}).normalised()
 FOLDER = Resource("folder", "shop-prod", {"uid": "shop-prod", "title": "Shop prod"})
 
 

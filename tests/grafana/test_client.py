@@ -1,16 +1,13 @@
-"""Where graf finds Grafana and its credentials, and the per-kind I/O contract."""
+"""Where graf finds Grafana and its credentials, and graf's record."""
 
 from __future__ import annotations
-
-import inspect
 
 import pytest
 
 from graf.config import Environment, Folder, GrafanaTarget, Secret
 from graf.errors import ConfigError
 from graf.grafana.client import credentials, grafana_url
-from graf.grafana.kinds import KINDS, Record, prom_duration
-from graf.resources import KIND_ORDER
+from graf.grafana.record import Record
 
 
 def env(**grafana) -> Environment:
@@ -49,24 +46,6 @@ def test_unset_credential_variable_names_the_key() -> None:
 def test_credentials_repr_never_shows_a_secret() -> None:
     assert "s3cret" not in repr(credentials(env(), {"GRAFANA_TOKEN": "s3cret"}))
     assert "s3cret" not in repr(credentials(env(), {"GRAFANA_USER": "u", "GRAFANA_PASSWORD": "s3cret"}))
-
-
-def test_every_kind_has_the_four_functions_in_apply_order() -> None:
-    assert tuple(k.name for k in KINDS) == KIND_ORDER
-    for io in KINDS:
-        assert list(inspect.signature(io.list_uids).parameters) == ["api"]
-        assert list(inspect.signature(io.read).parameters) == ["api", "uid"]
-        assert list(inspect.signature(io.delete).parameters) == ["api", "uid"]
-        write = inspect.signature(io.write).parameters
-        assert list(write)[:2] == ["api", "resource"] and write["exists"].kind is inspect.Parameter.KEYWORD_ONLY
-
-
-@pytest.mark.parametrize(("text", "expected"), [
-    ("300s", "5m"), ("14d", "2w"), ("0s", "0s"), ("90s", "1m30s"), ("1h", "1h"), ("365d", "1y"), ("8d", "8d"),
-    ("1500ms", "1s500ms"), ("not a duration", "not a duration"),
-])
-def test_prom_duration_matches_prometheus_string_form(text: str, expected: str) -> None:
-    assert prom_duration(text) == expected
 
 
 def test_record_round_trip_and_junk() -> None:

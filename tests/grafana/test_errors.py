@@ -10,7 +10,7 @@ import sys
 import pytest
 
 from tests.grafana.conftest import Project
-from tests.grafana_server import VIEWER_TOKEN, GrafanaServer
+from tests.grafana_server import ADMIN_TOKEN, VIEWER_TOKEN, GrafanaServer
 
 
 def _closed_port() -> int:
@@ -47,14 +47,29 @@ def test_tls_error(graf, grafana: GrafanaServer, monkeypatch) -> None:
     assert "verify_tls" in line
 
 
-def test_timeout_is_retried_then_reported(graf, grafana: GrafanaServer, project: Project) -> None:
+def test_a_server_that_never_answered_is_not_retried_on_a_timeout(graf, grafana: GrafanaServer,
+                                                                   project: Project) -> None:
+    """A hung server (accepts, never answers) costs one timeout, not one per retry."""
     project.write_config(timeout=0.3)
-    grafana.fail("GET", "/api/folders/shop-prod", status=200, times=10, delay=1.0)
+    grafana.fail("GET", "*", status=200, times=10, delay=1.0)
     run = graf("plan", "--env", "prod", "--only", "folder")
     assert run.code == 1
     line = _one_error_line(run.err)
-    assert line.startswith("error: folder/shop-prod: Grafana at http://127.0.0.1:")
+    assert line.startswith("error: Grafana's /api/health: Grafana at http://127.0.0.1:")
     assert "did not answer within 0.3s" in line and "grafana.timeout" in line
+    assert grafana.count("GET") == 1
+
+
+def test_a_timeout_from_a_server_that_answered_before_is_retried(grafana: GrafanaServer) -> None:
+    from graf.errors import Unreachable
+    from graf.grafana.client import Credentials, Grafana
+
+    api = Grafana(grafana.url, Credentials(token=ADMIN_TOKEN), timeout=0.3, backoff=0.01)
+    assert api.get("/folders", what="folders") == []
+    grafana.fail("GET", "/api/folders/shop-prod", status=200, times=10, delay=1.0)
+    with pytest.raises(Unreachable, match=r"did not answer within 0\.3s"):
+        api.get("/folders/shop-prod", what="folder/shop-prod")
+    api.close()
     assert grafana.count("GET", "/api/folders/shop-prod") == 4  # 1 try + 3 retries
 
 
@@ -96,6 +111,21 @@ def test_conflict_while_writing(graf, grafana: GrafanaServer, status: int) -> No
     assert len(failed) == 1
     assert f"changed in Grafana by someone else while graf was writing ({status}: injected failure)" in failed[0]
     assert "run graf plan" in failed[0]
+
+
+@pytest.mark.parametrize("message", [
+    "Dashboard already exists. Use overwrite flag to update.",  # 13.1+ legacy POST, grafana-13-api.md §3.2
+    'Operation cannot be fulfilled on dashboards.dashboard.grafana.app "x": the object has been modified; '
+    "please apply your changes to the latest version and try again",  # /apis stale resourceVersion, §4.2
+])
+def test_a_stale_save_on_grafana_13_is_changed_by_someone_else_not_a_clash(message: str) -> None:
+    from graf.errors import Conflict
+    from graf.grafana.client import Credentials, Grafana, _status_error
+
+    api = Grafana("http://127.0.0.1:9", Credentials())
+    error = _status_error(api, 409, {"message": message}, "POST", "dashboard/x", retry=False)
+    assert isinstance(error, Conflict)
+    assert "changed in Grafana by someone else while graf was writing" in error.message
 
 
 def test_5xx_on_reads_is_retried_then_reported(graf, grafana: GrafanaServer) -> None:

@@ -5,8 +5,9 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from graf.grafana.kinds import LiveMeta, LiveResource, Record, dashboard_normalise, record_for
+from graf.grafana.kinds import LiveMeta, LiveResource
 from graf.grafana.plan import plan
+from graf.grafana.record import Record, record_for
 from graf.resources import Resource, canonical
 
 KEY = ("dashboard", "d1")
@@ -114,11 +115,11 @@ json_values = st.recursive(st.none() | st.booleans() | st.integers(-1000, 1000) 
 @given(st.dictionaries(st.text(min_size=1, max_size=6), json_values, max_size=5))
 def test_what_graf_pushed_plans_as_unchanged(extra: dict) -> None:
     body = {**extra, "uid": "d1", "title": "T"}
-    desired = Resource("dashboard", "d1", dashboard_normalise(body))
+    desired = Resource("dashboard", "d1", canonical("dashboard", body))
     # What Grafana returns after the push: the marker and server fields added, key order changed.
     returned = {**dict(reversed(list(body.items()))), "id": 7, "version": 1,
                 "graf": record_for("dashboard", desired.body, 1).as_json()}
-    current = LiveResource("dashboard", "d1", dashboard_normalise(returned),
+    current = LiveResource("dashboard", "d1", canonical("dashboard", returned),
                            meta=LiveMeta(version=1, record=Record.from_json(returned["graf"])))
     assert current.body == canonical("dashboard", current.body)  # normalise gives a canonical body
     result = plan([desired], {KEY: current}, {KEY: current.meta.record})

@@ -42,8 +42,9 @@ def test_second_sync_makes_zero_writes(graf, grafana: GrafanaServer) -> None:
     assert run.code == 0
     assert run.lines == ["sync prod: 0 applied, 6 unchanged"]
     assert grafana.writes() == {}
-    # One read per resource: folder, 3 datasources, 2 dashboards; no search, no versions.
-    assert grafana.count("GET") == 6
+    # /api/health (which API to speak), then one read per resource: folder, 3 datasources, 2 dashboards;
+    # no search, no versions.
+    assert grafana.count("GET") == 7 and grafana.count("GET", "/api/health") == 1
 
 
 def test_code_change_is_an_update_of_that_dashboard_only(graf, grafana: GrafanaServer, project: Project) -> None:
@@ -264,7 +265,7 @@ def test_only_limits_kinds(graf, grafana: GrafanaServer) -> None:
 
 
 def test_failure_mid_way_reports_what_was_applied_and_next_run_converges(graf, grafana: GrafanaServer) -> None:
-    grafana.fail("POST", "/api/dashboards/db", status=500, times=1)  # POST is not retried
+    grafana.fail("POST", "/api/dashboards/db", status=500, times=2)  # a POST is read back and sent once more
     run = graf("sync", "--env", "prod", "--concurrency", "1")
     assert run.code == 1
     applied = [line for line in run.lines if "FAILED" not in line and line.startswith("create")]
@@ -345,17 +346,43 @@ def test_progress_bar_on_a_terminal(graf, grafana: GrafanaServer, monkeypatch) -
     assert run.lines == ["sync prod: 6 applied"]  # no per-write lines when the bar shows progress
 
 
-def test_connection_lost_mid_way_stops_and_reports_what_was_applied(graf, grafana: GrafanaServer) -> None:
-    grafana.fail("POST", "/api/dashboards/db", status=None, times=1)  # a POST is never retried
+def test_a_post_lost_before_it_landed_is_read_back_and_sent_again(graf, grafana: GrafanaServer) -> None:
+    """A dropped connection on one POST no longer abandons the other writes (issue 12)."""
+    graf("sync", "--env", "prod", "--only", "folder")  # the server has answered once: a drop is now ambiguous
+    grafana.fail("POST", "/api/dashboards/db", status=None, times=1)  # a POST is never retried blindly
     run = graf("sync", "--env", "prod", "--concurrency", "1")
-    assert run.code == 1
-    assert run.lines[:4] == ["create   folder/shop-prod", "create   datasource/prometheus",
-                             "create   datasource/loki", "create   datasource/tempo"]
-    assert "FAILED: dashboard/shop-prod-api: cannot reach Grafana" in run.lines[4]
-    assert run.lines[5].startswith("create   dashboard/shop-prod-jvm  NOT ATTEMPTED: stopped after:")
-    assert run.lines[6] == "sync prod: 4 applied, 2 failed"
+    assert run.code == 0, run.out + run.err
+    assert run.lines[-1] == "sync prod: 5 applied, 1 unchanged"
+    assert grafana.count("POST", "/api/dashboards/db") == 3  # the lost one, once more, and the other dashboard
+    assert sorted(grafana.state.dashboards) == ["shop-prod-api", "shop-prod-jvm"]
     run = graf("sync", "--env", "prod")
-    assert run.code == 0 and run.lines[-1] == "sync prod: 2 applied, 4 unchanged"
+    assert run.code == 0 and run.lines[-1] == "sync prod: 0 applied, 6 unchanged"
+
+
+def test_a_post_that_landed_before_its_answer_was_lost_counts_as_applied(graf, grafana: GrafanaServer) -> None:
+    graf("sync", "--env", "prod", "--only", "folder")
+    grafana.fail("POST", "/api/dashboards/db", status=None, times=1, after=True)
+    run = graf("sync", "--env", "prod", "--concurrency", "1")
+    assert run.code == 0, run.out + run.err
+    assert "conflict" not in run.out.lower() and "FAILED" not in run.out
+    assert grafana.count("POST", "/api/dashboards/db") == 2  # no second write of the one that landed
+    run = graf("sync", "--env", "prod")
+    assert run.code == 0 and run.lines[-1] == "sync prod: 0 applied, 6 unchanged"
+
+
+def test_a_retried_put_that_had_landed_is_not_reported_as_someone_elses_edit(graf, grafana: GrafanaServer,
+                                                                           project: Project) -> None:
+    graf("sync", "--env", "prod")
+    project.add("shop-prod-api", "API", expr="up == 1")
+    # Grafana stores the update, then the answer is a 503: graf retries nothing on a POST, reads back instead
+    grafana.fail("POST", "/api/dashboards/db", status=503, times=1, after=True)
+    grafana.reset_counts()
+    run = graf("sync", "--env", "prod")
+    assert run.code == 0, run.out + run.err
+    assert run.lines[-1] == "sync prod: 1 applied, 5 unchanged"
+    assert grafana.count("POST", "/api/dashboards/db") == 1  # read back, found landed: not written twice
+    run = graf("sync", "--env", "prod")
+    assert run.code == 0 and run.lines[-1] == "sync prod: 0 applied, 6 unchanged"
 
 
 def test_datasource_name_taken_by_another_uid_is_a_clear_clash(graf, grafana: GrafanaServer) -> None:
@@ -367,15 +394,16 @@ def test_datasource_name_taken_by_another_uid_is_a_clear_clash(graf, grafana: Gr
             "already exists) (give it another name or uid in code") in failed
 
 
-def test_read_live_gives_graf_managed_resources_in_canonical_form(graf, grafana: GrafanaServer,
+def test_target_live_gives_graf_managed_resources_in_canonical_form(graf, grafana: GrafanaServer,
                                                                  project: Project) -> None:
     from graf.config import load_project
-    from graf.grafana.live import read_live
+    from graf.target import Target
 
     graf("sync", "--env", "prod")
     grafana.state.dashboard_save({"dashboard": {"uid": "hand-made", "title": "Hand made"}}, "bob")
     loaded = load_project(project.config)
-    live = read_live(loaded, loaded.environment("prod"), url=grafana.url)
+    with Target(loaded, loaded.environment("prod"), url=grafana.url) as target:
+        live = target.live()
     assert [r.key for r in live] == [("folder", "shop-prod"), ("datasource", "loki"), ("datasource", "prometheus"),
                                      ("datasource", "tempo"), ("dashboard", "shop-prod-api"),
                                      ("dashboard", "shop-prod-jvm")]

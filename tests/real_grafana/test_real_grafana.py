@@ -141,12 +141,11 @@ def test_bad_token_is_one_line(real: Real, monkeypatch: pytest.MonkeyPatch) -> N
 def test_alert_rule_and_contact_point_round_trip_through_grafana_s_re_encoding(real: Real) -> None:
     """Grafana re-encodes alerting reads (§6): after one sync, the plan must say unchanged."""
     from graf.grafana.apply import apply
-    from graf.grafana.kinds import normalised
     from graf.grafana.live import read_plan
     from graf.resources import Resource
 
     real.run("sync", "--env", "prod", "--only", "folder")
-    rule = normalised(Resource("alert-rule", f"{real.tag}-rule", {
+    rule = Resource("alert-rule", f"{real.tag}-rule", {
         "uid": f"{real.tag}-rule", "title": f"{real.tag} rule", "folderUID": real.tag, "ruleGroup": real.tag,
         "condition": "B", "noDataState": "OK", "execErrState": "Error", "for": "300s",
         "annotations": {"summary": "test"}, "labels": {"severity": "info"},
@@ -155,10 +154,10 @@ def test_alert_rule_and_contact_point_round_trip_through_grafana_s_re_encoding(r
             {"refId": "B", "datasourceUid": "__expr__",
              "model": {"refId": "B", "type": "threshold", "expression": "A",
                        "conditions": [{"evaluator": {"type": "gt", "params": [2]}}]}},
-        ]}, folder=real.tag))
-    point = normalised(Resource("contact-point", f"{real.tag}-cp", {
+        ]}, folder=real.tag).normalised()
+    point = Resource("contact-point", f"{real.tag}-cp", {
         "uid": f"{real.tag}-cp", "name": f"{real.tag} cp", "type": "webhook",
-        "settings": {"url": "http://127.0.0.1:9/hook", "httpMethod": "POST"}}))
+        "settings": {"url": "http://127.0.0.1:9/hook", "httpMethod": "POST"}}).normalised()
     api = real.api
     try:
         first = read_plan(api, [rule, point])

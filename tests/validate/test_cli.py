@@ -124,8 +124,8 @@ def project(example_project: Path, *, files: dict[str, Any] | None = None, modul
 
 
 def rendered_count(config: Path, *envs: str) -> int:
+    from graf._render import render_all
     from graf.config import load_project
-    from graf.render import render_all
 
     return sum(len(resources) for resources in render_all(load_project(config), envs).values())
 
@@ -149,8 +149,8 @@ def test_rendered_dashboard_with_an_unknown_datasource(example_project: Path,
     config = project(example_project, files={"jvm.json": adopted(body)})
     code, out, _ = run(["--config", str(config), "validate", "--env", "prod"], capsys)
     assert code == 1
-    assert out == ('error: G301 prod/shop-adopted › panel "Uptime" (id 1) › datasource.uid: datasource uid '
-                   "'mimir' is not one of the rendered datasources (loki, prometheus, tempo)\n")
+    assert out == ('error: G301 prod/shop-adopted (dashboards/jvm.json) › panel "Uptime" (id 1) › datasource.uid: '
+                   "datasource uid 'mimir' is not one of the rendered datasources (loki, prometheus, tempo)\n")
 
 
 def test_build_refuses_to_write_an_invalid_tree(example_project: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -161,9 +161,9 @@ def test_build_refuses_to_write_an_invalid_tree(example_project: Path, capsys: p
     code, out, err = run(["--config", str(config), "build"], capsys)
     assert (code, out) == (1, "")
     assert err.splitlines() == [
-        'error: G501 dev/shop-adopted › panel "Heap used" (id 4) › targets[A].expr: '
+        'error: G501 dev/shop-adopted (dashboards/jvm.json) › panel "Heap used" (id 4) › targets[A].expr: '
         "PromQL does not parse: unclosed left parenthesis",
-        'error: G501 prod/shop-adopted › panel "Heap used" (id 4) › targets[A].expr: '
+        'error: G501 prod/shop-adopted (dashboards/jvm.json) › panel "Heap used" (id 4) › targets[A].expr: '
         "PromQL does not parse: unclosed left parenthesis",
         "error: 2 validation errors; nothing written (see graf validate)",
     ]
@@ -186,8 +186,8 @@ def test_a_dashboard_module_silences_one_code_for_its_own_dashboard(example_proj
     config = project(example_project, module=TEAM_MODULE.format(silence=""))
     code, out, err = run(["--config", str(config), "validate", "--env", "prod"], capsys)
     assert (code, err) == (0, f"{rendered_count(config, 'prod')} resources: 0 errors, 1 warning\n")
-    assert out == "warning: G402 prod/shop-prod-team › variable \"spare\": variable 'spare' is defined but no query, " \
-                  "title, link or other variable uses it\n"
+    assert out == "warning: G402 prod/shop-prod-team (team.py) › variable \"spare\": variable 'spare' is defined " \
+                  "but no query, title, link or other variable uses it\n"
     silenced = TEAM_MODULE.format(silence='SILENCE = {"G402": "spare is read by the team\'s scripts"}')
     config = project(example_project, module=silenced)
     assert run(["--config", str(config), "validate", "--env", "prod"], capsys)[1:] == (
@@ -249,6 +249,34 @@ def test_a_file_checked_against_an_environment(example_project: Path, tmp_path: 
     assert out.splitlines() == [
         f'error: G301 prod:{file} › panel "Uptime" (id 1) › datasource.uid: datasource uid \'mimir\' is not one of '
         "the rendered datasources (loki, prometheus, tempo)",
-        f'warning: G503 prod:{file} › panel "Uptime" (id 1) › targets[A].expr: up is not filtered by environment: '
-        "the query reads every environment",
+        f'warning: G503 prod:{file} › panel "Uptime" (id 1) › targets[A].expr: up is not filtered by environment in '
+        "`up`: the query reads every environment",
     ]
+
+
+def test_grafanas_built_in_annotation_datasource_is_not_unknown_in_an_environment(
+        example_project: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """`"datasource": "-- Grafana --"` (legacy form of the built-in annotations source) exists on every Grafana."""
+    body = dashboard()
+    body["uid"] = "exported"
+    body["annotations"] = {"list": [{"builtIn": 1, "datasource": "-- Grafana --", "enable": True,
+                                     "name": "Annotations & Alerts", "type": "dashboard"}]}
+    file = write(tmp_path / "export.json", body)
+    code, out, _ = run(["--config", str(example_project), "validate", "--env", "prod", str(file)], capsys)
+    assert code == 0, out
+    assert [line.split(" › ")[-1] for line in out.splitlines() if "G302" in line] == [
+        "datasource: datasource given as the string '-- Grafana --' (legacy form); Grafana migrates it to a "
+        "{type, uid} ref on load"]
+    assert "no rendered datasource" not in out
+
+
+def test_unfiltered_query_is_quoted_as_the_file_writes_it(example_project: Path, tmp_path: Path,
+                                                          capsys: pytest.CaptureFixture[str]) -> None:
+    body = dashboard()
+    body["uid"] = "exported"
+    body["panels"][0]["targets"][0]["expr"] = 'rate(http_requests_total{instance=~"$instance"}[5m])'
+    file = write(tmp_path / "export.json", body)
+    _, out, _ = run(["--config", str(example_project), "validate", "--env", "prod", str(file)], capsys)
+    [line] = [line for line in out.splitlines() if "G503" in line]
+    assert line.endswith('http_requests_total is not filtered by environment in '
+                         '`rate(http_requests_total{instance=~"$instance"}[5m])`: the query reads every environment')

@@ -477,7 +477,9 @@ def test_rendered_queries_must_match_on_the_environment_label() -> None:
     found = messages(body, environment_label="environment")
     assert [(f.rule, f.severity, f.path, f.message) for f in found] == [
         ("G503", "warning", f"{HEAP} › targets[A].expr",
-         "jvm_memory_used_bytes, up are not filtered by environment: the query reads every environment"),
+         "jvm_memory_used_bytes, up are not filtered by environment in "
+         '`sum(rate(jvm_memory_used_bytes{instance=~"$instance"}[5m])) / sum(jvm_memory_max_bytes'
+         "{environment=\"$environment\"}) + up`: the query reads every environment"),
         ("G503", "warning", f"{ERRORS} › targets[A].expr",
          "a stream selector is not filtered by environment: the query reads every environment"),
     ]

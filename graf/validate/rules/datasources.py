@@ -67,7 +67,7 @@ def _check_ref(resource: Resource, ctx: ValidationContext, parts: tuple[str | in
 
 
 def _name_ref(resource: Resource, ctx: ValidationContext, parts: tuple[str | int, ...], name: str) -> Finding:
-    if ctx.is_standalone:
+    if ctx.is_standalone or name in BUILTIN_DATASOURCES:  # `-- Grafana --` exists on every Grafana
         return finding(ctx, resource, parts, "G302",
                        f"datasource given as the string {name!r} (legacy form); Grafana migrates it to a "
                        "{type, uid} ref on load", severity="warning")

@@ -85,8 +85,11 @@ def _check(resource: Resource, ctx: ValidationContext, parts: tuple[str | int, .
         if error:
             yield finding(ctx, resource, parts, "G501", f"PromQL does not parse: {error}")
         elif label and (missing := promql.unfiltered(expr, values, label)):
-            yield finding(ctx, resource, parts, "G503", f"{', '.join(missing)} {'is' if len(missing) == 1 else 'are'} "
-                          f"not filtered by {label}: the query reads every environment")
+            named = [name for name in missing if name]
+            which = (f"{', '.join(named)} {'is' if len(named) == 1 else 'are'}" if len(named) == len(missing)
+                     else "a selector is")
+            yield finding(ctx, resource, parts, "G503", f"{which} not filtered by {label} in {_quoted(expr)}: "
+                                                        "the query reads every environment")
     elif language == "loki":
         substituted = substitute(expr, values)
         error = logql.check(substituted)
@@ -95,6 +98,12 @@ def _check(resource: Resource, ctx: ValidationContext, parts: tuple[str | int, .
         elif label and any(label not in labels for labels in logql.stream_labels(substituted)):
             yield finding(ctx, resource, parts, "G503", f"a stream selector is not filtered by {label}: "
                                                         "the query reads every environment")
+
+
+def _quoted(expr: str, limit: int = 160) -> str:
+    """The query as written in the file (variables unsubstituted), on one line and bounded."""
+    text = " ".join(expr.split())
+    return f"`{text if len(text) <= limit else text[:limit - 1] + '…'}`"
 
 
 def datasource_type(ref: Any, idx: DashboardIndex, ctx: ValidationContext) -> str | None:

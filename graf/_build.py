@@ -7,8 +7,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from graf._render import render_all
 from graf.config import Project
-from graf.render import render_all
 from graf.resources import KIND_ORDER, Resource
 from graf.validate.findings import Finding, InvalidResources
 
