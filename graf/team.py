@@ -33,7 +33,7 @@ from types import FrameType, ModuleType
 from typing import Any
 
 from graf.errors import RenderError
-from graf.wording import clipped
+from graf.wording import clipped, shown_path
 
 DEFAULT_TIME_LIMIT = 30.0
 TIME_LIMIT_VARIABLE = "GRAF_RENDER_TIMEOUT"
@@ -166,20 +166,13 @@ def _error(source: str, message: str, exc: BaseException, root: Path | None, fol
 def _place(exc: BaseException, root: Path, folder: Path) -> tuple[str, int] | None:
     """The innermost file and line of the traceback inside the team's folder."""
     if isinstance(exc, SyntaxError) and exc.filename and exc.lineno:
-        return _shown(Path(exc.filename), root), exc.lineno
+        return shown_path(Path(exc.filename), root), exc.lineno
     inside = str(folder.resolve()) + os.sep
     found = None
     for frame in traceback.extract_tb(exc.__traceback__):
         if frame.filename and os.path.abspath(frame.filename).startswith(inside) and frame.lineno:
-            found = (_shown(Path(frame.filename), root), frame.lineno)
+            found = (shown_path(Path(frame.filename), root), frame.lineno)
     return found
-
-
-def _shown(file: Path, root: Path) -> str:
-    try:
-        return str(file.resolve().relative_to(root.resolve()))
-    except ValueError:
-        return str(file)
 
 
 @contextmanager
