@@ -85,13 +85,19 @@ def humanize(v: float) -> str:
             prefix = p
             v /= 1000
         return f"{_g4(v)}{prefix}"
+    small, prefix = _milli_prefixed(v)
+    return f"{_g4(small)}{prefix}"
+
+
+def _milli_prefixed(v: float) -> tuple[float, str]:
+    """A magnitude below 1 scaled up by thousands, with its SI prefix (m, u, n, ...), as Prometheus prints it."""
     prefix = ""
     for p in ("m", "u", "n", "p", "f", "a", "z", "y"):
         if abs(v) >= 1:
             break
         prefix = p
         v *= 1000
-    return f"{_g4(v)}{prefix}"
+    return v, prefix
 
 
 def humanize1024(v: float) -> str:
@@ -128,13 +134,8 @@ def humanize_duration(v: float) -> str:
         if minutes:
             return f"{sign}{minutes}m {seconds}s"
         return f"{sign}{_g4(v)}s"
-    prefix = ""
-    for p in ("m", "u", "n", "p", "f", "a", "z", "y"):
-        if abs(v) >= 1:
-            break
-        prefix = p
-        v *= 1000
-    return f"{_g4(v)}{prefix}s"
+    small, prefix = _milli_prefixed(v)
+    return f"{_g4(small)}{prefix}s"
 
 
 _FUNCS: Mapping[str, Callable[[float], str]] = {
