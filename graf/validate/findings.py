@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from graf.errors import ValidationError
+from graf.wording import printable
 
 Severity = Literal["error", "warning"]
 
@@ -38,7 +39,7 @@ class Finding:
                 "severity": self.severity, "message": self.message}
 
     def one_line(self) -> str:
-        return f"{self.severity}: {self.rule} {self.path}: {self.message}"
+        return printable(f"{self.severity}: {self.rule} {self.path}: {self.message}")
 
 
 def _codes(*codes: Code) -> dict[str, Code]:
