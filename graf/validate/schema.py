@@ -19,7 +19,7 @@ from graf.wording import expected_type, structural_problem, type_of
 if TYPE_CHECKING:
     import jsonschema
 
-SCHEMA_KINDS = ("dashboard", "datasource", "alert-rule", "folder")
+SCHEMA_KINDS = ("dashboard", "datasource", "alert-rule", "folder", "dashboard-v2")
 
 
 @cache
