@@ -117,7 +117,7 @@ def _read_json(path: Path) -> JSON:
     if _is_v2(data):
         raise RenderError(str(path), f"a schema v2 dashboard ({data['apiVersion']}): graf syncs classic dashboard "
                                      "JSON only", "graf validate and graf diff read it; to sync it, give graf its "
-                                     "classic JSON (a v1 read, which drops tabs and auto grids)")
+                                     "classic JSON: a v1 read, which drops tabs and auto grids")
     # A file saved from the UI's "Export" or from the API wraps the model.
     return data["dashboard"] if isinstance(data.get("dashboard"), dict) else data
 
