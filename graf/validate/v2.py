@@ -114,7 +114,33 @@ def describe(body: Any, parts: Sequence[str | int]) -> list[str]:
         label = f'{noun} "{name}"' if isinstance(name, str) else f"{noun} #{rest[1]}"
         tail = rest[3:] if rest[2:3] == ["spec"] else rest[2:]
         return [label, *([format_path(tail)] if tail else [])]
+    if rest[:1] == ["layout"]:
+        return _layout(_dict(spec.get("layout")), rest[1:])
     return [format_path(rest)] if rest else []
+
+
+def _layout(layout: JSON, rest: list[str | int]) -> list[str]:
+    """`layout › tab "Logs" › row "GC" › items[0].element.name`: tabs and rows by title, `spec` left out."""
+    segments = ["layout"]
+    node, i = layout, 0
+    while i < len(rest):
+        part = rest[i]
+        if part == "spec":
+            i += 1
+        elif part in ("tabs", "rows") and i + 1 < len(rest) and isinstance(rest[i + 1], int):
+            index = rest[i + 1]
+            children = _list(_dict(node.get("spec")).get(part))
+            child = _dict(children[index]) if 0 <= index < len(children) else {}
+            title = _dict(child.get("spec")).get("title")
+            noun = part[:-1]
+            segments.append(f'{noun} "{title}"' if isinstance(title, str) and title else f"{noun} {index + 1}")
+            node, i = child, i + 2
+            if rest[i:i + 2] == ["spec", "layout"]:
+                node, i = _dict(_dict(child.get("spec")).get("layout")), i + 2
+        else:
+            break
+    tail = [p for p in rest[i:] if p != "spec"]
+    return [*segments, *([format_path(tail)] if tail else [])]
 
 
 def _element_rest(element: Any, rest: list[str | int]) -> list[str]:

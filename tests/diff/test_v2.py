@@ -97,7 +97,7 @@ def test_cli_diffs_two_v2_files_in_every_format(tmp_path: Path) -> None:
     code, out, _ = run("diff", str(a), str(b))
     assert code == 3
     assert out.splitlines()[1:] == [
-        "~ dashboard/shop-prod-jvm-v2",
+        '~ dashboard/shop-prod-jvm-v2 "Shop JVM (v2)"',
         '    ~ element "panel-3" (title "Errors") › queries[A].expr: {service_name="$app", environment="prod"} '
         '|= "[-ERROR-]{+WARN+}"',
         "1 changed",

@@ -45,7 +45,7 @@ def test_an_exported_v2_dashboard_validates_and_diffs(graf: Callable[..., Run], 
     second = _export(graf, tmp_path / "second")
     run = graf("diff", str(first), str(second))
     assert run.code == 3
-    assert run.lines[1:] == ["~ dashboard/shop-prod-api",
+    assert run.lines[1:] == ['~ dashboard/shop-prod-api "API (edited)"',
                              '    ~ element "panel-1" (title "Up") › queries[A].expr: "up" → "sum(up)"',
                              "1 changed"]
 

@@ -98,8 +98,16 @@ def test_a_layout_item_naming_a_missing_element_is_g206() -> None:
     body = handwritten()
     del body["spec"]["elements"]["panel-2"]
     assert [f.one_line() for f in findings(body)] == [
-        "error: G206 file.json › layout.spec.tabs[0].spec.layout.spec.rows[1].spec.layout.spec.items[0].spec.element"
-        ".name: layout item refers to element 'panel-2', which is not in spec.elements (panel-1, panel-3, panel-4)"]
+        'error: G206 file.json › layout › tab "JVM" › row "GC" › items[0].element.name: layout item refers to '
+        "element 'panel-2', which is not in spec.elements (panel-1, panel-3, panel-4)"]
+
+
+def test_schema_errors_inside_the_layout_name_the_tabs_and_rows() -> None:
+    body = handwritten()
+    item = body["spec"]["layout"]["spec"]["tabs"][0]["spec"]["layout"]["spec"]["rows"][1]["spec"]["layout"]
+    item["spec"]["items"][0]["spec"]["x"] = "left"
+    assert [f.one_line() for f in findings(body)] == [
+        'error: G001 file.json › layout › tab "JVM" › row "GC" › items[0].x: expected an integer, got a string']
 
 
 def test_promql_and_logql_are_checked_per_element_query_with_human_paths() -> None:
