@@ -127,8 +127,7 @@ def _layout(layout: JSON, rest: list[str | int]) -> list[str]:
         part = rest[i]
         if part == "spec":
             i += 1
-        elif part in ("tabs", "rows") and i + 1 < len(rest) and isinstance(rest[i + 1], int):
-            index = rest[i + 1]
+        elif part in ("tabs", "rows") and i + 1 < len(rest) and isinstance(index := rest[i + 1], int):
             children = _list(_dict(node.get("spec")).get(part))
             child = _dict(children[index]) if 0 <= index < len(children) else {}
             title = _dict(child.get("spec")).get("title")
