@@ -126,8 +126,18 @@ def _read_json(path: Path) -> JSON:
         raise RenderError(exc.path, exc.message) from None
     if not isinstance(data, dict):
         raise RenderError(str(path), "expected a dashboard JSON object")
+    if _is_v2(data):
+        raise RenderError(str(path), f"a schema v2 dashboard ({data['apiVersion']}): graf syncs classic dashboard "
+                                     "JSON only", "graf validate and graf diff read it; to sync it, give graf its "
+                                     "classic JSON: a v1 read, which drops tabs and auto grids")
     # A file saved from the UI's "Export" or from the API wraps the model.
     return data["dashboard"] if isinstance(data.get("dashboard"), dict) else data
+
+
+def _is_v2(data: JSON) -> bool:
+    from graf.validate.v2 import is_v2
+
+    return is_v2(data)
 
 
 def _import_builtin(package: str, name: str) -> ModuleType:

@@ -61,6 +61,8 @@ CODES: dict[str, Code] = _codes(
     Code("G203", "grid-overlap", "error", "two panels cover the same grid cells"),
     Code("G204", "grid-bounds", "error", "gridPos outside the 24-column grid (x+w > 24, negative, or zero size)"),
     Code("G205", "grid-missing", "error", "a panel or row has no gridPos"),
+    Code("G206", "element-missing", "error", "a schema v2 layout item refers to an element that is not in the "
+                                              "dashboard's elements"),
     Code("G301", "datasource-unknown", "error", "a datasource uid (or a datasource variable's type) that is not "
                                                 "among the rendered datasources"),
     Code("G302", "datasource-name", "error", "a datasource name string where a {type, uid} ref is expected "
