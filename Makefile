@@ -20,6 +20,7 @@ run: $(BIN)/graf
 
 test: $(BIN)/graf
 	$(BIN)/ruff check graf tests bench
+	$(BIN)/mypy
 	$(BIN)/pytest
 
 bench: $(BIN)/graf

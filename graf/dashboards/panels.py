@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import string
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, cast
 
 import attr
 from grafanalib.core import GridPos, Logs, RowPanel, Stat, Table, Text, TimeSeries
@@ -35,7 +35,8 @@ def prom(expr: str, legend: str = "", *, instant: bool = False, exemplar: bool =
     `table` for the table format. `legend` is a legend template such as `{{instance}}`."""
     if not expr.strip():
         raise ValueError("empty PromQL expression")
-    return PrometheusTarget(expr=expr, legendFormat=legend, instant=instant, exemplar=exemplar,
+    # grafanalib's Target (the base class) is untyped, so mypy sees only the field graf adds.
+    return PrometheusTarget(expr=expr, legendFormat=legend, instant=instant, exemplar=exemplar,  # type: ignore[call-arg]
                             format="table" if table else "time_series", datasource="prometheus")
 
 
@@ -67,7 +68,7 @@ def _check(title: str, description: str, targets: Sequence[Query], w: int, h: in
         raise ValueError(f"panel {title!r}: too many queries")
     if not 1 <= w <= 24 or h < 1:
         raise ValueError(f"panel {title!r}: size {w}x{h} does not fit the 24-column grid")
-    return [attr.evolve(t, refId=string.ascii_uppercase[i]) for i, t in enumerate(targets)]
+    return [attr.evolve(cast(Any, t), refId=string.ascii_uppercase[i]) for i, t in enumerate(targets)]
 
 
 def _unit(title: str, unit: str) -> str:

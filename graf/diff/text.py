@@ -74,9 +74,9 @@ def sentence(change: Change, style: Style = PLAIN) -> str:
         names = ", ".join(change.old[:3]) + (", …" if len(change.old) > 3 else "")
         return f"{change.subject} moved {direction} by {abs(change.new)}: {style.text(names)}"
     if op == "renumbered":
-        shown = [f"{name} {before} → {after}" for name, before, after in change.old[:3]]
+        renumbered = [f"{name} {before} → {after}" for name, before, after in change.old[:3]]
         more = ", …" if len(change.old) > 3 else ""
-        return f"{change.subject} got new ids: {style.text(', '.join(shown) + more)}"
+        return f"{change.subject} got new ids: {style.text(', '.join(renumbered) + more)}"
     raise ValueError(f"unknown change op {op!r}")
 
 

@@ -97,7 +97,7 @@ def list_identity(old: Sequence[Any], new: Sequence[Any]) -> Callable[[dict[str,
         keys_new = [candidate(v) for v in new]
         if all(isinstance(k, (str, int)) and not isinstance(k, bool) and k != "" for k in (*keys_old, *keys_new)) \
                 and len(set(keys_old)) == len(keys_old) and len(set(keys_new)) == len(keys_new):
-            return lambda item, c=candidate: str(c(item))
+            return _as_text(candidate)
     return None
 
 
@@ -148,3 +148,7 @@ def _diff_aligned(old: list[Any], new: list[Any], path: str, subject: str) -> li
 def _dump(value: Any) -> str:
     return json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
 
+
+def _as_text(key: Callable[[Any], Any]) -> Callable[[Any], str]:
+    """`key` whose value is shown as text (the identity key of a list item)."""
+    return lambda item: str(key(item))

@@ -178,8 +178,7 @@ def _remove_stale(root: Path, before: Mapping[str, str | None], now: set[str]) -
             outcome.kept.append((relative, "listed by an older graf without a checksum; remove it yourself if unused"))
             continue
         try:
-            with target.open("rb") as handle:
-                current = hashlib.file_digest(handle, "sha256").hexdigest()
+            current = hashlib.sha256(target.read_bytes()).hexdigest()  # Python 3.10 has no hashlib.file_digest
         except OSError as exc:
             outcome.kept.append((relative, f"cannot read it: {exc.strerror or exc}"))
             continue

@@ -24,7 +24,8 @@ SCHEMA_KINDS = ("dashboard", "datasource", "alert-rule", "folder", "dashboard-v2
 
 @cache
 def schema(kind: str) -> dict[str, Any]:
-    text = resources.files("graf.validate").joinpath("schemas", f"{kind}.schema.json").read_text(encoding="utf-8")
+    folder = resources.files("graf.validate").joinpath("schemas")
+    text = folder.joinpath(f"{kind}.schema.json").read_text(encoding="utf-8")
     return json.loads(text)
 
 

@@ -32,7 +32,7 @@ def uid_is_valid(resource: Resource, ctx: ValidationContext) -> Iterator[Finding
 def has_title(resource: Resource, ctx: ValidationContext) -> Iterator[Finding]:
     key = _TITLE_KEY.get(resource.kind)
     value = resource.body.get(key) if key else None
-    if isinstance(value, str) and not value.strip():
+    if key is not None and isinstance(value, str) and not value.strip():
         yield finding(ctx, resource, (key,), "G102", f"{resource.kind} {key} is empty")
 
 

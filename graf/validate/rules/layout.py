@@ -26,7 +26,7 @@ def panel_ids(resource: Resource, ctx: ValidationContext) -> Iterator[Finding]:
     seen: dict[int, PanelAt] = {}
     for at in dashboard_index(ctx, resource).panels:
         pid = at.panel.get("id")
-        if not _is_int(pid):
+        if not isinstance(pid, int) or not _is_int(pid):
             yield finding(ctx, resource, at.parts, "G201",
                           "has no id; Grafana assigns one on load, so links (viewPanel) and diffs are unstable")
             continue

@@ -51,13 +51,13 @@ def _dashboard(resource: Resource, ctx: ValidationContext) -> Iterator[Finding]:
         if variable.get("type") != "query" or datasource_type(variable.get("datasource"), idx, ctx) != "prometheus":
             continue
         query = variable.get("query")
-        parts: tuple[str | int, ...] = ("templating", "list", i, "query")
+        where: tuple[str | int, ...] = ("templating", "list", i, "query")
         if isinstance(query, dict):
-            query, parts = query.get("query"), (*parts, "query")
+            query, where = query.get("query"), (*where, "query")
         if isinstance(query, str):
             error = promql.check_variable_query(query, values)
             if error:
-                yield finding(ctx, resource, parts, "G501", f"PromQL does not parse: {error}")
+                yield finding(ctx, resource, where, "G501", f"PromQL does not parse: {error}")
     for i, annotation in idx.annotations:
         language = datasource_type(annotation.get("datasource"), idx, ctx)
         yield from _check(resource, ctx, ("annotations", "list", i, "expr"), annotation.get("expr"), language,
