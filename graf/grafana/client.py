@@ -1,4 +1,6 @@
-"""The only module that imports grafana_client: connection, credentials, retries, error mapping.
+"""The only module that imports grafana_client: the HTTP verbs, retries, the deadline, error mapping.
+
+Where graf connects and as whom (URL, credentials, deadline) is graf.grafana.connection.
 
 `connect(project, env, url=None)` gives a `Grafana`, a small wrapper over grafana-client's
 low-level `GrafanaClient` with one method per HTTP verb. Every request goes through
@@ -25,130 +27,36 @@ from __future__ import annotations
 
 import os
 import random
-import re
 import threading
 import time
 import warnings
-from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
-from dataclasses import dataclass, field
+from collections.abc import Mapping
 from typing import Any
 from urllib.parse import urlparse
 
 import niquests
 import niquests.exceptions
 from grafana_client import GrafanaApi
-from grafana_client.client import GrafanaException, GrafanaTimeoutError
 
-from graf.config import Environment, Secret
+from graf.config import Environment
 from graf.errors import (
-    ConfigError,
-    Conflict,
-    Forbidden,
-    GrafanaError,
     NotFound,
-    ServerError,
-    Unauthorized,
     Unreachable,
-    WriteUncertain,
+)
+from graf.grafana.answers import IDEMPOTENT, Redirected, Retryable, confirmed, mapped
+from graf.grafana.connection import (
+    Credentials,
+    credentials,
+    deadline_from,
+    display_url,
+    grafana_url,
+    url_credentials,
 )
 
-IDEMPOTENT = frozenset({"GET", "HEAD", "PUT", "DELETE"})
-DEFAULT_DEADLINE = 300.0  # seconds for all of a command's requests together; GRAF_DEADLINE overrides
+__all__ = ["Credentials", "Grafana", "connect", "credentials", "display_url", "grafana_url", "url_credentials"]
+
 RETRIES = 3
 BACKOFF = 0.2  # seconds before the first retry; doubles each time, plus up to 50% jitter
-
-
-@dataclass(frozen=True)
-class Credentials:
-    """How graf authenticates: a service-account token or basic auth. `repr` never shows a secret."""
-
-    token: str | None = field(default=None, repr=False)
-    user: str | None = None
-    password: str | None = field(default=None, repr=False)
-    source: str = ""
-
-    @property
-    def auth(self) -> str | tuple[str, str] | None:
-        if self.token:
-            return self.token
-        if self.user is not None and self.password is not None:
-            return (self.user, self.password)
-        return None
-
-
-def credentials(env: Environment, environ: Mapping[str, str] | None = None) -> Credentials:
-    """GRAFANA_TOKEN, then GRAFANA_USER/GRAFANA_PASSWORD (grafana-client's names), then graf.yaml's ${VAR}s."""
-    environ = os.environ if environ is None else environ
-    if environ.get("GRAFANA_TOKEN"):
-        return Credentials(token=environ["GRAFANA_TOKEN"], source="GRAFANA_TOKEN")
-    if environ.get("GRAFANA_USER") and environ.get("GRAFANA_PASSWORD"):
-        return Credentials(user=environ["GRAFANA_USER"], password=environ["GRAFANA_PASSWORD"],
-                           source="GRAFANA_USER/GRAFANA_PASSWORD")
-    target = env.grafana
-    if target.token is not None:
-        return Credentials(token=target.token.resolve(environ), source=str(target.token))
-    if target.user is not None:
-        password = target.password.resolve(environ) if isinstance(target.password, Secret) else None
-        if password is None:
-            raise ConfigError(f"environments.{env.name}.grafana.password", "a user needs a password",
-                              "set grafana.password: ${VAR} or GRAFANA_PASSWORD")
-        return Credentials(user=target.user, password=password, source=f"grafana.user {target.user}")
-    return Credentials(source="anonymous")
-
-
-def grafana_url(env: Environment, url: str | None = None, environ: Mapping[str, str] | None = None) -> str:
-    """`--url`, then GRAFANA_URL, then graf.yaml's `environments.<env>.grafana.url`.
-
-    The URL may carry `user:password@` (basic auth, as grafana-client's `from_url` takes it); it is
-    never shown: messages use `display_url`.
-    """
-    environ = os.environ if environ is None else environ
-    chosen = (url or environ.get("GRAFANA_URL") or env.grafana.url).rstrip("/")
-    where = ("--url" if url else "GRAFANA_URL" if environ.get("GRAFANA_URL") else
-             f"environments.{env.name}.grafana.url")
-    try:
-        parsed = urlparse(chosen)
-        hostname, _ = parsed.hostname, parsed.port  # .port raises ValueError on a bad port
-    except ValueError as exc:
-        raise ConfigError(where, f"not a valid URL: {display_url(chosen)!r} ({exc})") from None
-    if parsed.scheme not in ("http", "https") or not hostname:
-        raise ConfigError(where, f"not an http(s) URL: {display_url(chosen)!r}",
-                          "write it as http://HOST:PORT or https://HOST")
-    return chosen
-
-
-def display_url(url: str) -> str:
-    """`url` without the password of its `user:password@` part, for messages."""
-    scheme, sep, rest = url.partition("://")
-    if not sep:
-        return url.split("@", 1)[-1] if "@" in url else url
-    netloc, slash, path = rest.partition("/")
-    if "@" in netloc:
-        userinfo, _, host = netloc.rpartition("@")
-        user = userinfo.split(":", 1)[0]
-        netloc = f"{user}:***@{host}" if ":" in userinfo else f"{user}@{host}"
-    return f"{scheme}{sep}{netloc}{slash}{path}"
-
-
-def url_credentials(url: str) -> Credentials | None:
-    """Basic-auth credentials written into the URL (`http://user:password@host`), if any."""
-    parsed = urlparse(url)
-    if parsed.username is None:
-        return None
-    from urllib.parse import unquote
-
-    return Credentials(user=unquote(parsed.username), password=unquote(parsed.password or ""),
-                       source="the URL's user:password")
-
-
-class _Redirected(Exception):
-    """A 3xx answer: graf does not follow redirects on API calls."""
-
-    def __init__(self, status: int, location: str) -> None:
-        super().__init__(f"{status} to {location}")
-        self.status = status
-        self.location = location
 
 
 class _NoRedirectSession(niquests.Session):
@@ -158,7 +66,7 @@ class _NoRedirectSession(niquests.Session):
         kwargs["allow_redirects"] = False
         response = super().request(method, url, *args, **kwargs)
         if 300 <= (response.status_code or 0) < 400:
-            raise _Redirected(response.status_code or 0, response.headers.get("Location", "") or "")
+            raise Redirected(response.status_code or 0, response.headers.get("Location", "") or "")
         return response
 
 
@@ -230,13 +138,13 @@ class Grafana:
             cut_by_deadline = client.timeout < self.timeout
             self._count(method)
             try:
-                with _mapped(self, method, path, what):
+                with mapped(self, method, path, what):
                     runner = getattr(client, method)
                     answer = runner(_below_api(path), json=json, params=dict(params) if params else None,
                                     headers=dict(headers) if headers else None, accept_empty_json=True)
                     self._answered = True
-                    return _confirmed(self, method, answer, what)
-            except _Retryable as exc:
+                    return confirmed(self, method, answer, what)
+            except Retryable as exc:
                 if exc.timed_out and cut_by_deadline:
                     raise self._past_deadline(what) from exc.__cause__
                 pause = self.backoff * 2 ** (attempt - 1) * (1 + random.random() / 2)
@@ -310,154 +218,6 @@ def _below_api(path: str) -> str:
     return path[len("/api"):] if path == "/apis" or path.startswith("/apis/") else path
 
 
-class _Retryable(Exception):
-    def __init__(self, error: GrafanaError, *, timed_out: bool = False) -> None:
-        super().__init__(error.one_line())
-        self.error = error
-        self.timed_out = timed_out
-
-    def worth_retrying(self, grafana: Grafana) -> bool:
-        """A read timeout from a server that never answered this run is a hung server: fail now."""
-        return not self.timed_out or grafana._answered
-
-
-def _confirmed(grafana: Grafana, method: str, answer: Any, what: str) -> Any:
-    """`answer` if it is what Grafana's API gives for `method`, else an error: a write counts only when confirmed."""
-    if method == "GET" and isinstance(answer, (dict, list)):
-        return answer
-    if method in ("POST", "PUT") and isinstance(answer, dict):
-        return answer
-    if method == "DELETE" and (answer is None or answer == "" or isinstance(answer, dict)):
-        return answer
-    shown = "an empty body" if answer in (None, "") else "a body that is not a JSON object"
-    raise GrafanaError(what, f"Grafana at {grafana.url} answered {method} with {shown}, so graf cannot tell "
-                             "whether it worked (a proxy or login page in front of Grafana?)",
-                       "point grafana.url (or --url) at Grafana's own address")
-
-
-def _message(response: Any) -> str:
-    if isinstance(response, dict):
-        return str(response.get("message") or response.get("title") or "").strip()
-    return str(response or "").strip()[:200]
-
-
-@contextmanager
-def _mapped(grafana: Grafana, method: str, path: str, what: str) -> Iterator[None]:
-    """Turn grafana-client and transport errors into one GrafanaError naming `what` (e.g. `dashboard/x`).
-
-    What is about the server, not the resource (it cannot be reached, its TLS, the credentials, the run's
-    deadline), names the server alone: the message carries its URL."""
-    retry = method in IDEMPOTENT
-    try:
-        yield
-    except _Redirected as exc:
-        where = display_url(exc.location) if exc.location else "no Location"
-        raise GrafanaError(what, f"Grafana at {grafana.url} answered {exc.status} redirecting to {where}; "
-                                 "graf does not follow redirects on API calls",
-                           "set grafana.url (or --url) to the address Grafana answers on") from None
-    except GrafanaTimeoutError as exc:
-        error = Unreachable(what, f"Grafana at {grafana.url} did not answer within {grafana.timeout:g}s",
-                            "raise grafana.timeout in graf.yaml, or check the server's load")
-        if not retry and method == "POST":
-            raise WriteUncertain(what, error.message, error.hint) from exc
-        raise (_Retryable(error, timed_out=True) if retry else error) from exc
-    except GrafanaException as exc:
-        raise _status_error(grafana, exc.status_code, exc.response, method, what, retry) from exc
-    except niquests.exceptions.SSLError as exc:
-        raise Unreachable("", f"TLS error talking to {grafana.url}: {_short(exc)}",
-                          "fix the certificate, or set grafana.verify_tls: false for a self-signed one") from exc
-    except niquests.exceptions.Timeout as exc:
-        error = Unreachable(what, f"Grafana at {grafana.url} did not answer within {grafana.timeout:g}s",
-                            "raise grafana.timeout in graf.yaml, or check the server's load")
-        if not retry and method == "POST":
-            raise WriteUncertain(what, error.message, error.hint) from exc
-        raise (_Retryable(error, timed_out=True) if retry else error) from exc
-    except (niquests.exceptions.ConnectionError, ConnectionError) as exc:
-        error = Unreachable("", f"cannot reach Grafana at {grafana.url}: {_short(exc)}",
-                            "check that Grafana runs, and grafana.url in graf.yaml (or --url / GRAFANA_URL)")
-        if not retry and method == "POST" and grafana._answered:
-            # The server was up a moment ago: the write may have landed before the connection dropped.
-            raise WriteUncertain(what, error.message, error.hint) from exc
-        raise (_Retryable(error) if retry else error) from exc
-    except ValueError as exc:  # a 2xx whose body is not JSON (niquests' JSONDecodeError is a ValueError)
-        raise GrafanaError(what, f"Grafana at {grafana.url} answered {method} with a body that is not JSON "
-                                 "(a proxy or login page in front of Grafana?)",
-                           "point grafana.url (or --url) at Grafana's own address") from exc
-    except niquests.exceptions.RequestException as exc:
-        raise Unreachable(what, f"request to {grafana.url} failed: {_short(exc)}",
-                          "check grafana.url in graf.yaml") from exc
-
-
-def _status_error(grafana: Grafana, status: int, response: Any, method: str, what: str,
-                  retry: bool) -> Exception:
-    text = _message(response)
-    detail = f" ({status}: {text})" if text else f" ({status})"
-    if status == 0:
-        text = _short_text(text)
-        error: GrafanaError = Unreachable("", f"cannot reach Grafana at {grafana.url}: {text or 'connection failed'}",
-                                          "check that Grafana runs and grafana.url")
-        return _Retryable(error) if retry else error
-    if status == 401:
-        return Unauthorized("", f"Grafana at {grafana.url} rejected the credentials{detail}",
-                            "set GRAFANA_TOKEN to a service-account token, or GRAFANA_USER and GRAFANA_PASSWORD")
-    if status == 403:
-        return Forbidden(what, f"permission denied{detail}",
-                         "give graf's service account the Editor role (Admin for datasources and alerting)")
-    if status == 404 or (status == 400 and text.lower() == "folder not found"):
-        if text.lower() == "folder not found" and not what.startswith("folder/"):
-            return NotFound(what, f"its folder does not exist in Grafana{detail}",
-                            "sync the folder first (graf sync does folders first), or check folder.uid in graf.yaml")
-        return NotFound(what, f"not found in Grafana{detail}", "run graf plan again; it may have been deleted")
-    if status in (409, 412) and "provenance" in text.lower():
-        return Conflict(what, f"Grafana refuses the write because of how it was provisioned{detail}",
-                        "alerts.editable_in_ui must match how the resource was first written, or delete it in Grafana")
-    # 13.1+ answers a stale dashboard save with 409 "Dashboard already exists. Use overwrite flag to update."
-    # (grafana-13-api.md §3.2): a save by someone else, not a clash with another resource.
-    stale = "overwrite flag" in text.lower() or "has been modified" in text.lower()
-    if status in (409, 412) and "already exists" in text.lower() and not stale:
-        return Conflict(what, f"clashes with another resource in Grafana{detail}",
-                        "give it another name or uid in code, or remove the other one in Grafana")
-    if status in (409, 412):
-        return Conflict(what, f"changed in Grafana by someone else while graf was writing{detail}",
-                        "run graf plan to see the change; graf export keeps it, graf sync --force overwrites it")
-    if status == 429 or status >= 500:
-        error = ServerError(what, f"Grafana answered {status}{': ' + text if text else ''}"
-                            + (f" after {grafana.retries} retries" if retry and grafana.retries else ""),
-                            "check Grafana's logs and run graf sync again; it converges")
-        return _Retryable(error) if retry else error
-    if status == 400 and "scheduler interval" in text:  # §6 ValidateRuleGroupInterval: Grafana's tick may exceed 10s
-        return GrafanaError(what, f"Grafana refused the evaluation interval{detail}",
-                            "set alerts.interval in graf.yaml to a multiple of that scheduler interval")
-    return GrafanaError(what, f"Grafana refused the request{detail}", "fix the resource in code and run again")
-
-
-def _short_text(text: str) -> str:
-    return _short(Exception(text))
-
-
-def _short(exc: BaseException) -> str:
-    """The innermost reason of a transport error, on one line, with no URL password in it."""
-    text = re.sub(r"(//[^/@\s:]*):[^/@\s]*@", r"\1:***@", str(exc).replace("\n", " "))
-    for marker in ("Connection refused", "certificate verify failed", "timed out", "Name or service not known",
-                   "Remote end closed connection", "Connection reset", "Connection aborted", "wrong version number"):
-        if marker.lower() in text.lower():
-            return marker
-    return text[:160]
-
-
-def _deadline_from(environ: Mapping[str, str]) -> float:
-    text = environ.get("GRAF_DEADLINE", "")
-    if not text:
-        return DEFAULT_DEADLINE
-    try:
-        value = float(text)
-    except ValueError:
-        value = -1.0
-    if not value > 0 or value == float("inf"):
-        raise ConfigError("GRAF_DEADLINE", f"not a positive number of seconds: {text[:40]!r}")
-    return value
-
-
 def connect(env: Environment, *, url: str | None = None, notifications_editable: bool | None = None,
             deadline: float | None = None) -> Grafana:
     """A `Grafana` for one environment: URL and credentials resolved, nothing sent yet.
@@ -467,7 +227,7 @@ def connect(env: Environment, *, url: str | None = None, notifications_editable:
     """
     chosen = grafana_url(env, url)
     if deadline is None:
-        deadline = _deadline_from(os.environ)
+        deadline = deadline_from(os.environ)
     creds = credentials(env)
     if creds.auth is None:
         creds = url_credentials(chosen) or creds

@@ -121,7 +121,8 @@ def test_conflict_while_writing(graf, grafana: GrafanaServer, status: int) -> No
 ])
 def test_a_stale_save_on_grafana_13_is_changed_by_someone_else_not_a_clash(message: str) -> None:
     from graf.errors import Conflict
-    from graf.grafana.client import Credentials, Grafana, _status_error
+    from graf.grafana.answers import _status_error
+    from graf.grafana.client import Credentials, Grafana
 
     api = Grafana("http://127.0.0.1:9", Credentials())
     error = _status_error(api, 409, {"message": message}, "POST", "dashboard/x", retry=False)
