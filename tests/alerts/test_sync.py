@@ -112,7 +112,7 @@ def test_sync_creates_rules_contact_point_and_policy_and_a_second_run_writes_not
     second = graf("sync", "--env", "dev")
     assert second.code == 0, second.out + second.err
     dev = rules_in(grafana, "shop-dev")
-    assert len(dev) == 9 and all(r["provenance"] == "" for r in dev.values())  # dev: editable in the UI
+    assert len(dev) == 9 + 13 and all(r["provenance"] == "" for r in dev.values())  # dev: editable in the UI
     assert len(rules_in(grafana, "shop-prod")) == 10
     assert len(grafana.state.contact_points) == 1 and routes(grafana) == {"dev", "prod"}
 
@@ -179,7 +179,7 @@ def test_prune_of_one_environment_keeps_the_other_environment_s_rules(graf, graf
     run = graf("sync", "--env", "prod", "--prune")
     assert run.code == 0, run.out + run.err
     assert "delete" not in run.out
-    assert len(rules_in(grafana, "shop-dev")) == 9, run.out
+    assert len(rules_in(grafana, "shop-dev")) == 9 + 13, run.out
     assert {uid for uid in grafana.state.dashboards if uid.startswith("shop-dev-")} == dev_dashboards
 
 
