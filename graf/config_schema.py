@@ -94,7 +94,7 @@ DASHBOARDS = _object(
     {
         "builtin": {
             "type": "array",
-            "items": {"enum": ["overview", "jvm", "node", "latency", "logs"]},
+            "items": {"enum": ["overview", "jvm", "node", "latency", "logs", "monitoring"]},
             "uniqueItems": True,
         },
         "modules": {"type": "array", "items": {"type": "string"}},

@@ -22,6 +22,7 @@ TITLES: Mapping[str, str] = {
     "node": "Node",
     "latency": "Request latency",
     "logs": "Logs",
+    "monitoring": "Monitoring server",
 }
 ALL = "$__all"
 

@@ -19,45 +19,25 @@ import yaml
 from graf.alerts import monitoring
 from graf.config import Project
 from graf.context import RenderContext
-from graf.stack.prometheus import prometheus_config
 from graf.stack.sizing import MIB, PROFILES
 from tests.alerts.conftest import rules
 from tests.alerts.evaluate import firing, query
-from tests.check.test_check_prometheus import exposition_server
+from tests.check.stack_captures import serve_captures, stack_jobs
 from tests.processes import Prometheus, prometheus
-from tests.reference import reference_path
 
 pytestmark = pytest.mark.prometheus
 
-CAPTURES = {"prometheus": "exposition/prometheus-2.42-metrics.txt", "loki": "exposition/loki-3.7.6-metrics.txt",
-            "tempo": "exposition/tempo-2.10.8-metrics.txt", "node": "exposition/node-exporter-1.5-metrics.txt"}
-
 
 def stack_scrape_config(project: Project, targets: dict[str, str]) -> str:
-    """graf's rendered prometheus.yml reduced to the monitoring server's jobs, targets swapped for `targets[job]`."""
-    profile = PROFILES[project.stack.profile]
-    config = prometheus_config(project, profile, list(project.environments.values()))
-    jobs = []
-    for job in config["scrape_configs"]:
-        if not job["job_name"].startswith(f"{project.stack.server_host}/"):
-            continue
-        static = job["static_configs"][0]
-        name = static["labels"]["job"]
-        if name in targets:
-            jobs.append({**job, "static_configs": [{**static, "targets": [targets[name]]}]})
-    assert {j["static_configs"][0]["labels"]["job"] for j in jobs} == set(targets)
     config = {"global": {"scrape_interval": "1s", "scrape_timeout": "1s", "evaluation_interval": "1s"},
-              "scrape_configs": jobs}
+              "scrape_configs": stack_jobs(project, targets)}
     return yaml.safe_dump(config, sort_keys=False)
 
 
 @pytest.fixture(scope="module")
 def stack_prometheus(example: Project, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Prometheus]:
-    bodies = {job: reference_path(path).read_text(encoding="utf-8") for job, path in CAPTURES.items()}
     with contextlib.ExitStack() as stack:
-        targets = {(example.jobs.node if job == "node" else job):
-                   stack.enter_context(exposition_server("/metrics", lambda n, b=body: b))
-                   for job, body in bodies.items()}
+        targets = stack.enter_context(serve_captures(example))
         prom = stack.enter_context(prometheus(stack_scrape_config(example, targets),
                                               tmp_path_factory.mktemp("prometheus")))
         # increase() and predict_linear() need two samples of every target.
