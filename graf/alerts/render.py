@@ -15,12 +15,12 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
-from graf.alerts import host, http, instances, jvm, logs, monitoring, notifications
+from graf.alerts import host, http, instances, jvm, logs, monitoring, notifications, shipping
 from graf.context import RenderContext
 from graf.errors import RenderError
 from graf.resources import JSON, Resource
 
-FAMILIES = (instances, http, jvm, host, logs, monitoring)
+FAMILIES = (instances, http, jvm, host, logs, shipping, monitoring)
 _UID = re.compile(r"^[A-Za-z0-9_-]{1,40}$")
 
 

@@ -147,7 +147,8 @@ def test_app_rules_need_apps_and_p99_needs_the_histogram(variant):
 
     names = set(rules(variant(no_apps), "prod"))
     assert names == {"instance_down", "host_cpu_busy", "host_memory_low", "host_disk_full_soon",
-                     "host_disk_almost_full", "log_errors"}
+                     "host_disk_almost_full", "log_errors", "log_shipper_down", "log_shipper_dropping",
+                     "log_shipper_stalled"}
 
 
 def test_instance_down_alerts_on_no_data_only_when_there_is_something_to_scrape(example, variant):
