@@ -13,14 +13,14 @@ from pathlib import Path
 from typing import Any
 
 from graf import team
-from graf.alerts import host, http, instances, jvm, logs, notifications
+from graf.alerts import host, http, instances, jvm, logs, monitoring, notifications, shipping
 from graf.context import RenderContext
 from graf.errors import RenderError
 from graf.jsonvalue import check_json
 from graf.resources import JSON, Resource
 from graf.uids import UID_RULE, is_uid
 
-FAMILIES = (instances, http, jvm, host, logs)
+FAMILIES = (instances, http, jvm, host, logs, shipping, monitoring)
 
 
 def resources(ctx: RenderContext) -> list[Resource]:

@@ -22,7 +22,13 @@ if TYPE_CHECKING:
 
 # The built-in alert rules (graf/alerts/), the names `alerts.rules.<name>` may configure.
 ALERT_RULES = ("instance_down", "http_5xx_ratio", "http_p99_latency", "jvm_heap_used", "jvm_gc_pause_share",
-               "host_cpu_busy", "host_memory_low", "host_disk_full_soon", "host_disk_almost_full", "log_errors")
+               "host_cpu_busy", "host_memory_low", "host_disk_full_soon", "host_disk_almost_full", "log_errors",
+               "log_shipper_down", "log_shipper_dropping", "log_shipper_stalled",
+               # the monitoring server's own (graf/alerts/monitoring.py)
+               "stack_memory_near_limit", "stack_host_memory_low", "stack_oom_kill", "stack_disk_almost_full",
+               "stack_disk_full_soon", "stack_prometheus_failing", "stack_loki_failing", "stack_loki_discarding",
+               "stack_loki_wal_replay", "stack_tempo_failing", "stack_tempo_discarding", "stack_target_down",
+               "stack_heartbeat")
 
 SECRET_PATTERN = r"^\$\{[A-Za-z_][A-Za-z0-9_]*\}$"
 UID_PATTERN = r"^[A-Za-z0-9_-]{1,40}$"
@@ -93,7 +99,7 @@ DASHBOARDS = _object(
     {
         "builtin": {
             "type": "array",
-            "items": {"enum": ["overview", "jvm", "node", "latency", "logs"]},
+            "items": {"enum": ["overview", "jvm", "node", "latency", "logs", "monitoring"]},
             "uniqueItems": True,
         },
         "modules": {"type": "array", "items": {"type": "string"}},

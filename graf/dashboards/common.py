@@ -24,6 +24,7 @@ TITLES: Mapping[str, str] = {
     "node": "Node",
     "latency": "Request latency",
     "logs": "Logs",
+    "monitoring": "Monitoring server",
 }
 ALL = "$__all"  # the value of a multi-value variable's "All" option
 

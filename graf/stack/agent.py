@@ -37,7 +37,7 @@ def render_agent(project: Project, env_name: str, host: str, shipper: Shipper = 
     files: dict[str, str] = {}
     if shipper == "alloy":
         files["alloy/config.alloy"] = alloy_config(project, env, server)
-        files["alloy/alloy.default"] = alloy_default()
+        files["alloy/alloy.default"] = alloy_default(server)
     else:
         files["promtail/config.yml"] = promtail_yml(project, env, server)
     files["node_exporter/node_exporter.service"] = systemd_unit(server)

@@ -23,6 +23,8 @@ from graf.stack.logs import (
 )
 
 STORAGE_PATH = "/var/lib/alloy/data"
+ALLOY_PORT = 12345  # Alloy's default HTTP port
+ALLOY_JOB = "alloy"  # the scrape job (and `job` label) of the shippers' own metrics
 
 
 def _string(text: str) -> str:
@@ -84,9 +86,19 @@ def alloy_config(project: Project, env: Environment, server: Server) -> str:
     return "\n".join(blocks)
 
 
-def alloy_default() -> str:
-    """/etc/default/alloy of the Alloy deb/rpm package: config path, persistent storage, UI on loopback."""
+def listen_address(server: Server) -> str:
+    """Where Alloy's HTTP server (UI and its own /metrics) listens: the server's private address, so the
+    monitoring server's Prometheus can scrape the shipper's health (loki_write_* counters)."""
+    address = server.address
+    host = f"[{address.strip('[]')}]" if ":" in address else address
+    return f"{host}:{ALLOY_PORT}"
+
+
+def alloy_default(server: Server) -> str:
+    """/etc/default/alloy of the Alloy deb/rpm package: config path, persistent storage, HTTP on the private address."""
     return ("# /etc/default/alloy, read by the alloy package's systemd unit. Rendered by graf.\n"
+            "# Alloy's UI and /metrics listen on the private address for the monitoring server's Prometheus:\n"
+            "# keep the port closed to anything else (the UI has no login).\n"
             'CONFIG_FILE="/etc/alloy/config.alloy"\n'
-            f'CUSTOM_ARGS="--storage.path={STORAGE_PATH} --server.http.listen-addr=127.0.0.1:12345"\n'
+            f'CUSTOM_ARGS="--storage.path={STORAGE_PATH} --server.http.listen-addr={listen_address(server)}"\n'
             'RESTART_ON_UPGRADE=true\n')

@@ -14,6 +14,8 @@ from typing import Any
 
 from graf.config import App, Environment, NodeExporter, Project, Server
 from graf.stack._yaml import GENERATED, dump
+from graf.stack.alloy import ALLOY_JOB
+from graf.stack.alloy import listen_address as alloy_listen_address
 from graf.stack.sizing import Profile
 
 CONFIG_DIR = "/etc/prometheus"  # where prometheus.yml sits in the container; relative paths resolve from it
@@ -41,6 +43,7 @@ def prometheus_config(project: Project, profile: Profile, environments: Sequence
     for env in environments:
         for server in env.servers:
             jobs.append(_node_job(project, env, server, profile))
+            jobs.append(_alloy_job(project, env, server, profile))
             jobs.extend(_app_job(project, env, server, project.apps[name], profile) for name in server.apps)
     jobs.extend(_stack_jobs(project, profile))
     return {
@@ -76,6 +79,14 @@ def _node_job(project: Project, env: Environment, server: Server, profile: Profi
     job["static_configs"] = [{"targets": [f"{server.address}:{node.port}"],
                               "labels": _target_labels(project, env, server, project.jobs.node)}]
     return job
+
+
+def _alloy_job(project: Project, env: Environment, server: Server, profile: Profile) -> dict[str, Any]:
+    """The log shipper's own metrics (Alloy's loki_write_* counters). Alloy labels those series with
+    `host` (the Loki endpoint's); the target's `host` wins and Alloy's is kept as `exported_host`."""
+    return {"job_name": f"{env.name}/{ALLOY_JOB}/{server.host}", **_limits(profile),
+            "static_configs": [{"targets": [alloy_listen_address(server)],
+                                "labels": _target_labels(project, env, server, ALLOY_JOB)}]}
 
 
 def _app_job(project: Project, env: Environment, server: Server, app: App, profile: Profile) -> dict[str, Any]:

@@ -37,6 +37,11 @@ TEMPO3_DROPS: dict[Path, str] = {
 }
 
 
+ENVIRONMENT_ATTRIBUTE = "deployment.environment"
+# Tempo sanitises a dimension into a Prometheus label name: dots become underscores.
+ENVIRONMENT_LABEL = "deployment_environment"
+
+
 def tempo_config(profile: Profile, retention: EffectiveRetention, *, metrics_generator: bool,
                  major: int = 2) -> dict[str, Any]:
     config: dict[str, Any] = {
@@ -73,9 +78,14 @@ def tempo_config(profile: Profile, retention: EffectiveRetention, *, metrics_gen
                         "remote_write": [{"url": "http://prometheus:9090/api/v1/write", "send_exemplars": True}]},
             "traces_storage": {"path": f"{DATA}/generator/traces"},
         }
+        # The spans' deployment.environment (set by graf's Spring settings) becomes the label
+        # deployment_environment on span metrics and service graph edges: the Tempo datasource's
+        # trace-to-metrics queries filter on it.
+        environment = {"dimensions": [ENVIRONMENT_ATTRIBUTE]}
         config["overrides"]["defaults"]["metrics_generator"] = {
             "processors": ["service-graphs", "span-metrics"],
             "max_active_series": profile.tempo_max_active_series,
+            "processor": {"service_graphs": dict(environment), "span_metrics": dict(environment)},
         }
     return to_tempo3(config) if major >= 3 else config
 

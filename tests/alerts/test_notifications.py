@@ -95,7 +95,7 @@ def test_without_any_contact_point_graf_leaves_notifications_alone(variant):
     project = variant(lambda raw: raw["alerts"].pop("contact_point"))
     kinds = by_kind(project, "prod")
     assert "policy" not in kinds and "contact-point" not in kinds
-    assert len(kinds["alert-rule"]) == 10
+    assert len(kinds["alert-rule"]) == 13
 
 
 def test_an_environment_without_contact_point_gets_no_route(variant):
@@ -131,6 +131,6 @@ def test_alerting_is_managed_only_where_graf_yaml_has_an_alerts_section(variant)
     project = variant(only_prod)
     assert alerting(project, "dev") == []
     kinds = by_kind(project, "prod")
-    assert len(kinds["alert-rule"]) == 10  # `alerts:` alone gives the built-in rules with their defaults
+    assert len(kinds["alert-rule"]) == 13 + 13  # `alerts:` alone: the built-in rules, the server's here
     assert set(env_routes(kinds["policy"][0].body)) == {"prod"}
     assert editable_in_ui(RenderContext(project, project.environment("prod"))) is False

@@ -85,9 +85,9 @@ def test_sync_creates_rules_contact_point_and_policy_and_a_second_run_writes_not
     first = graf("sync", "--env", "prod")
     assert first.code == 0, first.out + first.err
     prod = rules_in(grafana, "shop-prod")
-    assert len(prod) == 10
+    assert len(prod) == 13
     assert all(r["provenance"] == "api" for r in prod.values())  # prod: locked in the UI
-    assert {r["ruleGroup"] for r in prod.values()} == {"availability", "http", "jvm", "host", "logs"}
+    assert {r["ruleGroup"] for r in prod.values()} == {"availability", "http", "jvm", "host", "logs", "log-shipping"}
     [point] = grafana.state.contact_points.values()
     assert point["name"] == "shop-oncall" and point["settings"]["url"] == WEBHOOK  # resolved at send time only
     assert routes(grafana) == {"dev", "prod"}
@@ -95,8 +95,8 @@ def test_sync_creates_rules_contact_point_and_policy_and_a_second_run_writes_not
     second = graf("sync", "--env", "dev")
     assert second.code == 0, second.out + second.err
     dev = rules_in(grafana, "shop-dev")
-    assert len(dev) == 9 and all(r["provenance"] == "" for r in dev.values())  # dev: editable in the UI
-    assert len(rules_in(grafana, "shop-prod")) == 10
+    assert len(dev) == 12 + 13 and all(r["provenance"] == "" for r in dev.values())  # dev: editable in the UI
+    assert len(rules_in(grafana, "shop-prod")) == 13
     assert len(grafana.state.contact_points) == 1 and routes(grafana) == {"dev", "prod"}
 
     grafana.reset_counts()
@@ -149,7 +149,7 @@ def test_prune_deletes_only_graf_s_rules(graf, grafana, config):
     assert run.code == 0, run.out + run.err
     assert "shop-prod-alert-jvm_gc_pause_share" not in grafana.state.rules
     assert "hand-made" in grafana.state.rules
-    assert len(rules_in(grafana, "shop-prod")) == 10  # 9 of graf's + the hand-made one
+    assert len(rules_in(grafana, "shop-prod")) == 13  # 12 of graf's + the hand-made one
     assert len(grafana.state.contact_points) == 1 and routes(grafana) == {"dev", "prod"}
 
 
@@ -162,7 +162,7 @@ def test_prune_of_one_environment_keeps_the_other_environment_s_rules(graf, graf
     run = graf("sync", "--env", "prod", "--prune")
     assert run.code == 0, run.out + run.err
     assert "delete" not in run.out
-    assert len(rules_in(grafana, "shop-dev")) == 9, run.out
+    assert len(rules_in(grafana, "shop-dev")) == 12 + 13, run.out
     assert {uid for uid in grafana.state.dashboards if uid.startswith("shop-dev-")} == dev_dashboards
 
 
@@ -175,7 +175,7 @@ def test_export_keeps_the_contact_point_secret_a_placeholder(graf, grafana, tmp_
              for p in (tmp_path / "exported").rglob("*.json")}
     assert any("contact-point" in name for name in files), sorted(files)
     assert not any("secret-token" in text for text in files.values())
-    assert sum("alert-rule" in name for name in files) == 10
+    assert sum("alert-rule" in name for name in files) == 13
 
 
 def test_shared_notifications_stay_writable_from_an_editable_and_a_locked_environment(graf, grafana, config):
@@ -190,7 +190,7 @@ def test_shared_notifications_stay_writable_from_an_editable_and_a_locked_enviro
     assert grafana.state.policy["receiver"] == "shop-pager" or "shop-pager" in json.dumps(grafana.state.policy)
 
 
-GROUPS = ("availability", "host", "http", "jvm", "logs")
+GROUPS = ("availability", "host", "http", "jvm", "logs", "log-shipping")
 
 
 def group_intervals(grafana: GrafanaServer, folder: str) -> dict[str, int]:
@@ -233,8 +233,8 @@ def test_interval_changed_in_graf_yaml_is_one_change_and_one_put_per_group(graf,
     assert plan.code == 3, plan.out + plan.err  # only intervals differ: still pending
     changes = [line for line in plan.out.splitlines()[:-1] if line.strip()]
     assert changes == [f"~ update    alert-rule-group/shop-prod/{group}  {group!r}: evaluation interval 60s → 120s"
-                       for group in GROUPS]
-    assert plan.out.splitlines()[-1].startswith("plan prod: 5 to update, ")
+                       for group in sorted(GROUPS)]
+    assert plan.out.splitlines()[-1].startswith("plan prod: 6 to update, ")
     assert grafana.writes() == {}
     run = graf("sync", "--env", "prod")
     assert run.code == 0, run.out + run.err

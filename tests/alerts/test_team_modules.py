@@ -40,7 +40,7 @@ def with_module(variant, tmp_path: Path, text: str):
 def test_team_rules_are_rendered_beside_the_builtin_ones(variant, tmp_path):
     project = with_module(variant, tmp_path, ORDERS)
     rendered = {r.uid: r for r in alerting(project, "prod") if r.kind == "alert-rule"}
-    assert len(rendered) == 12
+    assert len(rendered) == 15
     orders = rendered["shop-prod-alert-orders_stuck"]
     assert orders.source == "alerts/orders.py" and orders.folder == "shop-prod"
     assert query(orders.body) == 'sum(orders_pending{environment="prod", job="spring-boot"})'

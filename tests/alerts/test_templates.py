@@ -23,7 +23,7 @@ VALUE = "$values.B.Value"  # B is the reduce step: the value the condition compa
 
 def test_every_template_action_is_a_label_or_a_formatted_value(example):
     known_labels = {example.labels.instance, example.labels.application, example.labels.host, example.labels.service,
-                    "job", "mountpoint", "device"}
+                    "job", "mountpoint", "device", "reason"}  # reason: why Loki or Tempo discarded data
     for env in ("dev", "prod"):
         for name, rule in rules(example, env).items():
             for key in ("summary", "description"):

@@ -15,7 +15,7 @@ def test_rendered_alerting_resources_have_no_findings(example):
     from graf.validate import validate_rendered
 
     rendered = render_all(example)
-    assert sum(r.kind == "alert-rule" for rs in rendered.values() for r in rs) == 19
+    assert sum(r.kind == "alert-rule" for rs in rendered.values() for r in rs) == 25 + 13  # + the server's, once
     findings = validate_rendered(example, rendered)
     assert [f for f in findings if any(f"/{kind}/" in f.path for kind in ALERTING)] == []
 

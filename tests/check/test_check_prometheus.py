@@ -9,10 +9,9 @@ prod-app-2 a synthesized Spring MVC + Tomcat + HikariCP scrape whose counters gr
 from __future__ import annotations
 
 import contextlib
-import threading
-from collections.abc import Callable, Iterator
-from http.server import BaseHTTPRequestHandler
+from collections.abc import Iterator, Sequence
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
@@ -21,10 +20,11 @@ from graf._render import render
 from graf.check import PanelQuery, PrometheusHTTP, QueryResult, check, panel_queries, variable_queries
 from graf.cli import main
 from graf.config import Environment, Project, load_project
+from tests.check.exposition import exposition_server
 from tests.check.spring_mvc import scrape
+from tests.check.stack_captures import serve_captures, stack_jobs
 from tests.processes import Prometheus, node_exporter, prometheus
 from tests.reference import reference_path
-from tests.serve import serving
 
 pytestmark = pytest.mark.prometheus
 
@@ -35,35 +35,8 @@ CAPTURE = "exposition/spring-boot-3.5-webflux-actuator-prometheus.txt"
 NO_DATA_HERE: dict[tuple[str, str], str] = {}
 
 
-@contextlib.contextmanager
-def exposition_server(path: str, body: Callable[[int], str]) -> Iterator[str]:
-    """Serve `body(n)` (n = 1, 2, ... per scrape) at `path` on a free 127.0.0.1 port; yields host:port."""
-    scrapes = iter(range(1, 1_000_000))
-    lock = threading.Lock()
-
-    class Handler(BaseHTTPRequestHandler):
-        def do_GET(self) -> None:
-            if self.path.split("?")[0] != path:
-                self.send_error(404)
-                return
-            with lock:
-                n = next(scrapes)
-            data = body(n).encode()
-            self.send_response(200)
-            self.send_header("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
-            self.send_header("Content-Length", str(len(data)))
-            self.end_headers()
-            self.wfile.write(data)
-
-        def log_message(self, *args: object) -> None:
-            pass
-
-    with serving(Handler) as address:
-        yield address
-
-
 def scrape_config(project: Project, env: Environment, node_targets: dict[str, str],
-                  app_targets: dict[tuple[str, str], str]) -> str:
+                  app_targets: dict[tuple[str, str], str], extra_jobs: Sequence[dict[str, Any]] = ()) -> str:
     """prometheus.yml for one environment from graf.yaml, shaped like graf's stack writes it.
 
     One job per server and kind; the `job` label is the name from `jobs`, every target carries the
@@ -84,7 +57,7 @@ def scrape_config(project: Project, env: Environment, node_targets: dict[str, st
                                     "labels": {"job": jobs.app, **labels, lb.application: name}}],
             })
     config = {"global": {"scrape_interval": "1s", "scrape_timeout": "1s", "evaluation_interval": "1s"},
-              "scrape_configs": scrape_configs}
+              "scrape_configs": [*scrape_configs, *extra_jobs]}
     return yaml.safe_dump(config, sort_keys=False)
 
 
@@ -101,8 +74,12 @@ def running(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Project,
             ("prod-app-1", "shop-api"): stack.enter_context(exposition_server(metrics_path, lambda n: capture)),
             ("prod-app-2", "shop-api"): stack.enter_context(exposition_server(metrics_path, scrape)),
         }
+        # the monitoring server's own jobs, for the Monitoring server dashboard
+        captures = stack.enter_context(serve_captures(project))
         workdir = tmp_path_factory.mktemp("prometheus")
-        prom = stack.enter_context(prometheus(scrape_config(project, env, nodes, apps), workdir))
+        prom = stack.enter_context(prometheus(scrape_config(project, env, nodes, apps, stack_jobs(project, captures)),
+                                              workdir))
+        prom.wait_for(f'min(count_over_time(up{{{project.labels.environment}="monitoring"}}[1m])) >= 3')
         prom.wait_for(f'count(up{{{project.labels.environment}="prod"}} == 1) == 4')
         prom.wait_for("sum(rate(http_server_requests_seconds_count[1m])) > 0")
         prom.wait_for("count(rate(node_cpu_seconds_total[1m]))")
@@ -115,7 +92,7 @@ def _by_dashboard(results: list[QueryResult], name: str) -> list[QueryResult]:
     return [r for r in results if r.query.dashboard_uid == f"shop-prod-{name}"]
 
 
-@pytest.mark.parametrize("name", ["node", "jvm", "latency", "overview"])
+@pytest.mark.parametrize("name", ["node", "jvm", "latency", "overview", "monitoring"])
 def test_every_panel_query_returns_data(running: tuple[Project, Prometheus, list[QueryResult]], name: str) -> None:
     _, _, results = running
     mine = _by_dashboard(results, name)
@@ -129,14 +106,20 @@ def test_every_panel_query_returns_data(running: tuple[Project, Prometheus, list
 def test_every_variable_has_values(running: tuple[Project, Prometheus, list[QueryResult]]) -> None:
     _, _, results = running
     variables = [r for r in results if r.query.panel_title.startswith("variable $")]
-    assert len(variables) == 11  # environment, application, instance on app dashboards; environment, instance on node
+    # environment, application, instance on app dashboards; environment, instance on node; environment on monitoring
+    assert len(variables) == 12
     assert {r.query.panel_title: r.status for r in variables if r.status != "ok"} == {}
 
 
 def test_queries_were_filtered_by_environment(running: tuple[Project, Prometheus, list[QueryResult]]) -> None:
     _, _, results = running
     panels = [r for r in results if not r.query.panel_title.startswith("variable $")]
-    assert all('environment="prod"' in r.query.query for r in panels)
+    # the Monitoring server dashboard selects the server's own label instead
+    mine = [r for r in panels if r.query.dashboard_uid != "shop-prod-monitoring"]
+    assert mine and all('environment="prod"' in r.query.query for r in mine)
+    server = [r for r in panels if r.query.dashboard_uid == "shop-prod-monitoring"]
+    assert server and all('environment="monitoring"' in r.query.query or r.query.query.startswith("label_replace")
+                          or r.query.query.startswith("vector(") for r in server)
     assert not any("$" in r.query.query for r in results), "a variable was left unsubstituted"
 
 
@@ -168,8 +151,8 @@ def test_cli_exits_0_when_every_panel_has_data_and_1_listing_dead_ones(
     prod = capsys.readouterr()
     assert exit_prod.value.code == 0, prod.out
     assert prod.out == ""  # nothing dead to list
-    # logs has only Loki queries: four dashboards with Prometheus queries
-    assert f"prod: {len(results)} queries in 4 dashboards against {prom.url}" in prod.err
+    # logs has only Loki queries: five dashboards with Prometheus queries
+    assert f"prod: {len(results)} queries in 5 dashboards against {prom.url}" in prod.err
 
     # dev has no targets in this Prometheus: every panel is dead, each one listed with its query.
     with pytest.raises(SystemExit) as exit_dev:
@@ -179,5 +162,9 @@ def test_cli_exits_0_when_every_panel_has_data_and_1_listing_dead_ones(
     assert "EMPTY  JVM · dev › Heap used [A]: no series" in dev.out
     assert 'jvm_memory_used_bytes{environment="dev", job="spring-boot"' in dev.out
     assert "EMPTY  JVM · dev › variable $application [query]: no series" in dev.out
-    # with data: "Targets down" (count(...) or vector(0)), and the environment variables (prod exists)
-    assert f"5 with data, {len(results) - 5} empty, 0 errors" in dev.err
+    # with data: "Targets down" (count(...) or vector(0)), the environment variables (prod exists), and
+    # the Monitoring server dashboard, whose queries select the server's label whatever the environment
+    server = sum(r.query.dashboard_uid == "shop-prod-monitoring" and not r.query.panel_title.startswith("variable $")
+                 for r in results)
+    assert server >= 15
+    assert f"{6 + server} with data, {len(results) - 6 - server} empty, 0 errors" in dev.err

@@ -20,7 +20,8 @@ from graf.resources import JSON, Resource
 from graf.variables import variable_names
 from tests.reference import reference_path
 
-BUILTIN = ("overview", "jvm", "node", "latency", "logs")
+BUILTIN = ("overview", "jvm", "node", "latency", "logs", "monitoring")
+SERVER_JOBS = {"prometheus", "loki", "tempo", "grafana"}  # the stack's own scrape jobs (graf/stack/prometheus.py)
 ENVS = ("dev", "prod")
 APP_DASHBOARDS = ("overview", "jvm", "latency", "logs")
 
@@ -142,7 +143,7 @@ def test_variables_default_to_the_environment_and_are_all_used(
     for name, body in dashboards(rendered, env).items():
         variables = {v["name"]: v for v in body["templating"]["list"]}
         assert variables["environment"]["current"]["value"] == label
-        assert "instance" in variables
+        assert "instance" in variables or name == "monitoring"  # one server: no instance to choose
         if name in APP_DASHBOARDS:
             assert variables["application"]["current"]["value"] == "$__all"
         text = json.dumps([body["panels"], body["links"], [v.get("query") for v in variables.values()]])
@@ -171,12 +172,16 @@ def test_every_promql_parses_after_substitution_and_filters_by_environment(
             found = selectors(q.query)
         except ValueError as exc:  # promql-parser raises ValueError with the parse error
             pytest.fail(f"{q.where}: {exc}\n{q.query}")
-        assert found, q.where
+        # The Monitoring server dashboard selects the server's own series (and draws its limits as constants).
+        server = q.dashboard_uid == f"shop-{env}-monitoring"
+        assert found or (server and re.fullmatch(r"[\s\S]*vector\(\d+\)[\s\S]*", q.query)), q.where
+        label = project.stack.server_host if server else project.environment(env).label
+        allowed = {jobs.node, *SERVER_JOBS} if server else {jobs.node, jobs.app}
         for selector in found:
             matchers = {(m.name, str(m.op), m.value) for m in selector.matchers.matchers}
-            assert (lb.environment, "MatchOp.Equal", project.environment(env).label) in matchers, q.where
+            assert (lb.environment, "MatchOp.Equal", label) in matchers, q.where
             jobs_used = {job for n, _, v in matchers if n == "job" for job in v.split("|")}
-            assert jobs_used and jobs_used <= {jobs.node, jobs.app}, q.where
+            assert jobs_used and jobs_used <= allowed, q.where
 
 
 @pytest.mark.parametrize("env", ENVS)
@@ -214,10 +219,22 @@ def _metric_names_in_reference() -> set[str]:
 SUFFIXES = ("_count", "_sum", "_bucket", "_max", "_total")
 
 
+def _metric_names_in_captures() -> set[str]:
+    """Every metric name in the real /metrics captures of Prometheus, Loki, Tempo and node_exporter."""
+    names: set[str] = set()
+    for capture in ("prometheus-2.42", "loki-3.7.6", "tempo-2.10.8", "node-exporter-1.5"):
+        text = reference_path(f"exposition/{capture}-metrics.txt").read_text(encoding="utf-8")
+        names.update(re.findall(r"^([a-zA-Z_:][a-zA-Z0-9_:]*)[{ ]", text, re.MULTILINE))
+    return names
+
+
 def test_metric_names_are_the_ones_micrometer_and_node_exporter_expose(rendered: dict[str, list[Resource]]) -> None:
-    known = _metric_names_in_reference()
+    """...and, on the Monitoring server dashboard, the ones the stack's components expose."""
+    app_side = _metric_names_in_reference()
+    server_side = app_side | _metric_names_in_captures()
     unknown = set()
     for q in panel_queries(rendered["prod"]):
+        known = server_side if q.dashboard_uid == "shop-prod-monitoring" else app_side
         for selector in selectors(q.query):
             name = selector.name
             if name and name != "up" and name not in known and not any(

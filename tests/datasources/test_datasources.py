@@ -72,6 +72,10 @@ def test_tempo_span_metrics_only_with_the_metrics_generator(tmp_path: Path, exam
     assert on["serviceMap"] == {"datasourceUid": "prometheus"}
     assert on["tracesToMetrics"]["datasourceUid"] == "prometheus"
     assert all("{$__tags" in q["query"] for q in on["tracesToMetrics"]["queries"])
+    # $__tags: the span's service and environment, as the labels Tempo's metrics generator writes
+    # (graf/stack/tempo.py adds deployment.environment as a dimension; Tempo names it deployment_environment)
+    assert on["tracesToMetrics"]["tags"] == [{"key": "service.name", "value": "service"},
+                                             {"key": "deployment.environment", "value": "deployment_environment"}]
 
     off_ctx = project_with(tmp_path, example_project, lambda raw: raw["stack"].update(metrics_generator=False))
     off = tempo.datasource(off_ctx)["jsonData"]

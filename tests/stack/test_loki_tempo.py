@@ -62,6 +62,9 @@ def test_tempo_metrics_generator_writes_to_prometheus(tmp_path: Path) -> None:
     generator = tempo["overrides"]["defaults"]["metrics_generator"]
     assert generator["processors"] == ["service-graphs", "span-metrics"]
     assert generator["max_active_series"] == PROFILES["small"].tempo_max_active_series
+    # the spans' deployment.environment (graf's Spring settings set it) becomes a label of both processors
+    assert generator["processor"] == {"service_graphs": {"dimensions": ["deployment.environment"]},
+                                      "span_metrics": {"dimensions": ["deployment.environment"]}}
     off = _files(tmp_path, mutate=lambda d: d["stack"].update(metrics_generator=False))["tempo"]
     assert "metrics_generator" not in off and "metrics_generator" not in off["overrides"]["defaults"]
 

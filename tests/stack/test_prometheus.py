@@ -72,6 +72,12 @@ def test_scrape_jobs_per_environment_and_server(tmp_path: Path) -> None:
                                                   "application": "shop-api"}
     assert app["sample_limit"] == 20000
     assert jobs["monitoring/node"]["static_configs"][0]["targets"] == ["10.0.0.10:9100"]  # on the host network
+    # the log shipper's own metrics, where the rendered /etc/default/alloy makes it listen
+    alloy = jobs["prod/alloy/prod-app-2"]
+    assert alloy["static_configs"] == [{"targets": ["10.0.2.12:12345"],
+                                        "labels": {"job": "alloy", "environment": "prod", "host": "prod-app-2"}}]
+    default = render_agent(project(tmp_path), "prod", "prod-app-2")["alloy/alloy.default"]
+    assert "--server.http.listen-addr=10.0.2.12:12345" in default
 
 
 def test_label_and_job_names_come_from_graf_yaml(tmp_path: Path) -> None:
