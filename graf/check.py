@@ -5,6 +5,9 @@ whoever opens the dashboard. `panel_queries` (pure) finds the queries and substi
 dashboard's variables with their defaults (the environment's label value, `.*` for All) and
 Grafana's built-ins with sane values; `check` evaluates them through a `QueryRunner`, the one
 HTTP edge (`PrometheusHTTP`, stdlib only).
+
+Why one module past 300 lines: finding the queries and the one HTTP edge that checks Prometheus's
+answers (no redirects, bounded, shape-checked) change together; Loki and Tempo are in check_logs.
 """
 
 from __future__ import annotations

@@ -7,6 +7,9 @@ the server owns (`VOLATILE`), what it fills in with a default when the body leav
 with its reason. Build output, plan, export and diff all use it, so two equal resources are
 byte-identical files, and `content_hash` (the hash graf records on every write) is the sha256
 of exactly that form.
+
+Why one module past 300 lines: the normaliser tables (`VOLATILE`, `DEFAULTS`) and the per-kind
+functions that apply them are one contract (normal form and hash) and are read together.
 """
 
 from __future__ import annotations

@@ -13,6 +13,10 @@ readable form first and kept only if it renders exactly to its part of the input
   label as `ctx.env.name` / `ctx.env.label`.
 
 The whole module is then executed and rendered once more; a difference is a `CodegenError`.
+
+Why one module past 300 lines: every proposed form is checked by rendering it in the same
+evaluation space (`_Writer`), so the proposals for frame, panels, variables and values share it;
+the literal printer is apart (graf.codegen.literal).
 """
 
 from __future__ import annotations

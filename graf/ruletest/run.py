@@ -2,6 +2,9 @@
 
 The edges are here: one real Prometheus for the whole run (graf.ruletest.prometheus) and
 amtool for routing (graf.ruletest.routing); evaluation, states and the comparison are pure.
+
+Why one module past 300 lines: it is the run's orchestration (group windows, evaluation steps,
+routing batches, the comparison), the one impure step; each engine it drives is a module of its own.
 """
 
 from __future__ import annotations

@@ -24,9 +24,9 @@ def test_writes_a_page_per_dashboard_of_each_environment(example_project: Path, 
     streams = capsys.readouterr()
     written = sorted(str(p.relative_to(out)) for p in out.rglob("*.html"))
     assert written == sorted(f"{env}/shop-{env}-{name}.html" for env in ("dev", "prod")
-                             for name in ("jvm", "latency", "logs", "node", "overview"))
+                             for name in ("jvm", "latency", "logs", "monitoring", "node", "overview"))
     assert sorted(streams.out.splitlines()) == sorted(str(out / w) for w in written)
-    assert "10 pages in" in streams.err and "layout only" in streams.err
+    assert "12 pages in" in streams.err and "layout only" in streams.err
     node = {p.title: p for p in panels((out / "prod/shop-prod-node.html").read_text(encoding="utf-8"))}
     assert "percentunit" in node["CPU busy"].all_text  # type and unit on every panel
     assert "Share of CPU time not idle" in node["CPU busy"].all_text  # and its description

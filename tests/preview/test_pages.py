@@ -139,4 +139,4 @@ def test_layout_only_pages_need_no_matplotlib_and_data_pages_say_how_to_get_it(
 def test_preview_resources_names_a_page_per_dashboard() -> None:
     project = load_project(ROOT / "graf.yaml")
     pages = preview_resources(render(project, project.environment("prod")))
-    assert sorted(pages) == [f"shop-prod-{n}.html" for n in ("jvm", "latency", "logs", "node", "overview")]
+    assert sorted(pages) == [f"shop-prod-{n}.html" for n in ("jvm", "latency", "logs", "monitoring", "node", "overview")]

@@ -38,7 +38,7 @@ def test_the_readme_dashboard_builds_in_every_environment(tmp_path: Path, capsys
     config = team_project(tmp_path, readme_files(), ["dashboards/orders.py"])
     result = run_main(["-c", str(config), "build", "--out", str(tmp_path / "out")], capsys)
     assert result.code == 0, result.err
-    assert "prod: 1 folder, 3 datasources, 6 dashboards" in result.out
+    assert "prod: 1 folder, 3 datasources, 7 dashboards" in result.out  # 6 built-in (monitoring too) + orders
     for env in ("dev", "prod"):
         body = json.loads((tmp_path / "out" / env / "dashboard" / f"shop-{env}-orders.json").read_text())
         assert body["title"] == f"Orders · {env}"
