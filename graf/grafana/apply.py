@@ -98,7 +98,8 @@ def request(change: PlannedChange, secret: JSON | None, *, force: bool = False,
     desired = change.desired
     assert desired is not None
     io = kind(change.kind)
-    record = (record_for(change.kind, desired.body, _version_after(change, force), project) if io.holds_record
+    record = (record_for(change.kind, desired.body, _version_after(change, force), project, change.uid)
+              if io.holds_record
               else None)
     body = Resource(desired.kind, desired.uid, with_secrets(desired.body, secret), folder=desired.folder,
                     source=desired.source)

@@ -7,11 +7,14 @@ changes from UI edits"):
   in code, not live                         create
   live, not in code, graf's record          delete with --prune (kept and listed otherwise)
   live, not in code, no record              not graf's: never touched, not listed
+  live, record written for another uid      not graf's (a copy made in the UI): as if no record
+  live, not in code, edited, --prune        conflict (--force: delete, only if the record names this uid)
   locked (provisioned / read-only)          skipped, never written
   live == code, record matches              unchanged (no request at all)
   live == code, no or stale record          adopt: graf writes its record, content unchanged
-  live != code, live == what graf pushed    update
-  live != code, edited since graf's push    conflict (--force: update)
+  live != code, live == what graf pushed    update (by content hash: a matching version is not enough)
+  live != code, edited since graf's push    conflict (--force: update); also a resource deleted and
+                                            re-created with the same uid and other content
   live != code, no record                   conflict: not created by graf (--force: take over)
 
 Alert-rule groups are not resources: Grafana ignores any interval in a rule written on its own, so
@@ -114,14 +117,12 @@ def who(live: LiveResource) -> str:
 
 
 def untouched(record: Record, live: LiveResource) -> bool:
-    """True when live is what graf pushed: the content hash matches, or the server-owned version does.
+    """True when live is what graf pushed: the content hash of the live body is the record's.
 
-    The version check covers a server that rewrites a field on save (the hash then differs, but no
-    one else saved: every save bumps the version, and a UI save cannot set it).
+    The version alone proves nothing: a dashboard deleted and re-created with the same uid, or a copy
+    made with "Save as", starts again at version 1, the version graf records for a create.
     """
-    if record.matches(live.kind, live.body):
-        return True
-    return record.version is not None and live.meta.version is not None and record.version == live.meta.version
+    return record.matches(live.kind, live.body)
 
 
 def same_content(want: Resource, live: Resource) -> bool:
@@ -241,10 +242,18 @@ def _decide(want: Resource | None, live: LiveResource | None, record: Record | N
             return change("orphan", "graf-managed but no longer in code; graf sync --prune deletes it", None, live)
         if live.meta.locked:
             return change("skipped", f"{live.meta.locked}; graf never deletes it", None, live)
-        if not untouched(record, live) and not force:
+        if untouched(record, live):
+            return change("delete", "graf-managed, no longer in code", None, live)
+        if not record.bound:
+            # A record older than the uid binding, on a body graf did not push: an edit or a copy, graf
+            # cannot tell which, so it never deletes it, not even with --force.
+            return change("conflict", f"no longer in code and differs from what graf pushed (last saved by "
+                          f"{who(live)}); its record is too old to tell an edit from a copy, so graf never "
+                          "deletes it: delete it in Grafana if it is graf's", None, live)
+        if not force:
             return change("conflict", f"no longer in code, but edited in Grafana by {who(live)} since "
                           "graf pushed it; graf export keeps the edit, --force deletes it", None, live)
-        return change("delete", "graf-managed, no longer in code", None, live)
+        return change("delete", f"--force: graf-managed, no longer in code, edited by {who(live)}", None, live)
     same = same_content(want, live)
     if live.meta.locked:
         note = "same as code" if same else "differs from code"

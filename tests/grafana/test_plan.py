@@ -47,9 +47,52 @@ def test_code_change_over_untouched_live_is_update() -> None:
     assert decide([want("New")], live("Old", pushed)) == [("update", "code changed since graf's last push")]
 
 
-def test_same_version_means_untouched_even_if_the_server_rewrote_a_field() -> None:
-    pushed = Record(hash="sha256:" + "0" * 64, version=3)
-    assert decide([want("New")], live("Old", pushed, version=3))[0][0] == "update"
+def test_recreated_with_the_same_uid_and_version_but_other_content_is_a_conflict() -> None:
+    """Deleted in Grafana and re-created with graf's record (version restarts at 1): the version graf
+    recorded matches, the content does not; it is not what graf pushed."""
+    pushed = record_for("dashboard", want("Old").body, 1, uid="d1")
+    [(action, reason)] = decide([want("New")], live("Re-created by hand", pushed, version=1))
+    assert action == "conflict" and "edited in Grafana by alice" in reason
+
+
+def live_copy(title: str, record: Record | None, uid: str = "d1-copy") -> LiveResource:
+    meta = LiveMeta(version=1, updated_by="alice", record=record)
+    return LiveResource("dashboard", uid, {"uid": uid, "title": title, "panels": []}, folder="f", meta=meta)
+
+
+def test_save_as_copy_keeps_a_record_of_another_uid_and_is_never_graf_s() -> None:
+    """"Save as" copies graf's key into a new dashboard at version 1: bound to d1, it makes the copy nobody's."""
+    record = record_for("dashboard", want().body, 1, "shop")
+    copy_body = {"uid": "d1-copy", "title": "Code copy", "panels": [], "graf": record.as_json()}
+    parsed = Record.from_json(copy_body["graf"], uid="d1-copy")
+    assert parsed is None and Record.from_json(copy_body["graf"], uid="d1") == record
+    copy = live_copy("Code copy", parsed)
+    state = {("dashboard", "d1-copy"): copy}
+    for force in (False, True):
+        assert plan([], state, {("dashboard", "d1-copy"): parsed}, prune=True, force=force).changes == ()
+
+
+def test_old_unbound_record_is_pruned_only_while_its_hash_matches() -> None:
+    """Records from before the uid binding: deleted when the body is exactly what graf pushed; otherwise an
+    edit and a copy look alike, so it is a conflict even with --force."""
+    old = Record(hash=record_for("dashboard", want().body).hash, version=1)  # no uid
+    state = {KEY: live("Code", old, version=1)}
+    assert [c.action for c in plan([], state, {KEY: old}, prune=True).changes] == ["delete"]
+    edited = {KEY: live("Edited", old, version=1)}
+    [change] = plan([], edited, {KEY: old}, prune=True, force=True).changes
+    assert change.action == "conflict" and "graf never deletes it" in change.reason
+
+
+def test_prune_force_deletes_an_edited_resource_bound_to_its_uid() -> None:
+    pushed = record_for("dashboard", want("Old").body, 2, uid="d1")
+    [(action, reason)] = decide([], live("Edited", pushed, version=3), prune=True, force=True)
+    assert action == "delete" and "--force" in reason
+
+
+def test_in_code_with_a_record_of_another_uid_is_not_created_by_graf() -> None:
+    foreign = Record.from_json(record_for("dashboard", want().body, 1, uid="elsewhere").as_json(), uid="d1")
+    [(action, reason)] = decide([want("New")], live("Code", foreign))
+    assert foreign is None and action == "conflict" and "graf did not create it" in reason
 
 
 def test_edit_in_grafana_is_a_conflict_naming_who_and_when() -> None:
@@ -214,8 +257,8 @@ def test_prune_never_reaches_another_projects_or_environments_resources() -> Non
     from graf.grafana.plan import Scope
 
     def orphan(uid: str, project: str | None, folder: str = "f") -> LiveResource:
-        record = Record(hash="sha256:" + "1" * 64, version=1, project=project)
         body = {"uid": uid, "title": uid, "panels": []}
+        record = record_for("dashboard", body, 1, project)
         return LiveResource("dashboard", uid, body, folder=folder, meta=LiveMeta(version=1, record=record))
 
     state = {("dashboard", r.uid): r for r in (
@@ -227,8 +270,12 @@ def test_prune_never_reaches_another_projects_or_environments_resources() -> Non
     assert sorted((c.action, c.uid) for c in result.changes) == [("delete", "legacy"), ("delete", "mine")]
 
 
-def test_record_names_its_project_in_both_forms() -> None:
+def test_record_names_its_project_and_uid_in_both_forms() -> None:
     record = record_for("dashboard", want().body, 4, "shop")
-    assert Record.from_json(record.as_json()) == record
-    assert Record.from_json(record.as_text()) == Record(hash=record.hash, project="shop")
-    assert Record.from_json(record_for("dashboard", want().body).as_text()) == Record(hash=record.hash)
+    assert record.uid == "d1" and Record.from_json(record.as_json()) == record
+    assert Record.from_json(record.as_text()) == Record(hash=record.hash, project="shop", uid="d1")
+    assert record.as_text() == f"{record.hash} shop uid=d1"
+    assert Record.from_json(record_for("dashboard", want().body).as_text()) == Record(hash=record.hash, uid="d1")
+    # Records written before the uid binding still read.
+    assert Record.from_json(f"{record.hash} shop", uid="d1") == Record(hash=record.hash, project="shop")
+    assert Record.from_json(record.as_text(), uid="other") is None

@@ -41,7 +41,7 @@ def normalise(answer: Any) -> LiveResource | None:
     if not isinstance(answer, dict) or not answer.get("uid"):
         return None
     meta = LiveMeta(updated=answer.get("updated"), locked=provenance_lock(answer),
-                    record=Record.from_json((answer.get("annotations") or {}).get(MARKER)))
+                    record=Record.from_json((answer.get("annotations") or {}).get(MARKER), uid=answer["uid"]))
     return LiveResource("alert-rule", answer["uid"], canonical("alert-rule", answer), folder=answer.get("folderUID"),
                         meta=meta)
 

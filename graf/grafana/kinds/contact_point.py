@@ -42,7 +42,7 @@ def read(api: Grafana, uid: str) -> LiveResource | None:
 def normalise(answer: Any) -> LiveResource | None:
     if not isinstance(answer, dict) or not answer.get("uid"):
         return None
-    meta = LiveMeta(record=Record.from_json((answer.get("settings") or {}).get(MARKER)),
+    meta = LiveMeta(record=Record.from_json((answer.get("settings") or {}).get(MARKER), uid=answer["uid"]),
                     locked=provenance_lock(answer))
     return LiveResource("contact-point", answer["uid"], canonical("contact-point", answer), meta=meta)
 

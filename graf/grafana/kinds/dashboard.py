@@ -39,7 +39,7 @@ def normalise(answer: Any) -> LiveResource | None:
         updated_by=meta.get("updatedBy"),
         updated=meta.get("updated"),
         locked="provisioned (from a file; the UI and API cannot save it)" if meta.get("provisioned") else None,
-        record=Record.from_json(dashboard.get(MARKER)),
+        record=Record.from_json(dashboard.get(MARKER), uid=dashboard["uid"]),
     )
     return LiveResource("dashboard", dashboard["uid"], canonical("dashboard", dashboard),
                         folder=meta.get("folderUid") or None, meta=live_meta)

@@ -22,7 +22,7 @@ def read(api: Grafana, uid: str) -> LiveResource | None:
 def normalise(answer: Any) -> LiveResource | None:
     if not isinstance(answer, dict) or not answer.get("uid"):
         return None
-    record = Record.from_json((answer.get("jsonData") or {}).get(MARKER))
+    record = Record.from_json((answer.get("jsonData") or {}).get(MARKER), uid=answer["uid"])
     meta = LiveMeta(version=answer.get("version"), locked="read-only (provisioned from a file)"
                     if answer.get("readOnly") else None, record=record)
     return LiveResource("datasource", answer["uid"], canonical("datasource", answer), meta=meta)
