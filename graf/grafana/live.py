@@ -53,11 +53,11 @@ def read_state(api: Grafana, desired: Sequence[Resource], *, only: Iterable[str]
     reads += [partial(read_interval, api, folder, group) for folder, group in groups]
     found = run_all(lambda read: read(), reads, concurrency)
     by_key = {r.key: r for r in desired}
-    resources = {key: _mask_secrets(live, by_key.get(key)) for key, live in zip(keys, found[:len(keys)], strict=True)}
+    resources = {key: mask_secrets(live, by_key.get(key)) for key, live in zip(keys, found[:len(keys)], strict=True)}
     return LiveState(resources, dict(zip(groups, found[len(keys):], strict=True)))
 
 
-def _mask_secrets(live: LiveResource | None, want: Resource | None) -> LiveResource | None:
+def mask_secrets(live: LiveResource | None, want: Resource | None) -> LiveResource | None:
     """Contact-point settings graf holds as `${VAR}` (or Grafana shows as [REDACTED]) compare as the placeholder:
     graf cannot see the value and must never export it."""
     if live is None or live.kind != "contact-point" or not isinstance(live.body.get("settings"), dict):
