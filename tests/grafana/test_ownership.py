@@ -32,7 +32,7 @@ def test_prune_never_deletes_a_save_as_copy_of_a_graf_dashboard(graf, grafana: G
 def test_dashboard_recreated_with_the_same_uid_is_not_overwritten_without_force(graf, grafana: GrafanaServer,
                                                                                project: Project) -> None:
     assert graf("sync", "--env", "prod").code == 0
-    status, loaded = grafana.state.dashboard_get("shop-prod-api")
+    _, loaded = grafana.state.dashboard_get("shop-prod-api")
     recreated = {k: v for k, v in loaded["dashboard"].items() if k not in ("id", "version")}
     recreated["title"] = "Rebuilt by hand"
     grafana.state.dashboard_delete("shop-prod-api")
