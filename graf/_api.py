@@ -96,8 +96,8 @@ def export(project: ProjectLike, env: str, *, url: str | None = None, uids: Iter
     """`graf export`: write what Grafana holds of `env` as canonical files `<out>/<env>/<kind>/<uid>.json`
     (default out: export/ beside graf.yaml), secrets never included. A uid in `uids` that Grafana does not
     have is a NotFound, raised before anything is written."""
+    from graf._export import write_export
     from graf.errors import NotFound
-    from graf.files import write_file
 
     loaded = project_of(project)
     uids = tuple(uids)
@@ -108,8 +108,5 @@ def export(project: ProjectLike, env: str, *, url: str | None = None, uids: Iter
         raise NotFound(f"environments.{env}", f"not in Grafana: {', '.join(missing)}",
                        "check the uid (graf plan lists what graf manages)")
     folder = Path(out) if out is not None else loaded.root / "export"
-    written = []
-    for relative, text in sorted(result.files().items()):
-        write_file(folder / relative, text)
-        written.append(folder / relative)
+    written = write_export(folder, result.files(), result.private())
     return Exported(result, folder, tuple(written))
