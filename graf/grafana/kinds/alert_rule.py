@@ -16,8 +16,11 @@ from graf.grafana.kinds.base import (
     LiveMeta,
     LiveResource,
     Write,
+    guarded,
+    obj,
     path,
     provenance_lock,
+    text,
     uids,
     upsert,
     what,
@@ -37,12 +40,14 @@ def read(api: Grafana, uid: str) -> LiveResource | None:
     return normalise(api.get(f"{RULES}/{path(uid)}", what=what("alert-rule", uid), missing_ok=True))
 
 
+@guarded("alert-rule")
 def normalise(answer: Any) -> LiveResource | None:
-    if not isinstance(answer, dict) or not answer.get("uid"):
+    uid = text(obj(answer).get("uid"))
+    if uid is None:
         return None
-    meta = LiveMeta(updated=answer.get("updated"), locked=provenance_lock(answer),
-                    record=Record.from_json((answer.get("annotations") or {}).get(MARKER), uid=answer["uid"]))
-    return LiveResource("alert-rule", answer["uid"], canonical("alert-rule", answer), folder=answer.get("folderUID"),
+    meta = LiveMeta(updated=text(answer.get("updated")), locked=provenance_lock(answer),
+                    record=Record.from_json(obj(answer.get("annotations")).get(MARKER), uid=uid))
+    return LiveResource("alert-rule", uid, canonical("alert-rule", answer), folder=text(answer.get("folderUID")),
                         meta=meta)
 
 

@@ -14,11 +14,13 @@ kind it serves, chosen once per run, not a branch inside these functions.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import quote
 
+from graf.errors import GrafanaError
 from graf.grafana.client import Grafana
 from graf.grafana.record import MARKER, Record
 from graf.resources import JSON, Kind, Resource
@@ -85,7 +87,9 @@ def path(uid: str) -> str:
 
 def uids(items: Any) -> list[str]:
     """The sorted uids of a list answer, ignoring anything that is not an object with a uid."""
-    return sorted(i["uid"] for i in items or [] if isinstance(i, dict) and i.get("uid"))
+    if not isinstance(items, list):
+        return []
+    return sorted({i["uid"] for i in items if isinstance(i, dict) and isinstance(i.get("uid"), str) and i["uid"]})
 
 
 def upsert(api: Grafana, collection: str, resource: Resource, payload: JSON, *, exists: bool,
@@ -105,3 +109,35 @@ def with_record(body: JSON, key: str, value: Any) -> JSON:
 def provenance_lock(data: JSON) -> str | None:
     """Alerting resources provisioned from files are never written (§6)."""
     return "provisioned from a file (provenance 'file')" if data.get("provenance") == "file" else None
+
+
+def obj(value: Any) -> dict[str, Any]:
+    """`value` when the server answered an object there, else an empty one (a field of the wrong type is absent)."""
+    return value if isinstance(value, dict) else {}
+
+
+def text(value: Any) -> str | None:
+    """`value` when it is a non-empty string, else None (uids, folder uids, names from a server answer)."""
+    return value if isinstance(value, str) and value else None
+
+
+def integer(value: Any) -> int | None:
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
+def guarded(kind: str) -> Callable[[Callable[[Any], LiveResource | None]], Callable[[Any], LiveResource | None]]:
+    """A kind's `normalise`, with any answer it cannot read (a shape no Grafana sends, nested too deep to
+    normalise) turned into one GrafanaError naming the kind instead of a traceback."""
+
+    def wrap(normalise: Callable[[Any], LiveResource | None]) -> Callable[[Any], LiveResource | None]:
+        @functools.wraps(normalise)
+        def run(answer: Any) -> LiveResource | None:
+            try:
+                return normalise(answer)
+            except (TypeError, AttributeError, ValueError, KeyError, IndexError, RecursionError) as exc:
+                raise GrafanaError(kind, f"Grafana answered a {kind} in a shape graf cannot read "
+                                         f"({type(exc).__name__})",
+                                   "check that grafana.url points at Grafana itself") from None
+        return run
+
+    return wrap

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from graf.grafana.client import Grafana
-from graf.grafana.kinds.base import KindIO, LiveMeta, LiveResource, Write, path, what
+from graf.grafana.kinds.base import KindIO, LiveMeta, LiveResource, Write, guarded, integer, obj, path, text, what
 from graf.grafana.record import MARKER, Record
 from graf.resources import JSON, Resource, canonical
 
@@ -17,8 +17,10 @@ def list_uids(api: Grafana) -> list[str]:
     found: list[str] = []
     page = 1
     while True:
-        hits = api.get("/search", what="dashboards", params={"type": "dash-db", "limit": PAGE, "page": page}) or []
-        found.extend(h["uid"] for h in hits if isinstance(h, dict) and h.get("uid"))
+        hits = api.get("/search", what="dashboards", params={"type": "dash-db", "limit": PAGE, "page": page})
+        if not isinstance(hits, list):
+            hits = []
+        found.extend(h["uid"] for h in hits if isinstance(h, dict) and isinstance(h.get("uid"), str) and h["uid"])
         if len(hits) < PAGE:
             return sorted(set(found))
         page += 1
@@ -28,21 +30,21 @@ def read(api: Grafana, uid: str) -> LiveResource | None:
     return normalise(api.get(f"/dashboards/uid/{path(uid)}", what=what("dashboard", uid), missing_ok=True))
 
 
+@guarded("dashboard")
 def normalise(answer: Any) -> LiveResource | None:
-    if not isinstance(answer, dict) or not isinstance(answer.get("dashboard"), dict):
-        return None
-    dashboard, meta = answer["dashboard"], answer.get("meta") or {}
-    if not dashboard.get("uid"):
+    dashboard, meta = obj(obj(answer).get("dashboard")), obj(obj(answer).get("meta"))
+    uid = text(dashboard.get("uid"))
+    if uid is None:
         return None
     live_meta = LiveMeta(
-        version=meta.get("version", dashboard.get("version")),
-        updated_by=meta.get("updatedBy"),
-        updated=meta.get("updated"),
-        locked="provisioned (from a file; the UI and API cannot save it)" if meta.get("provisioned") else None,
-        record=Record.from_json(dashboard.get(MARKER), uid=dashboard["uid"]),
+        version=integer(meta.get("version", dashboard.get("version"))),
+        updated_by=text(meta.get("updatedBy")),
+        updated=text(meta.get("updated")),
+        locked="provisioned (from a file; the UI and API cannot save it)" if meta.get("provisioned") is True else None,
+        record=Record.from_json(dashboard.get(MARKER), uid=uid),
     )
-    return LiveResource("dashboard", dashboard["uid"], canonical("dashboard", dashboard),
-                        folder=meta.get("folderUid") or None, meta=live_meta)
+    return LiveResource("dashboard", uid, canonical("dashboard", dashboard), folder=text(meta.get("folderUid")),
+                        meta=live_meta)
 
 
 def prepare(resource: Resource, how: Write) -> JSON:

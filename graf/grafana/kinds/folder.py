@@ -8,7 +8,20 @@ from __future__ import annotations
 from typing import Any
 
 from graf.grafana.client import Grafana
-from graf.grafana.kinds.base import KindIO, LiveMeta, LiveResource, Write, path, uids, upsert, what
+from graf.grafana.kinds.base import (
+    KindIO,
+    LiveMeta,
+    LiveResource,
+    Write,
+    guarded,
+    integer,
+    obj,
+    path,
+    text,
+    uids,
+    upsert,
+    what,
+)
 from graf.resources import FOLDER_FIELDS, JSON, Resource, canonical
 
 
@@ -20,11 +33,14 @@ def read(api: Grafana, uid: str) -> LiveResource | None:
     return normalise(api.get(f"/folders/{path(uid)}", what=what("folder", uid), missing_ok=True))
 
 
+@guarded("folder")
 def normalise(answer: Any) -> LiveResource | None:
-    if not isinstance(answer, dict) or not answer.get("uid"):
+    uid = text(obj(answer).get("uid"))
+    if uid is None:
         return None
-    meta = LiveMeta(version=answer.get("version"), updated_by=answer.get("updatedBy"), updated=answer.get("updated"))
-    return LiveResource("folder", answer["uid"], canonical("folder", answer), meta=meta)
+    meta = LiveMeta(version=integer(answer.get("version")), updated_by=text(answer.get("updatedBy")),
+                    updated=text(answer.get("updated")))
+    return LiveResource("folder", uid, canonical("folder", answer), meta=meta)
 
 
 def prepare(resource: Resource, how: Write) -> JSON:
