@@ -16,10 +16,10 @@ from graf.grafana.kinds.base import (
     LiveMeta,
     LiveResource,
     Write,
-    guarded,
     obj,
     path,
     provenance_lock,
+    reading,
     text,
     uids,
     upsert,
@@ -40,8 +40,12 @@ def read(api: Grafana, uid: str) -> LiveResource | None:
     return normalise(api.get(f"{RULES}/{path(uid)}", what=what("alert-rule", uid), missing_ok=True))
 
 
-@guarded("alert-rule")
 def normalise(answer: Any) -> LiveResource | None:
+    with reading("alert-rule"):
+        return _normalise(answer)
+
+
+def _normalise(answer: Any) -> LiveResource | None:
     uid = text(obj(answer).get("uid"))
     if uid is None:
         return None

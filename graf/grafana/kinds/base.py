@@ -14,8 +14,8 @@ kind it serves, chosen once per run, not a branch inside these functions.
 
 from __future__ import annotations
 
-import functools
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import quote
@@ -125,19 +125,12 @@ def integer(value: Any) -> int | None:
     return value if isinstance(value, int) and not isinstance(value, bool) else None
 
 
-def guarded(kind: str) -> Callable[[Callable[[Any], LiveResource | None]], Callable[[Any], LiveResource | None]]:
-    """A kind's `normalise`, with any answer it cannot read (a shape no Grafana sends, nested too deep to
-    normalise) turned into one GrafanaError naming the kind instead of a traceback."""
-
-    def wrap(normalise: Callable[[Any], LiveResource | None]) -> Callable[[Any], LiveResource | None]:
-        @functools.wraps(normalise)
-        def run(answer: Any) -> LiveResource | None:
-            try:
-                return normalise(answer)
-            except (TypeError, AttributeError, ValueError, KeyError, IndexError, RecursionError) as exc:
-                raise GrafanaError(kind, f"Grafana answered a {kind} in a shape graf cannot read "
-                                         f"({type(exc).__name__})",
-                                   "check that grafana.url points at Grafana itself") from None
-        return run
-
-    return wrap
+@contextmanager
+def reading(kind: str) -> Iterator[None]:
+    """Around a kind's `normalise`: an answer it cannot read (a shape no Grafana sends, nesting too deep to
+    normalise) becomes one GrafanaError naming the kind instead of a traceback."""
+    try:
+        yield
+    except (TypeError, AttributeError, ValueError, KeyError, IndexError, RecursionError) as exc:
+        raise GrafanaError(kind, f"Grafana answered a {kind} in a shape graf cannot read ({type(exc).__name__})",
+                           "check that grafana.url points at Grafana itself") from None

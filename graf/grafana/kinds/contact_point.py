@@ -14,10 +14,10 @@ from graf.grafana.kinds.base import (
     LiveMeta,
     LiveResource,
     Write,
-    guarded,
     obj,
     path,
     provenance_lock,
+    reading,
     text,
     uids,
     upsert,
@@ -42,8 +42,12 @@ def read(api: Grafana, uid: str) -> LiveResource | None:
     return None
 
 
-@guarded("contact-point")
 def normalise(answer: Any) -> LiveResource | None:
+    with reading("contact-point"):
+        return _normalise(answer)
+
+
+def _normalise(answer: Any) -> LiveResource | None:
     uid = text(obj(answer).get("uid"))
     if uid is None:
         return None

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from graf.grafana.client import Grafana
-from graf.grafana.kinds.base import KindIO, LiveMeta, LiveResource, Write, guarded, integer, obj, path, text, what
+from graf.grafana.kinds.base import KindIO, LiveMeta, LiveResource, Write, integer, obj, path, reading, text, what
 from graf.grafana.record import MARKER, Record
 from graf.resources import JSON, Resource, canonical
 
@@ -30,8 +30,12 @@ def read(api: Grafana, uid: str) -> LiveResource | None:
     return normalise(api.get(f"/dashboards/uid/{path(uid)}", what=what("dashboard", uid), missing_ok=True))
 
 
-@guarded("dashboard")
 def normalise(answer: Any) -> LiveResource | None:
+    with reading("dashboard"):
+        return _normalise(answer)
+
+
+def _normalise(answer: Any) -> LiveResource | None:
     dashboard, meta = obj(obj(answer).get("dashboard")), obj(obj(answer).get("meta"))
     uid = text(dashboard.get("uid"))
     if uid is None:

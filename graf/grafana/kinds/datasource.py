@@ -11,10 +11,10 @@ from graf.grafana.kinds.base import (
     LiveMeta,
     LiveResource,
     Write,
-    guarded,
     integer,
     obj,
     path,
+    reading,
     text,
     uids,
     what,
@@ -32,8 +32,12 @@ def read(api: Grafana, uid: str) -> LiveResource | None:
     return normalise(api.get(f"/datasources/uid/{path(uid)}", what=what("datasource", uid), missing_ok=True))
 
 
-@guarded("datasource")
 def normalise(answer: Any) -> LiveResource | None:
+    with reading("datasource"):
+        return _normalise(answer)
+
+
+def _normalise(answer: Any) -> LiveResource | None:
     uid = text(obj(answer).get("uid"))
     if uid is None:
         return None

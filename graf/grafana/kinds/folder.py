@@ -13,10 +13,10 @@ from graf.grafana.kinds.base import (
     LiveMeta,
     LiveResource,
     Write,
-    guarded,
     integer,
     obj,
     path,
+    reading,
     text,
     uids,
     upsert,
@@ -33,8 +33,12 @@ def read(api: Grafana, uid: str) -> LiveResource | None:
     return normalise(api.get(f"/folders/{path(uid)}", what=what("folder", uid), missing_ok=True))
 
 
-@guarded("folder")
 def normalise(answer: Any) -> LiveResource | None:
+    with reading("folder"):
+        return _normalise(answer)
+
+
+def _normalise(answer: Any) -> LiveResource | None:
     uid = text(obj(answer).get("uid"))
     if uid is None:
         return None
