@@ -122,7 +122,13 @@ def untouched(record: Record, live: LiveResource) -> bool:
     The version alone proves nothing: a dashboard deleted and re-created with the same uid, or a copy
     made with "Save as", starts again at version 1, the version graf records for a create.
     """
-    return record.matches(live.kind, live.body)
+    if record.matches(live.kind, live.body):
+        return True
+    # Grafana makes an org's first datasource its default on its own (§5), so a datasource graf created can
+    # differ from graf's record with nobody saving it. Only there the version, which graf's own push
+    # produced, also counts; bound records only, so a copy never does.
+    return (live.kind == "datasource" and record.bound and record.version is not None
+            and record.version == live.meta.version)
 
 
 def same_content(want: Resource, live: Resource) -> bool:

@@ -12,7 +12,6 @@ import pytest
 
 from graf.grafana.secure_fields import redact_settings
 from graf.resources import content_hash
-from tests.grafana.conftest import Project
 from tests.grafana_server import GrafanaServer
 
 HOOK = "https://hooks.example.com/services/T000/B000/s3cr3t-token"
@@ -34,7 +33,8 @@ def test_uid_that_leaves_the_folder_is_one_error_and_the_rest_is_exported(graf, 
     run = graf("export", "--env", "prod", "--out", str(out))
     assert run.code == 1
     errors = [line for line in run.err.splitlines() if line.startswith("error:")]
-    assert len(errors) == 1 and "contact-point/'../../../../escaped'" in errors[0] and "not a plain file name" in errors[0]
+    assert len(errors) == 1 and "contact-point/'../../../../escaped'" in errors[0]
+    assert "not a plain file name" in errors[0]
     assert not list(tmp_path.rglob("escaped*"))
     exported = sorted(p.relative_to(out).as_posix() for p in out.rglob("*.json"))
     assert "prod/dashboard/shop-prod-api.json" in exported and len(exported) == 6

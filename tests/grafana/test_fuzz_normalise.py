@@ -19,7 +19,8 @@ scalars = (st.none() | st.booleans() | st.integers(-2**70, 2**70) | st.floats(al
 KEYS = st.sampled_from(["uid", "title", "name", "type", "settings", "dashboard", "meta", "panels", "graf",
                         "annotations", "jsonData", "version", "folderUid", "folderUID", "provenance", "data",
                         "routes", "for", "notification_settings", "relativeTimeRange", "readOnly", "hash",
-                        "project", "managedBy", "receiver", "group_wait", "labels", "provisioned"]) | st.text(max_size=6)
+                        "project", "managedBy", "receiver", "group_wait", "labels",
+                        "provisioned"]) | st.text(max_size=6)
 json_values = st.recursive(scalars, lambda inner: st.lists(inner, max_size=4)
                            | st.dictionaries(KEYS, inner, max_size=6), max_leaves=25)
 

@@ -279,3 +279,16 @@ def test_record_names_its_project_and_uid_in_both_forms() -> None:
     # Records written before the uid binding still read.
     assert Record.from_json(f"{record.hash} shop", uid="d1") == Record(hash=record.hash, project="shop")
     assert Record.from_json(record.as_text(), uid="other") is None
+
+
+def test_datasource_grafana_made_the_default_on_its_own_is_an_update_not_a_conflict() -> None:
+    """The first datasource of an org becomes the default (§5): not an edit, so the recorded version counts."""
+    code = Resource("datasource", "loki", {"uid": "loki", "name": "Loki", "type": "loki"})
+    pushed = record_for("datasource", code.body, 1, "shop")
+    made_default = LiveResource("datasource", "loki", {**code.body, "isDefault": True},
+                                meta=LiveMeta(version=1, record=pushed))
+    key = ("datasource", "loki")
+    assert [c.action for c in plan([code], {key: made_default}, {key: pushed}).changes] == ["update"]
+    saved = LiveResource("datasource", "loki", {**code.body, "isDefault": True},
+                         meta=LiveMeta(version=2, record=pushed))
+    assert [c.action for c in plan([code], {key: saved}, {key: pushed}).changes] == ["conflict"]
