@@ -98,12 +98,14 @@ def export(project: ProjectLike, env: str, *, url: str | None = None, uids: Iter
     have is a NotFound, raised before anything is written."""
     from graf._export import write_export
     from graf.errors import NotFound
+    from graf.grafana.export import safe_uid
 
     loaded = project_of(project)
     uids = tuple(uids)
     with target(loaded, env, url=url, concurrency=concurrency) as there:
         result = there.export(uids=uids, include_unmanaged=include_unmanaged, only=only)
-    missing = sorted(set(uids) - {r.uid for r in result.resources})
+    # An unsafe uid Grafana has is one of result.errors, not "not in Grafana".
+    missing = sorted(set(uids) - {r.uid for r in result.resources} - {u for u in uids if not safe_uid(u)})
     if missing:
         raise NotFound(f"environments.{env}", f"not in Grafana: {', '.join(missing)}",
                        "check the uid (graf plan lists what graf manages)")

@@ -39,6 +39,8 @@ def test_uid_that_leaves_the_folder_is_one_error_and_the_rest_is_exported(graf, 
     exported = sorted(p.relative_to(out).as_posix() for p in out.rglob("*.json"))
     assert "prod/dashboard/shop-prod-api.json" in exported and len(exported) == 6
     assert run.lines[-1].endswith("1 not exported")
+    run = graf("export", "--env", "prod", "--uid", "../../../../escaped", "--out", str(out))
+    assert run.code == 1 and "not a plain file name" in run.err and "not in Grafana" not in run.err
 
 
 def test_no_secret_is_written_whatever_the_server_answers(graf, grafana: GrafanaServer, tmp_path: Path) -> None:
