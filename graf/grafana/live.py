@@ -11,13 +11,14 @@ from dataclasses import dataclass, field
 from functools import partial
 from typing import Any
 
+from graf.errors import GrafanaError, ServerError, Unreachable
 from graf.grafana.client import Grafana
 from graf.grafana.kinds import KINDS, LiveResource, kind
 from graf.grafana.kinds.contact_point import REDACTED
 from graf.grafana.plan import Plan, Scope, plan
 from graf.grafana.pool import DEFAULT_CONCURRENCY, run_all
 from graf.grafana.record import Record
-from graf.grafana.rule_groups import GroupKey, read_interval, rule_groups
+from graf.grafana.rule_groups import GROUP, GroupKey, read_interval, rule_groups
 from graf.grafana.secrets import placeholders
 from graf.resources import KIND_ORDER, Resource
 
@@ -26,6 +27,8 @@ from graf.resources import KIND_ORDER, Resource
 class LiveState:
     resources: Mapping[tuple[str, str], LiveResource | None]
     groups: Mapping[GroupKey, int | None] = field(default_factory=dict)  # interval (s) of the desired rules' groups
+    # With `tolerant` reads: what could not be read, key (a group's: ("alert-rule-group", "folder/title")) -> why.
+    unread: Mapping[tuple[str, str], str] = field(default_factory=dict)
 
     @property
     def pushed(self) -> dict[tuple[str, str], Record | None]:
@@ -37,10 +40,14 @@ class LiveState:
 
 
 def read_state(api: Grafana, desired: Sequence[Resource], *, only: Iterable[str] = (), listed: bool = False,
-               intervals: bool = False, concurrency: int = DEFAULT_CONCURRENCY) -> LiveState:
+               intervals: bool = False, concurrency: int = DEFAULT_CONCURRENCY, tolerant: bool = False) -> LiveState:
     """Live copies of every desired resource (a missing one is None), plus, with `listed`, every resource
     Grafana lists for the selected kinds (to find graf-managed ones the code no longer has), and with
-    `intervals` the evaluation interval of each group the desired alert rules belong to."""
+    `intervals` the evaluation interval of each group the desired alert rules belong to.
+
+    With `tolerant`, a read that still fails after its retries (a 5xx, a dropped connection) leaves that one
+    resource in `unread` instead of failing the whole read, so a sync makes progress on the rest; when every
+    read fails, the first error is raised (the server is down, not flaky)."""
     kinds = [k for k in KINDS if not set(only) or k.name in set(only)]
     targets: set[tuple[str, str]] = {r.key for r in desired if any(k.name == r.kind for k in kinds)}
     if listed:
@@ -51,10 +58,32 @@ def read_state(api: Grafana, desired: Sequence[Resource], *, only: Iterable[str]
     # One pool for both: the group reads go in flight with the resource reads.
     reads: list[Callable[[], Any]] = [partial(kind(k).read, api, uid) for k, uid in keys]
     reads += [partial(read_interval, api, folder, group) for folder, group in groups]
-    found = run_all(lambda read: read(), reads, concurrency)
+    found = run_all((lambda read: _attempt(read)) if tolerant else (lambda read: read()), reads, concurrency)
+    failed = [f for f in found if isinstance(f, _Unread)]
+    if failed and len(failed) == len(found):
+        raise failed[0].error
     by_key = {r.key: r for r in desired}
-    resources = {key: mask_secrets(live, by_key.get(key)) for key, live in zip(keys, found[:len(keys)], strict=True)}
-    return LiveState(resources, dict(zip(groups, found[len(keys):], strict=True)))
+    unread = {key: f.error.one_line() for key, f in zip(keys, found[:len(keys)], strict=True) if isinstance(f, _Unread)}
+    unread.update({(GROUP, f"{g[0]}/{g[1]}"): f.error.one_line()
+                   for g, f in zip(groups, found[len(keys):], strict=True) if isinstance(f, _Unread)})
+    resources = {key: mask_secrets(live, by_key.get(key)) for key, live in zip(keys, found[:len(keys)], strict=True)
+                 if not isinstance(live, _Unread)}
+    intervals_read = {g: f for g, f in zip(groups, found[len(keys):], strict=True) if not isinstance(f, _Unread)}
+    return LiveState(resources, intervals_read, unread)
+
+
+@dataclass(frozen=True)
+class _Unread:
+    error: GrafanaError
+
+
+def _attempt(read: Callable[[], Any]) -> Any:
+    """`read()`, or `_Unread` when it failed after its retries in a way another request may not (5xx, timeouts,
+    dropped connections). Credentials or permissions refused fail every request: those are raised."""
+    try:
+        return read()
+    except (ServerError, Unreachable) as exc:
+        return _Unread(exc)
 
 
 def mask_secrets(live: LiveResource | None, want: Resource | None) -> LiveResource | None:
@@ -79,6 +108,6 @@ def read_plan(api: Grafana, desired: Sequence[Resource], *, only: Iterable[str] 
     """Read, then plan. `interval` (seconds, `Target.interval`): also plan the desired rules' groups'
     evaluation interval; None leaves the groups alone."""
     state = read_state(api, desired, only=only, listed=prune, intervals=interval is not None,
-                       concurrency=concurrency)
+                       concurrency=concurrency, tolerant=True)
     return plan(desired, state.resources, state.pushed, prune=prune, force=force, scope=scope, interval=interval,
-                groups=state.groups)
+                groups=state.groups, unread=state.unread)

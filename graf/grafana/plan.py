@@ -10,6 +10,7 @@ changes from UI edits"):
   live, record written for another uid      not graf's (a copy made in the UI): as if no record
   live, not in code, edited, --prune        conflict (--force: delete, only if the record names this uid)
   locked (provisioned / read-only)          skipped, never written
+  could not be read (5xx, dropped, timeout) unread: not written this run; the rest goes on
   live == code, record matches              unchanged (no request at all)
   live == code, no or stale record          adopt: graf writes its record, content unchanged
   live != code, live == what graf pushed    update (by content hash: a matching version is not enough)
@@ -36,12 +37,12 @@ from graf.grafana.record import Record
 from graf.grafana.rule_groups import GROUP, GroupKey, group_of
 from graf.resources import KIND_ORDER, Resource, canonical
 
-Action = Literal["create", "update", "adopt", "delete", "unchanged", "conflict", "skipped", "orphan"]
+Action = Literal["create", "update", "adopt", "delete", "unchanged", "conflict", "skipped", "orphan", "unread"]
 WRITES: frozenset[str] = frozenset({"create", "update", "adopt", "delete"})
 # §6: a group created by its first rule gets DefaultRuleEvaluationInterval, 6 x the 10s scheduler tick.
 DEFAULT_GROUP_INTERVAL = 60
 SYMBOLS: Mapping[str, str] = {"create": "+", "update": "~", "adopt": "=", "delete": "-", "unchanged": " ",
-                              "conflict": "!", "skipped": "s", "orphan": "?"}
+                              "conflict": "!", "skipped": "s", "orphan": "?", "unread": "x"}
 
 
 @dataclass(frozen=True)
@@ -98,6 +99,11 @@ class Plan:
         return tuple(c for c in self.changes if c.action == "conflict")
 
     @property
+    def unread(self) -> tuple[PlannedChange, ...]:
+        """Resources (and rule groups) Grafana did not let graf read this run: not written, planned next run."""
+        return tuple(c for c in self.changes if c.action == "unread")
+
+    @property
     def pending(self) -> bool:
         """True when `graf sync` would write something or a conflict needs a decision."""
         return bool(self.writes or self.conflicts)
@@ -107,7 +113,7 @@ class Plan:
 
     def summary(self) -> str:
         counts = self.counts()
-        order = ("create", "update", "adopt", "delete", "unchanged", "conflict", "skipped", "orphan")
+        order = ("create", "update", "adopt", "delete", "unchanged", "conflict", "skipped", "orphan", "unread")
         return ", ".join(f"{counts[a]} {'to ' + a if a in WRITES else a}" for a in order if counts[a]) or "nothing"
 
 
@@ -141,30 +147,38 @@ def same_content(want: Resource, live: Resource) -> bool:
 def plan(desired: Iterable[Resource], live: Mapping[tuple[str, str], LiveResource | None],
          pushed: Mapping[tuple[str, str], Record | None], *, prune: bool = False, force: bool = False,
          scope: Scope | None = None, interval: int | None = None,
-         groups: Mapping[GroupKey, int | None] | None = None) -> Plan:
+         groups: Mapping[GroupKey, int | None] | None = None,
+         unread: Mapping[tuple[str, str], str] | None = None) -> Plan:
     """One PlannedChange per resource in code or graf-managed in Grafana, sorted in apply order.
 
     A graf-managed resource the code no longer has is this environment's to prune only when it is
     inside `scope` (its folder, and not rendered by another environment on the same Grafana).
     With `interval` (the environment's alerts.interval in seconds) and `groups` (the live interval of
     each group of the desired rules, as read), the groups' intervals are planned too (`plan_groups`).
+    `unread` (key -> why) are the resources and groups a read failed for: each is an `unread` change, never
+    a create or a delete, since graf does not know what Grafana holds.
     """
+    unread = unread or {}
     wanted = {r.key: r for r in desired}
     scope = scope or Scope()
     changes = []
     present = {k for k, v in live.items() if v is not None and (k in wanted or scope.owns(v))}
-    for key in sorted(set(wanted) | present, key=_order):
+    for key in sorted((set(wanted) | present) - set(unread), key=_order):
         change = _decide(wanted.get(key), live.get(key), pushed.get(key), prune=prune, force=force)
         if change is not None:
             changes.append(change)
+    for key, why in unread.items():
+        if key[0] != GROUP:
+            changes.append(PlannedChange(key[0], key[1], "unread", f"could not read it ({why}); not written this "
+                                         "run, graf sync again plans it", wanted.get(key)))
     if interval is not None:
-        changes.extend(plan_groups(changes, interval, groups or {}, scope))
-        changes.sort(key=lambda c: _order(c.key))
+        changes.extend(plan_groups(changes, interval, groups or {}, scope, unread))
+    changes.sort(key=lambda c: _order(c.key))
     return Plan(tuple(changes))
 
 
 def plan_groups(changes: Iterable[PlannedChange], interval: int, groups: Mapping[GroupKey, int | None],
-                scope: Scope) -> list[PlannedChange]:
+                scope: Scope, unread: Mapping[tuple[str, str], str] | None = None) -> list[PlannedChange]:
     """An `alert-rule-group` update for each group of the desired rules whose interval is not `interval`.
 
     A group that does not exist yet gets Grafana's default when its first rule is created, so it is planned
@@ -178,6 +192,11 @@ def plan_groups(changes: Iterable[PlannedChange], interval: int, groups: Mapping
             rules.setdefault(group_of(change.desired), []).append(change)
     out = []
     for key, members in sorted(rules.items()):
+        why = (unread or {}).get((GROUP, f"{key[0]}/{key[1]}"))
+        if why is not None:
+            out.append(PlannedChange(GROUP, f"{key[0]}/{key[1]}", "unread", f"could not read its interval ({why}); "
+                                     "not written this run", group=RuleGroup(key[0], key[1], interval)))
+            continue
         live = groups.get(key)
         current = DEFAULT_GROUP_INTERVAL if live is None else live
         if current == interval or (live is None and not any(c.action in WRITES for c in members)):

@@ -24,7 +24,7 @@ def sync_summary(env: str, plan: Plan, result: ApplyResult) -> str:
     parts = [f"{len(result.applied)} applied"]
     if result.failed:
         parts.append(f"{len(result.failed)} failed")
-    for action in ("unchanged", "conflict", "skipped", "orphan"):
+    for action in ("unchanged", "conflict", "skipped", "orphan", "unread"):
         if counts[action]:
             parts.append(f"{counts[action]} {action}")
     return f"sync {env}: {', '.join(parts)}"

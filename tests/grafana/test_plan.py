@@ -292,3 +292,20 @@ def test_datasource_grafana_made_the_default_on_its_own_is_an_update_not_a_confl
     saved = LiveResource("datasource", "loki", {**code.body, "isDefault": True},
                          meta=LiveMeta(version=2, record=pushed))
     assert [c.action for c in plan([code], {key: saved}, {key: pushed}).changes] == ["conflict"]
+
+
+def test_a_resource_that_could_not_be_read_is_unread_never_created_or_deleted() -> None:
+    why = "dashboard/d1: Grafana answered 503"
+    [change] = plan([want()], {}, {}, unread={KEY: why}).changes
+    assert (change.action, change.desired) == ("unread", want()) and why in change.reason
+    result = plan([], {}, {}, prune=True, unread={KEY: why})
+    assert [c.action for c in result.changes] == ["unread"] and not result.writes and result.unread
+
+
+def test_a_group_whose_interval_could_not_be_read_is_unread_not_updated() -> None:
+    a = rule_resource("a", "http")
+    current = live_rule(a)
+    result = plan([a], {a.key: current}, {a.key: current.meta.record}, interval=30, groups={},
+                  unread={("alert-rule-group", "f/http"): "503"})
+    assert [(c.kind, c.action) for c in result.changes] == [("alert-rule", "unchanged"),
+                                                            ("alert-rule-group", "unread")]
