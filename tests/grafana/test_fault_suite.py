@@ -2,7 +2,8 @@
 faults (503 before, dropped connections, 500 after a write landed, slow answers, redirects), seed by seed.
 
 Invariants after every run: no traceback; no duplicate resource; no false UI conflict (graf's own writes,
-landed or not, are never "edited in Grafana"); and each seed converges within MAX_RUNS runs, after which a
+landed or not, are never "edited in Grafana"); every run writes all it could read; and each seed converges
+within MAX_RUNS runs, after which a
 clean run (no faults) writes nothing. `make test` runs SEEDS seeds at RATE; GRAF_FAULT_SEEDS and
 GRAF_FAULT_RATES (comma-separated) run more, and GRAF_FAULT_REPORT=1 prints the figures.
 """
@@ -24,7 +25,9 @@ from tests.grafana_server import GrafanaServer
 
 SEEDS = int(os.environ.get("GRAF_FAULT_SEEDS", "6"))
 RATES = [float(r) for r in os.environ.get("GRAF_FAULT_RATES", "0.2,0.4").split(",")]
-MAX_RUNS = 8
+# At 40% about half the runs meet a read that fails all four attempts (one resource left unread), so a
+# streak of such runs is possible: 12 keeps the suite from flaking while bounding convergence.
+MAX_RUNS = 12
 SHOW = bool(os.environ.get("GRAF_FAULT_REPORT"))  # read at import: tests run with GRAF_* variables cleared
 
 
