@@ -18,13 +18,13 @@ __all__ = ["GrafError", "Resource", "Target", "build", "canonical", "export", "l
 
 if TYPE_CHECKING:
     from graf._api import build, export, plan, render, sync, validate
-    from graf.config import load_project
     from graf.errors import GrafError
+    from graf.project import load_project
     from graf.resources import Resource, canonical
     from graf.target import Target
 
 _EXPORTS = {
-    "load_project": "graf.config",
+    "load_project": "graf.project",
     "render": "graf._api",
     "validate": "graf._api",
     "build": "graf._api",

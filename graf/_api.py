@@ -73,12 +73,13 @@ def plan(project: ProjectLike, env: str, *, url: str | None = None, only: Iterab
 
 
 def sync(project: ProjectLike, env: str, *, url: str | None = None, only: Iterable[str] = (), prune: bool = False,
-         force: bool = False, concurrency: int = DEFAULT_CONCURRENCY,
+         force: bool = False, force_v2: bool = False, concurrency: int = DEFAULT_CONCURRENCY,
          on_outcome: Callable[[Outcome], None] | None = None) -> Synced:
     """`graf sync`: plan, then write; `.plan` is what was decided, `.applied` one outcome per write
-    (`.applied.failed` empty when every write went through; conflicts are left and listed in `.plan`)."""
+    (`.applied.failed` empty when every write went through; conflicts are left and listed in `.plan`).
+    `force_v2`: replace dashboards a UI save stored as schema v2 with graf's classic JSON (loses v2 layout)."""
     with target(project, env, url=url, concurrency=concurrency) as there:
-        return there.sync(only=only, prune=prune, force=force, on_outcome=on_outcome)
+        return there.sync(only=only, prune=prune, force=force, force_v2=force_v2, on_outcome=on_outcome)
 
 
 @dataclass(frozen=True)

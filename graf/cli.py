@@ -29,6 +29,7 @@ COMMANDS: dict[str, str] = {
     "plan": "graf.commands.plan",
     "stack": "graf.commands.stack",
     "sync": "graf.commands.sync",
+    "test": "graf.commands.test",
     "validate": "graf.commands.validate",
 }
 
@@ -43,7 +44,7 @@ class Invocation:
 
     @cached_property
     def project(self) -> Project:
-        from graf.config import load_project
+        from graf.project import load_project
 
         return load_project(self.config)
 

@@ -1,297 +1,34 @@
-"""The JSON Schema of graf.yaml, one constant per section, and how its errors read.
+"""Moved to `graf.config.schema`; this name stays so code written against it keeps importing.
 
-`config.py` runs `check` before building typed objects, so every structural error is reported
-with its key path and in words (`unknown key 'grafan', did you mean 'grafana'?`). Values that
-need more than a schema (durations, sizes, cross references) are checked in `config.py`.
+Drop it once no branch imports `graf.config_schema` any more.
 """
 
 from __future__ import annotations
 
-from pathlib import Path
-from typing import TYPE_CHECKING, Any
-
-from graf.errors import ConfigError, format_path
-from graf.wording import did_you_mean, expected_type, structural_problem, type_of
-
-if TYPE_CHECKING:
-    import jsonschema
-
-
-# The built-in alert rules (graf/alerts/), the names `alerts.rules.<name>` may configure.
-ALERT_RULES = ("instance_down", "http_5xx_ratio", "http_p99_latency", "jvm_heap_used", "jvm_gc_pause_share",
-               "host_cpu_busy", "host_memory_low", "host_disk_full_soon", "host_disk_almost_full", "log_errors")
-
-SECRET_PATTERN = r"^\$\{[A-Za-z_][A-Za-z0-9_]*\}$"
-UID_PATTERN = r"^[A-Za-z0-9_-]{1,40}$"
-NAME_PATTERN = r"^[a-z][a-z0-9_-]*$"
-DURATION_PATTERN = r"^([0-9]+(ms|s|m|h|d|w|y))+$"
-
-_secret: dict[str, Any] = {
-    "type": "string",
-    "pattern": SECRET_PATTERN,
-    "description": "a ${VAR} reference, resolved from the environment when used",
-}
-_duration: dict[str, Any] = {"type": "string", "pattern": DURATION_PATTERN}
-
-
-def _object(properties: dict[str, Any], required: tuple[str, ...] = ()) -> dict[str, Any]:
-    return {
-        "type": "object",
-        "properties": properties,
-        "required": list(required),
-        "additionalProperties": False,
-    }
-
-
-LABELS = _object(
-    {
-        "environment": {"type": "string"},
-        "application": {"type": "string"},
-        "instance": {"type": "string"},
-        "host": {"type": "string"},
-        "service": {"type": "string"},
-        "level": {"type": "string"},
-    }
+from graf.config.schema import (  # noqa: F401
+    ALERT_RULE,
+    ALERT_RULES,
+    ALERTS,
+    APP,
+    CONTACT_POINT,
+    DASHBOARDS,
+    DATASOURCE,
+    DATASOURCES,
+    DURATION_PATTERN,
+    ENVIRONMENT,
+    FOLDER,
+    GRAFANA,
+    JOBS,
+    LABELS,
+    NAME_PATTERN,
+    NODE_EXPORTER,
+    PATTERN_HINTS,
+    ROOT,
+    SECRET_PATTERN,
+    SERVER,
+    STACK,
+    STACK_PORTS,
+    STACK_SERVICES,
+    UID_PATTERN,
+    check,
 )
-
-JOBS = _object({"node": {"type": "string"}, "app": {"type": "string"}, "logs": {"type": "string"}})
-
-APP = _object(
-    {
-        "metrics_path": {"type": "string", "pattern": "^/"},
-        "port": {"type": "integer", "minimum": 1, "maximum": 65535},
-        "log_files": {"type": "array", "items": {"type": "string"}, "minItems": 1},
-        "log_format": {"enum": ["json", "plain"]},
-        "percentiles_histogram": {"type": "boolean"},
-    }
-)
-
-DATASOURCE = _object(
-    {
-        "uid": {"type": "string", "pattern": UID_PATTERN},
-        "url": {"type": "string", "pattern": "^https?://"},
-        "name": {"type": "string"},
-        "basic_auth_user": {"type": "string"},
-        "basic_auth_password": _secret,
-        "bearer_token": _secret,
-        "trace_id_regex": {"type": "string"},
-        "timeout": {"type": "integer", "minimum": 1},
-    }
-)
-
-DATASOURCES = {
-    "type": "object",
-    "propertyNames": {"enum": ["prometheus", "loki", "tempo"]},
-    "additionalProperties": DATASOURCE,
-}
-
-DASHBOARDS = _object(
-    {
-        "builtin": {
-            "type": "array",
-            "items": {"enum": ["overview", "jvm", "node", "latency", "logs"]},
-            "uniqueItems": True,
-        },
-        "modules": {"type": "array", "items": {"type": "string"}},
-        "files": {"type": "array", "items": {"type": "string"}},
-    }
-)
-
-ALERT_RULE = _object(
-    {
-        "enabled": {"type": "boolean"},
-        "threshold": {"type": "number"},
-        "for": _duration,
-        "severity": {"enum": ["critical", "warning", "info"]},
-    }
-)
-
-CONTACT_POINT = _object(
-    {
-        "name": {"type": "string", "minLength": 1},
-        "type": {"enum": ["webhook", "slack", "email"]},
-        "url": _secret,
-        "addresses": {"type": "array", "items": {"type": "string"}, "minItems": 1},
-    },
-    required=("type",),
-)
-
-ALERTS = _object(
-    {
-        "interval": _duration,
-        "runbook_url": {"type": "string"},
-        "editable_in_ui": {"type": "boolean"},
-        "rules": {"type": "object", "propertyNames": {"enum": list(ALERT_RULES)}, "additionalProperties": ALERT_RULE},
-        "contact_point": CONTACT_POINT,
-        "modules": {"type": "array", "items": {"type": "string", "minLength": 1}},
-    }
-)
-
-NODE_EXPORTER = _object(
-    {
-        "port": {"type": "integer", "minimum": 1, "maximum": 65535},
-        "listen_address": {"type": "string", "minLength": 1},
-        "tls": {"type": "boolean"},
-        "basic_auth_user": {"type": "string", "minLength": 1},
-        "basic_auth_password": _secret,
-        "basic_auth_password_hash": _secret,
-    }
-)
-
-SERVER = _object(
-    {
-        "host": {"type": "string", "minLength": 1},
-        "address": {"type": "string", "minLength": 1},
-        "apps": {"type": "array", "items": {"type": "string"}},
-        "node_exporter": NODE_EXPORTER,
-    },
-    required=("host", "address"),
-)
-
-GRAFANA = _object(
-    {
-        "url": {"type": "string", "pattern": "^https?://"},
-        "token": _secret,
-        "user": {"type": "string"},
-        "password": _secret,
-        "verify_tls": {"type": "boolean"},
-        "timeout": {"type": "number", "exclusiveMinimum": 0},
-    },
-    required=("url",),
-)
-
-FOLDER = _object({"uid": {"type": "string", "pattern": UID_PATTERN}, "title": {"type": "string", "minLength": 1}})
-
-ENVIRONMENT = _object(
-    {
-        "label": {"type": "string", "minLength": 1},
-        "grafana": GRAFANA,
-        "folder": FOLDER,
-        "datasources": DATASOURCES,
-        "servers": {"type": "array", "items": SERVER},
-        "alerts": ALERTS,
-        "trace_sampling": {"type": "number", "minimum": 0, "maximum": 1},
-    },
-    required=("grafana",),
-)
-
-STACK_SERVICES = ("grafana", "prometheus", "loki", "tempo", "node_exporter")
-STACK_PORTS = ("grafana", "prometheus", "loki", "tempo", "otlp_grpc", "otlp_http")
-STACK_PROFILES = ("small", "medium", "large")
-
-STACK = _object(
-    {
-        "profile": {"enum": list(STACK_PROFILES)},
-        "server": _object({"host": {"type": "string", "minLength": 1},
-                           "address": {"type": "string", "minLength": 1}}),
-        "grafana_address": {"type": "string", "minLength": 1},
-        "images": _object({name: {"type": "string", "minLength": 1} for name in STACK_SERVICES}),
-        "retention": _object(
-            {
-                "metrics": {"type": "string"},
-                "metrics_size": {"type": "string"},
-                "logs": {"type": "string"},
-                "logs_size": {"type": "string"},
-                "traces": {"type": "string"},
-                "traces_size": {"type": "string"},
-            }
-        ),
-        "volume": _object({"logs_per_day": {"type": "string"}, "traces_per_day": {"type": "string"}}),
-        "ports": _object({name: {"type": "integer", "minimum": 1, "maximum": 65535} for name in STACK_PORTS}),
-        "publish_ingest": {"type": "boolean"},
-        "agent_endpoints": _object({"loki": {"type": "string", "pattern": "^https?://"},
-                                    "otlp": {"type": "string", "pattern": "^https?://"}}),
-        "metrics_generator": {"type": "boolean"},
-        "scrape_interval": _duration,
-    }
-)
-
-ROOT = _object(
-    {
-        "version": {"const": 1},
-        "name": {"type": "string", "pattern": NAME_PATTERN},
-        "labels": LABELS,
-        "jobs": JOBS,
-        "apps": {"type": "object", "propertyNames": {"pattern": NAME_PATTERN}, "additionalProperties": APP},
-        "datasources": DATASOURCES,
-        "dashboards": DASHBOARDS,
-        "alerts": ALERTS,
-        "stack": STACK,
-        "environments": {
-            "type": "object",
-            "propertyNames": {"pattern": NAME_PATTERN},
-            "additionalProperties": ENVIRONMENT,
-            "minProperties": 1,
-        },
-    },
-    required=("name", "environments"),
-)
-
-
-# ---------------------------------------------------------------------------- checking
-
-
-_VALIDATOR: jsonschema.Draft202012Validator | None = None
-
-
-def _validator() -> jsonschema.Draft202012Validator:
-    global _VALIDATOR
-    if _VALIDATOR is None:
-        import jsonschema
-
-        _VALIDATOR = jsonschema.Draft202012Validator(ROOT)
-    return _VALIDATOR
-
-
-def check(raw: dict[str, Any], path: Path) -> None:
-    """Raise a ConfigError naming the file, the key path and what was expected, for the most specific error."""
-    errors = sorted(_validator().iter_errors(raw), key=lambda e: (list(e.absolute_path).__len__(), e.path))
-    if not errors:
-        return
-    error = _most_specific(errors)
-    key_path = format_path(list(error.absolute_path))
-    where = f"{path.name}: {key_path}" if key_path else path.name
-    raise ConfigError(where, _describe(error))
-
-
-def _most_specific(errors: list[jsonschema.ValidationError]) -> jsonschema.ValidationError:
-    """The error deepest in the document, so the message names the key the user got wrong."""
-    return max(errors, key=lambda e: len(e.absolute_path))
-
-
-def _describe(error: jsonschema.ValidationError) -> str:
-    kind, expected, value = error.validator, error.validator_value, error.instance
-    if "propertyNames" in error.schema_path and kind in ("enum", "pattern"):
-        if kind == "enum":
-            hint = did_you_mean(str(value), expected)
-            return f"unknown name {value!r}{hint} (expected one of {', '.join(expected)})"
-        return f"name {value!r} {_pattern_hint(expected)}"
-    structural = structural_problem(error)
-    if structural is not None:
-        return structural
-    if kind == "type":
-        return f"expected {expected_type(expected, 'yaml')}, got {type_of(value, 'yaml')} {value!r}"
-    if kind == "enum":
-        return f"expected one of {', '.join(map(str, expected))}, got {value!r}{did_you_mean(str(value), expected)}"
-    if kind == "const":
-        return f"expected {expected!r}, got {value!r}"
-    if kind == "pattern":
-        return f"{value!r} {_pattern_hint(expected)}"
-    if kind in ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"):
-        return f"{value!r} is out of range ({kind} {expected})"
-    if kind in ("minItems", "minProperties", "minLength"):
-        return "must not be empty"
-    if kind == "uniqueItems":
-        return f"has duplicate entries: {value!r}"
-    return error.message
-
-
-def _pattern_hint(pattern: str) -> str:
-    return {
-        SECRET_PATTERN: "must be a ${VAR} reference: secrets are never written in graf.yaml",
-        UID_PATTERN: "is not a valid uid (1-40 letters, digits, '-' or '_')",
-        NAME_PATTERN: "must be lowercase letters, digits, '-' or '_', starting with a letter",
-        DURATION_PATTERN: "is not a duration (expected e.g. 30s, 5m, 1h30m, 7d)",
-        "^https?://": "must be a URL starting with http:// or https://",
-        "^/": "must start with '/'",
-    }.get(pattern, f"does not match {pattern}")

@@ -23,6 +23,8 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 
+from graf.wording import clip
+
 PATH_SEPARATOR = " › "
 
 
@@ -49,8 +51,9 @@ class GrafError(Exception):
         self.hint = hint
 
     def one_line(self) -> str:
+        """The error as one line of at most `wording.LINE_LIMIT` characters, whatever a message quotes."""
         text = f"{self.path}: {self.message}" if self.path else self.message
-        return f"{text} ({self.hint})" if self.hint else text
+        return clip(f"{text} ({self.hint})" if self.hint else text)
 
 
 class UsageError(GrafError):

@@ -21,11 +21,12 @@ from graf.config import Environment, Project
 from graf.grafana.apply import ApplyResult, Outcome, apply
 from graf.grafana.client import Grafana
 from graf.grafana.export import Export, export
+from graf.grafana.kinds import KindSet, LiveResource
 from graf.grafana.live import read_plan, read_state
-from graf.grafana.plan import Plan, Scope
+from graf.grafana.plan import Plan, Scope, rewritten_by_grafana
 from graf.grafana.pool import DEFAULT_CONCURRENCY
 from graf.grafana.rule_groups import GroupKey, group_of
-from graf.resources import KIND_ORDER, Resource
+from graf.resources import JSON, KIND_ORDER, Resource
 
 
 @dataclass(frozen=True)
@@ -107,6 +108,14 @@ class Target:
                  tb: TracebackType | None) -> None:
         self.close()
 
+    @cached_property
+    def kinds(self) -> KindSet:
+        """The transport per kind for this Grafana, found once per run (graf.grafana.discovery): the `/apis`
+        resources for dashboards and folders where served (12.4+/13.x), the legacy `/api` otherwise."""
+        from graf.grafana.discovery import detect
+
+        return KindSet.for_server(detect(self.api))
+
     @property
     def requests(self) -> dict[str, int]:
         """Requests sent so far, by HTTP method."""
@@ -114,11 +123,14 @@ class Target:
 
     # ------------------------------------------------------------------ what graf does there
 
-    def plan(self, *, only: Iterable[str] = (), prune: bool = False, force: bool = False) -> Plan:
-        """What sync would do, per resource: read Grafana, then the three-way decision (graf.grafana.plan)."""
+    def plan(self, *, only: Iterable[str] = (), prune: bool = False, force: bool = False,
+             force_v2: bool = False) -> Plan:
+        """What sync would do, per resource: read Grafana, then the three-way decision (graf.grafana.plan).
+        `force_v2`: replace dashboards a UI save stored as schema v2 with graf's classic JSON."""
         only = tuple(only)
         return read_plan(self.api, self.desired(only), only=only, prune=prune, force=force,
-                         concurrency=self.concurrency, scope=self.scope, interval=self.interval)
+                         concurrency=self.concurrency, scope=self.scope, interval=self.interval, kinds=self.kinds,
+                         force_v2=force_v2)
 
     def apply(self, plan: Plan, *, force: bool = False, on_outcome: Callable[[Outcome], None] | None = None,
               on_progress: Callable[[Outcome], None] | None = None) -> ApplyResult:
@@ -128,29 +140,36 @@ class Target:
 
         secrets = resolve_secrets(self.env, [c.desired for c in plan.writes if c.desired is not None])
         return apply(self.api, plan, secrets, force=force, concurrency=self.concurrency, project=self.project.name,
-                     on_outcome=on_outcome, on_progress=on_progress)
+                     on_outcome=on_outcome, on_progress=on_progress, kinds=self.kinds)
 
-    def sync(self, *, only: Iterable[str] = (), prune: bool = False, force: bool = False,
+    def sync(self, *, only: Iterable[str] = (), prune: bool = False, force: bool = False, force_v2: bool = False,
              on_outcome: Callable[[Outcome], None] | None = None) -> Synced:
         """Plan, then apply: Grafana in step with the code, edits made in Grafana left as conflicts."""
-        plan = self.plan(only=only, prune=prune, force=force)
+        plan = self.plan(only=only, prune=prune, force=force, force_v2=force_v2)
         return Synced(plan, self.apply(plan, force=force, on_outcome=on_outcome))
 
     def export(self, *, uids: Iterable[str] = (), include_unmanaged: bool = False,
                only: Iterable[str] = ()) -> Export:
         """What Grafana holds of this environment in graf's normal form, and which managed resources drifted."""
         result = export(self.api, self.env.name, self.desired(), uids=uids, include_unmanaged=include_unmanaged,
-                        concurrency=self.concurrency, scope=self.scope)
+                        concurrency=self.concurrency, scope=self.scope, kinds=self.kinds)
         return result.only(only) if only else result
 
     def live(self) -> list[Resource]:
         """The live resources graf manages here, in graf's normal form (no record, no server-owned fields):
         those in code that exist, and those carrying graf's record that the code no longer has."""
         desired = self.desired()
-        state = read_state(self.api, desired, listed=True, concurrency=self.concurrency)
+        state = read_state(self.api, desired, listed=True, concurrency=self.concurrency, kinds=self.kinds)
         wanted = {r.key for r in desired}
-        return [Resource(r.kind, r.uid, r.body, folder=r.folder, source="grafana")
+        by_key = {r.key: r for r in desired}
+        return [Resource(r.kind, r.uid, _as_compared(r, by_key.get(r.key)), folder=r.folder, source="grafana")
                 for r in state.present() if r.key in wanted or (r.meta.record is not None and self.scope.owns(r))]
+
+
+def _as_compared(live: LiveResource, want: Resource | None) -> JSON:
+    """The body graf compares: the code's own, where Grafana only rewrote what graf pushed (see
+    `rewritten_by_grafana`), so `graf diff --env` agrees with `graf plan`."""
+    return want.body if want is not None and rewritten_by_grafana(want, live) else live.body
 
 
 def evaluation_interval(env: Environment) -> int:

@@ -22,6 +22,15 @@ def grafana_options(function: Any) -> Any:
     return function
 
 
+def transport_lines(there: Any) -> list[str]:
+    """`-v`: which Grafana graf met and which API it speaks for each kind (chosen once per run)."""
+    kinds = there.kinds
+    server = kinds.server
+    lines = [f"grafana: {server.version or 'version unknown'}" if server else "grafana: not asked"]
+    lines += [f"  {io.name:<14} {io.transport}" for io in kinds]
+    return lines
+
+
 @click.command()
 @env_option(required=True)
 @grafana_options
@@ -29,10 +38,14 @@ def grafana_options(function: Any) -> Any:
 @click.pass_obj
 def plan(app: Invocation, env: str, url: str | None, only: tuple[str, ...], concurrency: int, prune: bool) -> int:
     """Show what `graf sync` would create, update, delete, and what conflicts with edits made in Grafana."""
-    from graf._api import plan as read_plan
+    from graf._api import target
     from graf.grafana.report import plan_lines, plan_summary
 
-    result = read_plan(app.project, env, url=url, only=only, prune=prune, concurrency=concurrency)
+    with target(app.project, env, url=url, concurrency=concurrency) as there:
+        result = there.plan(only=only, prune=prune)
+        if app.verbose:
+            for line in transport_lines(there):
+                click.echo(line, err=True)
     for line in plan_lines(result, verbose=app.verbose > 0):
         click.echo(line)
     click.echo(plan_summary(env, result))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
@@ -15,26 +15,18 @@ if TYPE_CHECKING:
     from graf.config import Project
     from graf.stack.server import ServerFiles
 
-MANIFEST = ".graf-files"
 PROFILES = ("small", "medium", "large")
 
 
-def write_files(out: Path, files: Mapping[str, str]) -> list[str]:
-    """Write each file atomically; remove files graf wrote last time and no longer renders. Files graf did
-    not write (.env, certificates) are left alone. Returns the removed paths."""
-    from graf.files import write_file
+def write_files(out: Path, files: Mapping[str, str], private: Collection[str] = ()) -> list[str]:
+    """Write the rendered files (all or none); remove files graf wrote last time and no longer renders
+    (graf/stack/output.py says which ones it may). Returns the removed paths; says which it kept."""
+    from graf.stack.output import shown, write_output
 
-    manifest = out / MANIFEST
-    before = set(manifest.read_text(encoding="utf-8").split()) if manifest.is_file() else set()
-    for relative, text in sorted(files.items()):
-        write_file(out / relative, text)
-        # Containers read these as their own non-root users, whatever the umask.
-        (out / relative).chmod(0o644)
-    stale = sorted(before - set(files))
-    for relative in stale:
-        (out / relative).unlink(missing_ok=True)
-    write_file(manifest, "".join(f"{name}\n" for name in sorted(files)))
-    return stale
+    outcome = write_output(out, files, private)
+    for path, why in outcome.kept:
+        click.echo(f"warning: {shown(path)}: kept, {why}", err=True)
+    return outcome.removed
 
 
 @click.group()
@@ -43,7 +35,7 @@ def stack() -> None:
 
 
 def _out_option(default_help: str) -> Callable[[Any], Any]:
-    return click.option("--out", "-o", type=click.Path(file_okay=False, path_type=Path), default=None,
+    return click.option("--out", "-o", type=click.Path(path_type=Path), default=None,
                         help=f"Output folder (default: {default_help} beside graf.yaml); graf's files in it are "
                              "replaced, others (.env, certificates) kept")
 
@@ -154,15 +146,49 @@ def up(ctx: click.Context, envs: tuple[str, ...], out: Path | None, profile: str
 @click.pass_obj
 def agent(app: Invocation, env: str, host: str, out: Path | None, shipper: str) -> None:
     """Write an app server's log shipper config, node_exporter unit and Spring Boot settings."""
-    from graf.stack.agent import Shipper, render_agent
+    from graf.stack.agent import CREDENTIAL_FILES, Shipper, render_agent
     from graf.stack.endpoints import unpublished_warnings
 
     project = app.project
     files = render_agent(project, env, host, cast("Shipper", shipper), os.environ)
     folder = out or project.root / "stack-out" / "agents" / env / host
-    stale = write_files(folder, files)
+    stale = write_files(folder, files, CREDENTIAL_FILES)
     for warning in unpublished_warnings(project):
         click.echo(f"warning: {warning}", err=True)
     click.echo(f"wrote {len(files)} files to {folder}" + (f" (removed {len(stale)} stale)" if stale else ""))
     for name in sorted(files):
         click.echo(f"  {name}")
+
+
+def _image_pair(_ctx: click.Context, _param: click.Parameter, values: tuple[str, ...]) -> dict[str, str] | None:
+    if not values:
+        return None
+    pairs: dict[str, str] = {}
+    for value in values:
+        service, sep, image = value.partition("=")
+        if not sep or not service or not image:
+            from graf.errors import UsageError
+
+            raise UsageError("--to", f"{value[:100]!r} is not SERVICE=IMAGE (e.g. tempo=grafana/tempo:3.0.3)")
+        pairs[service.strip()] = image.strip()
+    return pairs
+
+
+@stack.command("upgrade-check")
+@click.option("--to", "to", multiple=True, callback=_image_pair, metavar="SERVICE=IMAGE",
+              help="A newer image to compare with (repeatable; default: the newer releases graf renders for, "
+                   "e.g. tempo=grafana/tempo:3.0.3)")
+@_profile_option
+@click.pass_obj
+def upgrade_check(app: Invocation, to: dict[str, str] | None, profile: str | None) -> int:
+    """Name what graf would render differently with newer images: keys moved, removed, added, changed.
+
+    Compares graf's rendering for the images in use (pinned, or stack.images) with its rendering for the
+    newer ones; writes nothing. Exit 0 when nothing changes, 3 when something does.
+    """
+    from graf.stack.upgrade import parse_targets, report_lines, upgrade_check
+
+    report = upgrade_check(app.project, parse_targets(to), profile)
+    for line in report_lines(report):
+        click.echo(line)
+    return 3 if report.changes else 0

@@ -7,7 +7,7 @@ import sys
 import click
 
 from graf.cli import Invocation, env_option
-from graf.commands.plan import grafana_options
+from graf.commands.plan import grafana_options, transport_lines
 
 
 @click.command()
@@ -16,16 +16,21 @@ from graf.commands.plan import grafana_options
 @click.option("--dry-run", is_flag=True, help="Show the plan and write nothing (exit 3 when changes are pending)")
 @click.option("--force", is_flag=True, help="Overwrite edits made in Grafana and take over resources graf did not "
               "create (never provisioned or read-only ones)")
+@click.option("--force-v2", is_flag=True, help="Also replace dashboards a UI save stored as schema v2 (Grafana 13) "
+              "with graf's classic JSON; their v2-only layout (tabs, rows, auto grid) is lost")
 @click.option("--prune", is_flag=True, help="Delete graf-managed resources the code no longer has")
 @click.pass_obj
 def sync(app: Invocation, env: str, url: str | None, only: tuple[str, ...], concurrency: int, dry_run: bool,
-         force: bool, prune: bool) -> int:
+         force: bool, force_v2: bool, prune: bool) -> int:
     """Create, update (and with --prune delete) what differs; exit 4 when conflicts are left."""
     from graf._api import target
     from graf.grafana.report import change_line, plan_lines, plan_summary, sync_summary
 
     with target(app.project, env, url=url, concurrency=concurrency) as there:
-        plan = there.plan(only=only, prune=prune, force=force)
+        plan = there.plan(only=only, prune=prune, force=force, force_v2=force_v2)
+        if app.verbose:
+            for line in transport_lines(there):
+                click.echo(line, err=True)
         if dry_run:
             for line in plan_lines(plan, verbose=app.verbose > 0):
                 click.echo(line)

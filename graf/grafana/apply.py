@@ -36,7 +36,7 @@ from graf.errors import (
     WriteUncertain,
 )
 from graf.grafana.client import Grafana
-from graf.grafana.kinds import KINDS, LiveResource, Write, kind
+from graf.grafana.kinds import BY_NAME, LEGACY, KindIO, KindSet, LiveResource, Write
 from graf.grafana.plan import Plan, PlannedChange, same_content, who
 from graf.grafana.pool import DEFAULT_CONCURRENCY, run_all
 from graf.grafana.record import record_for
@@ -83,11 +83,11 @@ def _fatal(error: GrafanaError) -> bool:
 UNVERSIONED = frozenset({"alert-rule", "contact-point", "policy"})
 
 
-def _now(api: Grafana, change: PlannedChange) -> LiveResource | None:
+def _now(api: Grafana, io: KindIO, change: PlannedChange) -> LiveResource | None:
     """The resource as Grafana holds it now, in the form the plan saw it (contact-point secrets masked alike)."""
     from graf.grafana.live import mask_secrets
 
-    return mask_secrets(kind(change.kind).read(api, change.uid), change.desired)
+    return mask_secrets(io.read(api, change.uid), change.desired)
 
 
 def _holds(change: PlannedChange, now: LiveResource | None, how: Write | None) -> bool:
@@ -123,10 +123,10 @@ def _changed_since_plan(change: PlannedChange, now: LiveResource | None) -> Conf
                     "run graf plan to see the change; graf export keeps it, graf sync --force overwrites it")
 
 
-def _recheck(api: Grafana, change: PlannedChange, how: Write | None, force: bool) -> bool:
+def _recheck(api: Grafana, io: KindIO, change: PlannedChange, how: Write | None, force: bool) -> bool:
     """For a kind Grafana writes without a version: re-read right before the write. True: nothing left to
     write (Grafana already holds exactly this); a change since the plan is a Conflict (unless --force)."""
-    now = _now(api, change)
+    now = _now(api, io, change)
     if change.action == "delete":
         if now is None:
             return True
@@ -139,11 +139,10 @@ def _recheck(api: Grafana, change: PlannedChange, how: Write | None, force: bool
     return False
 
 
-def _write_checked(api: Grafana, change: PlannedChange, body: Resource, how: Write) -> None:
+def _write_checked(api: Grafana, io: KindIO, change: PlannedChange, body: Resource, how: Write) -> None:
     """Write `body`; after an ambiguous failure, a 5xx, a conflict, or a create Grafana refuses, read back and
     decide what really happened: exactly this content is there (another run of graf wrote it, or this write
     landed) is done; still as planned after a lost answer is sent once more; anything else is the error."""
-    io = kind(change.kind)
     try:
         io.write(api, body, how)
         return
@@ -155,7 +154,7 @@ def _write_checked(api: Grafana, change: PlannedChange, body: Resource, how: Wri
         if change.live is not None or isinstance(exc, Unreachable):
             raise
         error = exc  # a create refused, e.g. "uid is not unique": maybe a concurrent graf run created it
-    now = _now(api, change)
+    now = _now(api, io, change)
     if _holds(change, now, how):
         return
     if isinstance(error, (WriteUncertain, ServerError)) and _as_planned(change, now):
@@ -170,10 +169,8 @@ def request(change: PlannedChange, secret: JSON | None, *, force: bool = False,
     (where the kind holds one), the live copy read at plan time, --force."""
     desired = change.desired
     assert desired is not None
-    io = kind(change.kind)
     record = (record_for(change.kind, desired.body, _version_after(change, force), project, change.uid)
-              if io.holds_record
-              else None)
+              if BY_NAME[change.kind].holds_record else None)
     body = Resource(desired.kind, desired.uid, with_secrets(desired.body, secret), folder=desired.folder,
                     source=desired.source)
     return body, Write(record=record, live=change.live, force=force)
@@ -191,9 +188,10 @@ def _version_after(change: PlannedChange, force: bool) -> int | None:
 
 def apply(api: Grafana, plan: Plan, secrets: Mapping[tuple[str, str], JSON], *, force: bool = False,
           concurrency: int = DEFAULT_CONCURRENCY, on_outcome: Callable[[Outcome], None] | None = None,
-          on_progress: Callable[[Outcome], None] | None = None, project: str | None = None) -> ApplyResult:
+          on_progress: Callable[[Outcome], None] | None = None, project: str | None = None,
+          kinds: KindSet = LEGACY) -> ApplyResult:
     """Write every change of `plan` that needs a write; `secrets` come from `resolve_secrets`, resolved before.
-    `project` (graf.yaml `name`) goes into graf's record on every write.
+    `project` (graf.yaml `name`) goes into graf's record on every write; `kinds` are this server's transports.
 
     `on_progress` is called as each write finishes; `on_outcome` per kind, in plan order."""
     outcomes: list[Outcome] = []
@@ -209,17 +207,17 @@ def apply(api: Grafana, plan: Plan, secrets: Mapping[tuple[str, str], JSON], *, 
             if change.group is not None:
                 write_interval(api, change.group.folder, change.group.title, change.group.interval)
                 return Outcome(change, "applied")
-            io = kind(change.kind)
+            io = kinds.get(change.kind)
             if change.action == "delete":
-                if change.kind in UNVERSIONED and _recheck(api, change, None, force):
+                if change.kind in UNVERSIONED and _recheck(api, io, change, None, force):
                     return Outcome(change, "applied")
                 with contextlib.suppress(NotFound):  # already gone: what prune wanted
                     io.delete(api, change.uid)
             else:
                 body, how = request(change, secrets.get(change.key), force=force, project=project)
-                if change.kind in UNVERSIONED and _recheck(api, change, how, force):
+                if change.kind in UNVERSIONED and _recheck(api, io, change, how, force):
                     return Outcome(change, "applied")
-                _write_checked(api, change, body, how)
+                _write_checked(api, io, change, body, how)
         except GrafanaError as exc:
             if _fatal(exc):
                 stop.append(f"stopped after: {exc.one_line()}")
@@ -239,7 +237,7 @@ def apply(api: Grafana, plan: Plan, secrets: Mapping[tuple[str, str], JSON], *, 
 
     writes = [c for c in plan.writes if c.action != "delete"]
     deletes = [c for c in plan.writes if c.action == "delete"]
-    for io in KINDS:
+    for io in kinds:
         changes = [c for c in writes if c.kind == io.name]
         if io.name == "datasource":
             # One at a time, the default first: Grafana makes the first datasource of an org the default
@@ -252,6 +250,6 @@ def apply(api: Grafana, plan: Plan, secrets: Mapping[tuple[str, str], JSON], *, 
             failed_groups.update(group_of(o.change.desired) for o in outcomes
                                  if o.status != "applied" and o.change.kind == "alert-rule" and o.change.desired)
             batch([c for c in writes if c.kind == GROUP], concurrency)
-    for io in reversed(KINDS):
+    for io in reversed(kinds):
         batch([c for c in deletes if c.kind == io.name], concurrency)
     return ApplyResult(tuple(outcomes))

@@ -408,7 +408,10 @@ def _status_error(grafana: Grafana, status: int, response: Any, method: str, wha
     if status in (409, 412) and "provenance" in text.lower():
         return Conflict(what, f"Grafana refuses the write because of how it was provisioned{detail}",
                         "alerts.editable_in_ui must match how the resource was first written, or delete it in Grafana")
-    if status in (409, 412) and "already exists" in text.lower():
+    # 13.1+ answers a stale dashboard save with 409 "Dashboard already exists. Use overwrite flag to update."
+    # (grafana-13-api.md §3.2): a save by someone else, not a clash with another resource.
+    stale = "overwrite flag" in text.lower() or "has been modified" in text.lower()
+    if status in (409, 412) and "already exists" in text.lower() and not stale:
         return Conflict(what, f"clashes with another resource in Grafana{detail}",
                         "give it another name or uid in code, or remove the other one in Grafana")
     if status in (409, 412):

@@ -16,8 +16,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from graf.grafana.client import Grafana
+from graf.grafana.kinds import LEGACY, KindSet
 from graf.grafana.live import read_state
-from graf.grafana.plan import Scope, same_content, untouched, who
+from graf.grafana.plan import Scope, rewritten_by_grafana, same_content, untouched, who
 from graf.grafana.pool import DEFAULT_CONCURRENCY
 from graf.grafana.secure_fields import redact_settings
 from graf.resources import Resource
@@ -81,13 +82,13 @@ def exported_body(live: Resource) -> Resource:
 
 def export(api: Grafana, env_name: str, desired: Sequence[Resource], *, uids: Iterable[str] = (),
            include_unmanaged: bool = False, concurrency: int = DEFAULT_CONCURRENCY,
-           scope: Scope | None = None) -> Export:
+           scope: Scope | None = None, kinds: KindSet = LEGACY) -> Export:
     """Read what graf manages for this environment (and with `include_unmanaged` every dashboard nobody
     manages), in graf's canonical shape. What `scope` gives another environment is left out."""
     scope = scope or Scope()
 
     wanted_uids = set(uids)
-    state = read_state(api, desired, listed=True, concurrency=concurrency)
+    state = read_state(api, desired, listed=True, concurrency=concurrency, kinds=kinds)
     by_key = {r.key: r for r in desired}
     chosen: list[Resource] = []
     drift: list[Drift] = []
@@ -107,9 +108,16 @@ def export(api: Grafana, env_name: str, desired: Sequence[Resource], *, uids: It
             continue
         if not managed:
             unmanaged.append(f"{live.kind}/{live.uid}")
-        chosen.append(exported_body(live))
         want = by_key.get(live.key)
-        if want is not None and not same_content(want, live):
+        body = live.body
+        if want is not None and rewritten_by_grafana(want, live):
+            body = want.body  # nobody edited it since graf's push: no churn from Grafana's own rewrites
+        elif live.meta.stored_as:  # a schema v2 dashboard: exported as stored, never as its lossy classic copy
+            from graf.grafana.kinds.dashboard_apis import read_stored
+
+            body = read_stored(api, live.uid, live.meta.stored_as) or body
+        chosen.append(exported_body(Resource(live.kind, live.uid, body, folder=live.folder, source="grafana")))
+        if want is not None and not same_content(want, live) and not rewritten_by_grafana(want, live):
             record = live.meta.record
             outside = record is None or not untouched(record, live)
             drift.append(Drift(live.kind, live.uid, live.title, who(live), outside))

@@ -13,7 +13,7 @@ from typing import Any
 
 from graf.errors import GrafanaError, ServerError, Unreachable
 from graf.grafana.client import Grafana
-from graf.grafana.kinds import KINDS, LiveResource, kind
+from graf.grafana.kinds import LEGACY, KindIO, KindSet, LiveResource
 from graf.grafana.kinds.contact_point import REDACTED
 from graf.grafana.plan import Plan, Scope, plan
 from graf.grafana.pool import DEFAULT_CONCURRENCY, run_all
@@ -40,36 +40,65 @@ class LiveState:
 
 
 def read_state(api: Grafana, desired: Sequence[Resource], *, only: Iterable[str] = (), listed: bool = False,
-               intervals: bool = False, concurrency: int = DEFAULT_CONCURRENCY, tolerant: bool = False) -> LiveState:
+               intervals: bool = False, concurrency: int = DEFAULT_CONCURRENCY, kinds: KindSet = LEGACY,
+               tolerant: bool = False) -> LiveState:
     """Live copies of every desired resource (a missing one is None), plus, with `listed`, every resource
     Grafana lists for the selected kinds (to find graf-managed ones the code no longer has), and with
     `intervals` the evaluation interval of each group the desired alert rules belong to.
 
-    With `tolerant`, a read that still fails after its retries (a 5xx, a dropped connection) leaves that one
-    resource in `unread` instead of failing the whole read, so a sync makes progress on the rest; when every
-    read fails, the first error is raised (the server is down, not flaky)."""
-    kinds = [k for k in KINDS if not set(only) or k.name in set(only)]
-    targets: set[tuple[str, str]] = {r.key for r in desired if any(k.name == r.kind for k in kinds)}
+    A kind whose transport lists whole objects (`list_all`: the `/apis` resources) is read with its
+    paginated list; the others with one GET per resource. All reads share one bounded pool.
+
+    With `tolerant`, a read that still fails after its retries (a 5xx, a dropped connection) leaves that
+    resource (for a failed list, every desired one of its kind) in `unread` instead of failing the whole read,
+    so a sync makes progress on the rest; when every read fails, the first error is raised (the server is
+    down, not flaky)."""
+    chosen = [k for k in kinds if not set(only) or k.name in set(only)]
+    names = {k.name for k in chosen}
+    listing = [k for k in chosen if k.list_all is not None]
+    one_by_one = [k for k in chosen if k.list_all is None]
+    targets: set[tuple[str, str]] = {r.key for r in desired if r.kind in {k.name for k in one_by_one}}
     if listed:
-        for uids in run_all(lambda k: [(k.name, uid) for uid in k.list_uids(api)], kinds, concurrency):
+        for uids in run_all(lambda k: [(k.name, uid) for uid in k.list_uids(api)], one_by_one, concurrency):
             targets.update(uids)
     keys = sorted(targets, key=lambda k: (KIND_ORDER.index(k[0]), k[1]))
-    groups = rule_groups(r for r in desired if r.key in targets) if intervals else []
-    # One pool for both: the group reads go in flight with the resource reads.
-    reads: list[Callable[[], Any]] = [partial(kind(k).read, api, uid) for k, uid in keys]
+    groups = rule_groups(r for r in desired if r.kind in names) if intervals else []
+    reads: list[Callable[[], Any]] = [partial(kinds.get(k).read, api, uid) for k, uid in keys]
     reads += [partial(read_interval, api, folder, group) for folder, group in groups]
+    reads += [partial(_list_all, io, api) for io in listing]
     found = run_all((lambda read: _attempt(read)) if tolerant else (lambda read: read()), reads, concurrency)
     failed = [f for f in found if isinstance(f, _Unread)]
     if failed and len(failed) == len(found):
         raise failed[0].error
+    unread: dict[tuple[str, str], str] = {}
+    live: dict[tuple[str, str], LiveResource | None] = {}
+    for key, value in zip(keys, found[:len(keys)], strict=True):
+        if isinstance(value, _Unread):
+            unread[key] = value.error.one_line()
+        else:
+            live[key] = value
+    group_found = found[len(keys):len(keys) + len(groups)]
+    for (folder, group), value in zip(groups, group_found, strict=True):
+        if isinstance(value, _Unread):
+            unread[(GROUP, f"{folder}/{group}")] = value.error.one_line()
+    for io, items in zip(listing, found[len(keys) + len(groups):], strict=True):
+        if isinstance(items, _Unread):
+            unread.update({r.key: items.error.one_line() for r in desired if r.kind == io.name})
+            continue
+        by_uid = {item.uid: item for item in items}
+        live.update({r.key: by_uid.get(r.uid) for r in desired if r.kind == io.name})
+        if listed:
+            live.update({(io.name, uid): item for uid, item in by_uid.items()})
     by_key = {r.key: r for r in desired}
-    unread = {key: f.error.one_line() for key, f in zip(keys, found[:len(keys)], strict=True) if isinstance(f, _Unread)}
-    unread.update({(GROUP, f"{g[0]}/{g[1]}"): f.error.one_line()
-                   for g, f in zip(groups, found[len(keys):], strict=True) if isinstance(f, _Unread)})
-    resources = {key: mask_secrets(live, by_key.get(key)) for key, live in zip(keys, found[:len(keys)], strict=True)
-                 if not isinstance(live, _Unread)}
-    intervals_read = {g: f for g, f in zip(groups, found[len(keys):], strict=True) if not isinstance(f, _Unread)}
+    resources = {key: mask_secrets(value, by_key.get(key)) for key, value in
+                 sorted(live.items(), key=lambda kv: (KIND_ORDER.index(kv[0][0]), kv[0][1]))}
+    intervals_read = {g: v for g, v in zip(groups, group_found, strict=True) if not isinstance(v, _Unread)}
     return LiveState(resources, intervals_read, unread)
+
+
+def _list_all(io: KindIO, api: Grafana) -> list[LiveResource]:
+    assert io.list_all is not None
+    return io.list_all(api)
 
 
 @dataclass(frozen=True)
@@ -104,10 +133,10 @@ def mask_secrets(live: LiveResource | None, want: Resource | None) -> LiveResour
 
 def read_plan(api: Grafana, desired: Sequence[Resource], *, only: Iterable[str] = (), prune: bool = False,
               force: bool = False, concurrency: int = DEFAULT_CONCURRENCY, scope: Scope | None = None,
-              interval: int | None = None) -> Plan:
+              interval: int | None = None, kinds: KindSet = LEGACY, force_v2: bool = False) -> Plan:
     """Read, then plan. `interval` (seconds, `Target.interval`): also plan the desired rules' groups'
     evaluation interval; None leaves the groups alone."""
     state = read_state(api, desired, only=only, listed=prune, intervals=interval is not None,
-                       concurrency=concurrency, tolerant=True)
+                       concurrency=concurrency, kinds=kinds, tolerant=True)
     return plan(desired, state.resources, state.pushed, prune=prune, force=force, scope=scope, interval=interval,
-                groups=state.groups, unread=state.unread)
+                groups=state.groups, force_v2=force_v2, unread=state.unread)

@@ -14,9 +14,13 @@ changes from UI edits"):
   live == code, record matches              unchanged (no request at all)
   live == code, no or stale record          adopt: graf writes its record, content unchanged
   live != code, live == what graf pushed    update (by content hash: a matching version is not enough)
+  live != code, code == what graf pushed,   unchanged: Grafana rewrote parts of graf's body on save
+    nobody saved since (version)              (e.g. /apis migrates schemaVersion), nothing to do
   live != code, edited since graf's push    conflict (--force: update); also a resource deleted and
                                             re-created with the same uid and other content
   live != code, no record                   conflict: not created by graf (--force: take over)
+  live != code, stored as schema v2         conflict: a UI save on Grafana 13 converted it; --force is
+                                            not enough, --force-v2 replaces it and loses its v2 layout
 
 Alert-rule groups are not resources: Grafana ignores any interval in a rule written on its own, so
 the evaluation interval (`alerts.interval`) is planned per group of the desired rules, as an
@@ -35,7 +39,7 @@ from typing import Literal
 from graf.grafana.kinds import BY_NAME, LiveResource
 from graf.grafana.record import Record
 from graf.grafana.rule_groups import GROUP, GroupKey, group_of
-from graf.resources import KIND_ORDER, Resource, canonical
+from graf.resources import KIND_ORDER, Resource, normal_hash
 
 Action = Literal["create", "update", "adopt", "delete", "unchanged", "conflict", "skipped", "orphan", "unread"]
 WRITES: frozenset[str] = frozenset({"create", "update", "adopt", "delete"})
@@ -130,24 +134,38 @@ def untouched(record: Record, live: LiveResource) -> bool:
     """
     if record.matches(live.kind, live.body):
         return True
-    # Grafana makes an org's first datasource its default on its own (§5), so a datasource graf created can
-    # differ from graf's record with nobody saving it. Only there the version, which graf's own push
-    # produced, also counts; bound records only, so a copy never does.
-    return (live.kind == "datasource" and record.bound and record.version is not None
-            and record.version == live.meta.version)
+    if not (record.bound and record.version is not None and record.version == live.meta.version):
+        return False
+    # Grafana rewrites some bodies on save (an org's first datasource becomes its default, §5; /apis migrates a
+    # dashboard's schemaVersion), so the version graf's push produced also says "nobody saved since", but only
+    # where a re-created resource cannot carry it too: a re-created one restarts at version 1 with graf's
+    # record copied in its JSON, while /apis objects graf wrote carry graf's manager annotations as well.
+    return live.kind == "datasource" or record.version > 1 or live.meta.graf_manager
+
+
+def rewritten_by_grafana(want: Resource, live: LiveResource) -> bool:
+    """True when `live` differs from `want` only by what Grafana itself rewrote when graf saved it: the code
+    is what graf pushed last, and nobody saved since (e.g. a `/apis` write migrates the schemaVersion)."""
+    record = live.meta.record
+    return record is not None and _saved_only_by_graf(record, live) and record.hash == normal_hash(want.body)
+
+
+def _saved_only_by_graf(record: Record, live: LiveResource) -> bool:
+    """No save since graf's push: the version (generation on /apis) is the one graf's record predicted."""
+    return record.version is not None and live.meta.version is not None and record.version == live.meta.version
 
 
 def same_content(want: Resource, live: Resource) -> bool:
-    """Equal canonical bodies (both sides are normalised already, so this is usually a plain dict compare)."""
+    """Equal bodies: both sides are in graf's normal form already (Target.desired, each kind's normalise)."""
     if want.kind == "dashboard" and want.folder is not None and live.folder != want.folder:
         return False  # placement is the code's too: a dashboard moved to another folder is moved back
-    return want.body == live.body or canonical(want.kind, want.body) == canonical(live.kind, live.body)
+    return want.body == live.body  # both in graf's normal form (Target.desired, each kind's normalise)
 
 
 def plan(desired: Iterable[Resource], live: Mapping[tuple[str, str], LiveResource | None],
          pushed: Mapping[tuple[str, str], Record | None], *, prune: bool = False, force: bool = False,
          scope: Scope | None = None, interval: int | None = None,
-         groups: Mapping[GroupKey, int | None] | None = None,
+         groups: Mapping[GroupKey, int | None] | None = None, force_v2: bool = False,
          unread: Mapping[tuple[str, str], str] | None = None) -> Plan:
     """One PlannedChange per resource in code or graf-managed in Grafana, sorted in apply order.
 
@@ -164,7 +182,8 @@ def plan(desired: Iterable[Resource], live: Mapping[tuple[str, str], LiveResourc
     changes = []
     present = {k for k, v in live.items() if v is not None and (k in wanted or scope.owns(v))}
     for key in sorted((set(wanted) | present) - set(unread), key=_order):
-        change = _decide(wanted.get(key), live.get(key), pushed.get(key), prune=prune, force=force)
+        change = _decide(wanted.get(key), live.get(key), pushed.get(key), prune=prune, force=force,
+                         force_v2=force_v2)
         if change is not None:
             changes.append(change)
     for key, why in unread.items():
@@ -254,7 +273,7 @@ def _order(key: tuple[str, str]) -> tuple[int, int, str]:
 
 
 def _decide(want: Resource | None, live: LiveResource | None, record: Record | None, *,
-            prune: bool, force: bool) -> PlannedChange | None:
+            prune: bool, force: bool, force_v2: bool = False) -> PlannedChange | None:
     kind, uid = (want or live).kind, (want or live).uid  # type: ignore[union-attr]
     change = partial(PlannedChange, kind, uid)
     markable = BY_NAME[kind].holds_record
@@ -287,8 +306,19 @@ def _decide(want: Resource | None, live: LiveResource | None, record: Record | N
         if markable and (record is None or not record.matches(kind, live.body)):
             return change("adopt", "same as code; graf records it as managed (no content change)", want, live)
         return change("unchanged", "same as code", want, live)
+    if live.meta.stored_as:
+        if force_v2:
+            return change("update", f"--force-v2: replaces the schema {live.meta.stored_as} dashboard {who(live)} "
+                          "saved with graf's classic JSON (its v2-only layout is lost)", want, live)
+        return change("conflict", f"stored as a schema {live.meta.stored_as} dashboard by a save in Grafana "
+                      f"(last by {who(live)}); graf export --uid {uid} keeps it as it is; graf sync --force-v2 "
+                      "replaces it with graf's classic JSON and loses what only v2 holds (tabs, rows, auto grid, "
+                      "conditional visibility)", want, live)
     if not markable:
         return change("update", "differs from code", want, live)
+    if rewritten_by_grafana(want, live):
+        return change("unchanged", "as graf pushed it (Grafana rewrote parts of it when saving, e.g. its "
+                      "schemaVersion)", want, live)
     if record is None:
         if force:
             return change("update", f"--force: takes over what {who(live)} saved (not created by graf)", want, live)

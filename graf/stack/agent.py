@@ -14,6 +14,8 @@ from graf.stack.spring import spring_yml
 from graf.wording import did_you_mean
 
 Shipper = Literal["alloy", "promtail"]
+# Files that hold a credential (the bcrypt hash of node_exporter's password): written 0600.
+CREDENTIAL_FILES = frozenset({"node_exporter/web-config.yml"})
 
 
 def find_server(project: Project, env_name: str, host: str) -> tuple[int, Server]:

@@ -11,7 +11,16 @@ import json
 from graf.config import Environment, Project, Server
 from graf.stack.endpoints import loki_push_url
 from graf.stack.images import ALLOY_VERSION
-from graf.stack.logs import MAX_LINES, PLAIN_LEVEL, firstline, ident, stream_labels
+from graf.stack.logs import (
+    JSON_TIMESTAMP,
+    MAX_LINES,
+    TIMESTAMP,
+    TIMESTAMP_FORMAT,
+    firstline,
+    ident,
+    plain_line,
+    stream_labels,
+)
 
 STORAGE_PATH = "/var/lib/alloy/data"
 
@@ -37,10 +46,12 @@ def alloy_config(project: Project, env: Environment, server: Server) -> str:
         component = ident(name)
         labels = stream_labels(project, env, server, app)
         targets = ",\n".join(f"    {_object({'__path__': path, **labels})}" for path in app.log_files)
-        if app.log_format == "json":
-            extract = (f"  stage.json {{\n    expressions = {{{_string(level)} = \"level\"}}\n  }}\n")
-        else:
-            extract = f"  stage.regex {{\n    expression = {_string(PLAIN_LEVEL.replace('level', level, 1))}\n  }}\n"
+        reads = (f"  stage.json {{\n    expressions = {{{_string(level)} = \"level\", "
+                 f"{_string(TIMESTAMP)} = {_string(json.dumps(JSON_TIMESTAMP))}}}\n  }}\n\n"
+                 f"  stage.regex {{\n    expression = {_string(plain_line(level))}\n  }}\n\n"
+                 f"  stage.timestamp {{\n    source            = {_string(TIMESTAMP)}\n"
+                 f"    format            = {_string(TIMESTAMP_FORMAT)}\n"
+                 f'    action_on_failure = "skip"\n  }}\n')
         blocks.append(
             f'local.file_match "{component}" {{\n'
             f"  path_targets = [\n{targets},\n  ]\n"
@@ -51,14 +62,14 @@ def alloy_config(project: Project, env: Environment, server: Server) -> str:
             f"  tail_from_end = true\n"
             f"}}\n\n"
             f'loki.process "{component}" {{\n'
-            f"  // One record per {'JSON object' if app.log_format == 'json' else 'timestamped line'}: "
-            "the lines of a stack trace join the record they belong to.\n"
+            "  // One record per JSON object or timestamped line: the lines of a stack trace join the\n"
+            "  // record they belong to. Level and time come from the JSON fields or the plain line's start.\n"
             f"  stage.multiline {{\n"
             f"    firstline     = {_string(firstline(app))}\n"
             f'    max_wait_time = "3s"\n'
             f"    max_lines     = {MAX_LINES}\n"
             f"  }}\n\n"
-            f"{extract}\n"
+            f"{reads}\n"
             f"  stage.labels {{\n    values = {{{_string(level)} = \"\"}}\n  }}\n\n"
             f"  forward_to = [loki.write.default.receiver]\n"
             f"}}\n"

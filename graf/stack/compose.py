@@ -12,9 +12,11 @@ from collections.abc import Sequence
 from typing import Any
 
 from graf.config import Environment, Project
+from graf.errors import ConfigError
 from graf.stack import images
 from graf.stack._yaml import GENERATED, dump
-from graf.stack.prometheus import secret_name
+from graf.stack.addresses import every_interface
+from graf.stack.prometheus import NODE_EXPORTER_PORT, host_node_exporter, secret_name
 from graf.stack.sizing import EffectiveRetention, Profile, prometheus_duration, prometheus_size
 
 LOOPBACK = "127.0.0.1"
@@ -32,7 +34,7 @@ def published_ports(project: Project) -> dict[str, tuple[str, int, int]]:
     stack = project.stack
     ingest = stack.server_address if stack.publish_ingest else LOOPBACK
     ports = stack.ports
-    return {
+    published = {
         "grafana": (stack.grafana_bind, ports["grafana"], 3000),
         "prometheus": (LOOPBACK, ports["prometheus"], 9090),
         "loki": (ingest, ports["loki"], 3100),
@@ -40,6 +42,12 @@ def published_ports(project: Project) -> dict[str, tuple[str, int, int]]:
         "otlp_grpc": (ingest, ports["otlp_grpc"], 4317),
         "otlp_http": (ingest, ports["otlp_http"], 4318),
     }
+    for name, (address, _, _) in published.items():
+        # graf.yaml is checked on load; a Project built in code is checked here, before anything is written.
+        if every_interface(address):
+            raise ConfigError(f"stack.ports.{name}", f"{address!r} would publish on every interface",
+                              "use the server's private address, or 127.0.0.1 behind a reverse proxy")
+    return published
 
 
 def node_secrets(environments: Sequence[Environment]) -> dict[str, str]:
@@ -80,7 +88,7 @@ def compose_config(project: Project, profile: Profile, retention: EffectiveReten
     }
     if grafana_root_url:
         grafana_env["GF_SERVER_ROOT_URL"] = grafana_root_url
-    tempo_health = "http://localhost:3200/ready"
+    tempo_health = images.tempo_healthcheck(image["tempo"], "http://localhost:3200/ready")
     services: dict[str, Any] = {
         "prometheus": {
             "image": image["prometheus"],
@@ -120,7 +128,8 @@ def compose_config(project: Project, profile: Profile, retention: EffectiveReten
             "environment": {"GOMEMLIMIT": profile.gomemlimit("tempo")},
             "volumes": ["./tempo/tempo.yaml:/etc/tempo/tempo.yaml:ro", "tempo-data:/var/tempo"],
             "ports": [port("tempo"), port("otlp_grpc"), port("otlp_http")],
-            "healthcheck": _health(images.tempo_healthcheck(image["tempo"], tempo_health), start_period="30s"),
+            # Tempo 3 images have no shell or wget: no in-container check, Grafana waits for the start only.
+            **({"healthcheck": _health(tempo_health, start_period="30s")} if tempo_health else {}),
             "stop_grace_period": "60s",
             **({"depends_on": {"prometheus": {"condition": "service_healthy"}}} if stack.metrics_generator else {}),
         },
@@ -132,17 +141,10 @@ def compose_config(project: Project, profile: Profile, retention: EffectiveReten
             "ports": [port("grafana")],
             "healthcheck": _health(["CMD-SHELL", "wget -q --spider http://localhost:3000/api/health || exit 1"],
                                    start_period="30s"),
-            "depends_on": {name: {"condition": "service_healthy"} for name in ("prometheus", "loki", "tempo")},
+            "depends_on": {**{name: {"condition": "service_healthy"} for name in ("prometheus", "loki")},
+                           "tempo": {"condition": "service_healthy" if tempo_health else "service_started"}},
         },
-        "node-exporter": {
-            "image": image["node_exporter"],
-            "command": ["--path.rootfs=/host",
-                        "--collector.filesystem.mount-points-exclude=^/(dev|proc|sys|run|var/lib/docker/.+)($|/)"],
-            "environment": {"GOMEMLIMIT": profile.gomemlimit("node_exporter")},
-            "pid": "host",
-            "volumes": ["/:/host:ro,rslave"],
-            "healthcheck": _health(["CMD-SHELL", "wget -q --spider http://localhost:9100/metrics || exit 1"]),
-        },
+        "node-exporter": _node_exporter(project, image["node_exporter"], profile),
     }
     for name, service in services.items():
         service.update(_bounded(profile, name.replace("-", "_")))
@@ -162,6 +164,24 @@ def compose_yml(project: Project, profile: Profile, retention: EffectiveRetentio
               f"{profile.budget_mib} MiB budget ({profile.host_mib} MiB host).\n"
               "Secrets come from .env (see .env.example) as secret files, never as plain environment variables.")
     return dump(compose_config(project, profile, retention, environments, grafana_root_url), header)
+
+
+def _node_exporter(project: Project, image: str, profile: Profile) -> dict[str, Any]:
+    """The host's node_exporter: the host's processes (`pid: host`), root filesystem and, when the server
+    has a private address, network (`network_mode: host`, listening on that address only)."""
+    listen = host_node_exporter(project)
+    at = listen or f"localhost:{NODE_EXPORTER_PORT}"
+    return {
+        "image": image,
+        "command": ["--path.rootfs=/host",
+                    "--collector.filesystem.mount-points-exclude=^/(dev|proc|sys|run|var/lib/docker/.+)($|/)",
+                    *([f"--web.listen-address={listen}"] if listen else [])],
+        "environment": {"GOMEMLIMIT": profile.gomemlimit("node_exporter")},
+        **({"network_mode": "host"} if listen else {}),
+        "pid": "host",
+        "volumes": ["/:/host:ro,rslave"],
+        "healthcheck": _health(["CMD-SHELL", f"wget -q --spider http://{at}/metrics || exit 1"]),
+    }
 
 
 def _any_tls(environments: Sequence[Environment]) -> bool:

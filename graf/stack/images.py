@@ -1,8 +1,9 @@
-"""The pinned image set and what graf knows about later versions.
+"""The pinned image set and what graf knows about other versions.
 
-A coherent set from the Loki 3.4 era (the stack research, section 0: the versions
-grafana/docker-otel-lgtm shipped together in April 2025, with Loki at its last 3.4 patch).
-Later majors change what the rendered configs rely on, so an override is checked here.
+Supported releases as of November 2026 (why each one, and its support end: README, "Versions").
+graf renders each store's config for the release line it runs: Tempo 2.x and Tempo 3.x differ
+(Tempo 3.0 replaced the ingester and compactor with the live-store and backend worker), so an
+override is checked here and `tempo_major` picks the layout.
 """
 
 from __future__ import annotations
@@ -10,14 +11,18 @@ from __future__ import annotations
 import re
 
 PINNED: dict[str, str] = {
-    "grafana": "grafana/grafana:11.6.0",
-    "prometheus": "prom/prometheus:v3.2.1",
-    "loki": "grafana/loki:3.4.6",
-    "tempo": "grafana/tempo:2.7.2",
-    "node_exporter": "prom/node-exporter:v1.9.1",
+    "grafana": "grafana/grafana:12.4.10",
+    "prometheus": "prom/prometheus:v3.13.2",
+    "loki": "grafana/loki:3.7.6",
+    "tempo": "grafana/tempo:2.10.8",
+    "node_exporter": "prom/node-exporter:v1.12.1",
 }
-# The agent configs are written for this Alloy line (auto GOMEMLIMIT since v1.1, Promtail EOL 2026-03-02).
-ALLOY_VERSION = "v1.8"
+# Newer releases whose configuration graf renders too, for `graf stack upgrade-check`.
+NEWER: dict[str, str] = {
+    "tempo": "grafana/tempo:3.0.3",
+}
+# The agent configs are written for this Alloy line (installed from Grafana's package repository).
+ALLOY_VERSION = "v1.18"
 
 _VERSION = re.compile(r"v?(\d+)\.(\d+)(?:\.(\d+))?")
 
@@ -45,9 +50,8 @@ def problem(service: str, image: str) -> str | None:
     if found is None or found == "latest":
         return f"{image!r} is not pinned: add a version tag or an @sha256 digest (latest changes under you)"
     ver = version(image)
-    if service == "tempo" and ver is not None and ver[0] >= 3:
-        return (f"{image!r}: Tempo 3 replaced ingesters and the compactor; graf's tempo.yaml is for Tempo 2.x "
-                f"(pinned {PINNED['tempo']})")
+    if service == "tempo" and ver is not None and not 2 <= ver[0] <= 3:
+        return f"{image!r}: graf renders Tempo 2.x and 3.x configs (pinned {PINNED['tempo']})"
     if service == "loki" and ver is not None and ver[0] != 3:
         return f"{image!r}: graf's loki config is for Loki 3.x (pinned {PINNED['loki']})"
     if service == "prometheus" and ver is not None and ver[0] < 3:
@@ -55,9 +59,18 @@ def problem(service: str, image: str) -> str | None:
     return None
 
 
-def tempo_healthcheck(image: str, url: str) -> list[str]:
-    """Tempo 2.7 images are Alpine (wget via a shell); 2.8+ are distroless with busybox in /busybox."""
+def tempo_major(image: str) -> int:
+    """The Tempo config layout an image needs: 3 from Tempo 3.0, else 2 (also for a digest: the pinned line)."""
     ver = version(image)
-    if ver is not None and ver >= (2, 8, 0):
+    return 3 if ver is not None and ver[0] >= 3 else 2
+
+
+def tempo_healthcheck(image: str, url: str) -> list[str] | None:
+    """Tempo 2.7 images are Alpine (wget via a shell); 2.8-2.10 are distroless with busybox in /busybox;
+    3.0 is distroless without any shell or wget: no in-container check (None)."""
+    ver = version(image)
+    if tempo_major(image) >= 3:
+        return None
+    if ver is None or ver >= (2, 8, 0):  # a digest: the pinned 2.10 image
         return ["CMD", "/busybox/wget", "-q", "--spider", url]
     return ["CMD-SHELL", f"wget -q --spider {url} || exit 1"]

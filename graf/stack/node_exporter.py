@@ -87,7 +87,8 @@ def web_config(server: Server, where: str, environ: Mapping[str, str]) -> str:
             raise ConfigError(f"{where}.node_exporter.basic_auth_password_hash",
                               f"${{{node.basic_auth_password_hash.name}}} is not a bcrypt hash ($2b$10$...)")
         config["basic_auth_users"] = {node.basic_auth_user: hashed}
-    header = f"{GENERATED}\nInstall as {WEB_CONFIG}" + (
+    private = " readable by node_exporter only (install -m 0640 -g node_exporter: it holds a password hash)"
+    header = f"{GENERATED}\nInstall as {WEB_CONFIG}" + ("," + private if node.basic_auth_user else "") + (
         "; put the server certificate and key in tls/ beside it (the certificate names the host "
         f"{server.host!r}, the name Prometheus checks)." if node.tls else ".")
     return dump(config, header)

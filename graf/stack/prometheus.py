@@ -8,6 +8,7 @@ already reads are used, so the Debian binary in the tests checks the same file t
 
 from __future__ import annotations
 
+import ipaddress
 from collections.abc import Sequence
 from typing import Any
 
@@ -17,6 +18,7 @@ from graf.stack.sizing import Profile
 
 CONFIG_DIR = "/etc/prometheus"  # where prometheus.yml sits in the container; relative paths resolve from it
 CA_FILE = "certs/ca.crt"
+NODE_EXPORTER_PORT = 9100
 
 
 def secret_name(node: NodeExporter) -> str:
@@ -90,11 +92,28 @@ def _app_job(project: Project, env: Environment, server: Server, app: App, profi
     }
 
 
+def host_node_exporter(project: Project) -> str | None:
+    """Where the monitoring server's node_exporter listens on the host's network (`address:9100`), so its
+    network figures are the host's (stack research 5.3); Prometheus reaches it there like any app
+    server's. None when the server address is loopback: a container cannot reach the host's loopback,
+    so node_exporter stays on the compose network (its network figures are then the container's)."""
+    address = project.stack.server_address
+    try:
+        loopback = ipaddress.ip_address(address.strip("[]")).is_loopback
+    except ValueError:
+        loopback = address == "localhost"
+    if loopback:
+        return None
+    host = f"[{address.strip('[]')}]" if ":" in address else address
+    return f"{host}:{NODE_EXPORTER_PORT}"
+
+
 def _stack_jobs(project: Project, profile: Profile) -> list[dict[str, Any]]:
     """The monitoring server watches itself: its host (the box that used to die) and each service."""
     stack, lb = project.stack, project.labels
     labels = {lb.environment: stack.server_host, lb.host: stack.server_host}
-    targets = {project.jobs.node: "node-exporter:9100", "prometheus": "localhost:9090", "loki": "loki:3100",
+    node = host_node_exporter(project) or f"node-exporter:{NODE_EXPORTER_PORT}"
+    targets = {project.jobs.node: node, "prometheus": "localhost:9090", "loki": "loki:3100",
                "tempo": "tempo:3200", "grafana": "grafana:3000"}
     return [{"job_name": f"{stack.server_host}/{job}", **_limits(profile),
              "static_configs": [{"targets": [target], "labels": {"job": job, **labels}}]}

@@ -2,12 +2,22 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from graf.config import Environment, Project, Server
 from graf.stack._yaml import GENERATED, dump
 from graf.stack.endpoints import loki_push_url
-from graf.stack.logs import MAX_LINES, PLAIN_LEVEL, firstline, ident, stream_labels
+from graf.stack.logs import (
+    JSON_TIMESTAMP,
+    MAX_LINES,
+    TIMESTAMP,
+    TIMESTAMP_FORMAT,
+    firstline,
+    ident,
+    plain_line,
+    stream_labels,
+)
 
 POSITIONS = "/var/lib/promtail/positions.yaml"
 
@@ -18,15 +28,15 @@ def promtail_config(project: Project, env: Environment, server: Server) -> dict[
     for name in server.apps:
         app = project.apps[name]
         labels = stream_labels(project, env, server, app)
-        extract: dict[str, Any] = ({"json": {"expressions": {level: "level"}}} if app.log_format == "json"
-                                   else {"regex": {"expression": PLAIN_LEVEL.replace("level", level, 1)}})
         jobs.append({
             "job_name": ident(name),
             "static_configs": [{"targets": ["localhost"], "labels": {**labels, "__path__": path}}
                                for path in app.log_files],
             "pipeline_stages": [
                 {"multiline": {"firstline": firstline(app), "max_wait_time": "3s", "max_lines": MAX_LINES}},
-                extract,
+                {"json": {"expressions": {level: "level", TIMESTAMP: json.dumps(JSON_TIMESTAMP)}}},
+                {"regex": {"expression": plain_line(level)}},
+                {"timestamp": {"source": TIMESTAMP, "format": TIMESTAMP_FORMAT, "action_on_failure": "skip"}},
                 {"labels": {level: None}},
             ],
         })

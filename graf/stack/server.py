@@ -7,7 +7,8 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from graf.config import Environment, Project
-from graf.stack.compose import ADMIN_VARIABLE, compose_yml, node_secrets
+from graf.stack.compose import ADMIN_VARIABLE, compose_yml, image_set, node_secrets
+from graf.stack.images import tempo_major
 from graf.stack.loki import loki_yaml
 from graf.stack.prometheus import prometheus_yml
 from graf.stack.sizing import PROFILES, EffectiveRetention, Profile, effective_retention
@@ -51,7 +52,8 @@ def render_server(project: Project, profile_name: str | None = None,
         "docker-compose.yml": compose_yml(project, profile, retention, envs, root_url),
         "prometheus/prometheus.yml": prometheus_yml(project, profile, envs),
         "loki/config.yaml": loki_yaml(profile, retention),
-        "tempo/tempo.yaml": tempo_yaml(profile, retention, metrics_generator=project.stack.metrics_generator),
+        "tempo/tempo.yaml": tempo_yaml(profile, retention, metrics_generator=project.stack.metrics_generator,
+                                       major=tempo_major(image_set(project)["tempo"])),
         ".env.example": env_example(envs),
         ".gitignore": ".env\n",
     }

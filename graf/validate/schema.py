@@ -14,7 +14,7 @@ from functools import cache
 from importlib import resources
 from typing import TYPE_CHECKING, Any
 
-from graf.wording import expected_type, structural_problem, type_of
+from graf.wording import describe_schema_error
 
 if TYPE_CHECKING:
     import jsonschema
@@ -47,31 +47,5 @@ def errors(kind: str, body: Any) -> Iterator[tuple[tuple[str | int, ...], str]]:
     if kind not in SCHEMA_KINDS or fast_check(kind)(body):
         return
     for error in validator(kind).iter_errors(body):
-        yield tuple(error.absolute_path), describe(error)
-
-
-def describe(error: jsonschema.ValidationError) -> str:
-    kind, expected, value = error.validator, error.validator_value, error.instance
-    structural = structural_problem(error)
-    if structural is not None:
-        return structural
-    if kind == "type":
-        return f"expected {expected_type(expected, 'json')}, got {type_of(value, 'json')}"
-    if kind == "enum":
-        return f"expected one of {', '.join(json.dumps(e) for e in expected)}, got {json.dumps(value)}"
-    if kind == "const":
-        return f"expected {json.dumps(expected)}, got {json.dumps(value)}"
-    if kind == "anyOf" and error.context:
-        return "expected a {type, uid} object, a string or null" if "uid" in json.dumps(expected) \
-            else describe(min(error.context, key=lambda e: len(e.absolute_path)))
-    if kind in ("minimum", "maximum"):
-        return f"{value!r} is out of range ({kind} {expected})"
-    if kind in ("minItems", "minLength"):
-        return "must not be empty"
-    if kind == "maxLength":
-        return f"longer than {expected} characters"
-    if kind == "not" and isinstance(expected, dict) and "const" in expected:
-        return f"must not be {json.dumps(expected['const'])} here"
-    return error.message
-
+        yield tuple(error.absolute_path), describe_schema_error(error, "json")
 

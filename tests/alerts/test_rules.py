@@ -8,7 +8,7 @@ import promql_parser
 import pytest
 
 from graf.alerts._rule import prom_duration
-from graf.config_schema import ALERT_RULES
+from graf.config import ALERT_RULES
 from graf.context import make_uid
 from graf.errors import ConfigError
 from graf.resources import canonical

@@ -107,3 +107,25 @@ def test_parse_duration(text: str, seconds: float) -> None:
 def test_parse_duration_rejects(text: str) -> None:
     with pytest.raises(ValueError):
         parse_duration(text)
+
+
+def test_config_does_not_import_the_stack() -> None:
+    """graf.config is the layer below: the stack's rules run through graf.load_project, not from graf.config."""
+    import subprocess
+    import sys
+
+    code = "import sys, graf.config; graf.config.load_project(sys.argv[1]); " \
+           "print(sorted(m for m in sys.modules if m.startswith('graf.stack')))"
+    result = subprocess.run([sys.executable, "-c", code, str(EXAMPLE)], capture_output=True, text=True, timeout=60,
+                            check=True)
+    assert result.stdout.strip() == "[]"
+
+
+def test_stack_rules_run_through_graf_load_project(tmp_path: Path) -> None:
+    import graf
+
+    path = _write(tmp_path, lambda d: d["stack"].update(images={"loki": "grafana/loki"}))
+    assert load_project(path).stack.images == {"loki": "grafana/loki"}  # graf.config: a well-formed value
+    with pytest.raises(ConfigError) as caught:
+        graf.load_project(path)
+    assert caught.value.path == "graf.yaml: stack.images.loki" and "is not pinned" in caught.value.message

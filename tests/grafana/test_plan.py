@@ -288,7 +288,10 @@ def test_datasource_grafana_made_the_default_on_its_own_is_an_update_not_a_confl
     made_default = LiveResource("datasource", "loki", {**code.body, "isDefault": True},
                                 meta=LiveMeta(version=1, record=pushed))
     key = ("datasource", "loki")
-    assert [c.action for c in plan([code], {key: made_default}, {key: pushed}).changes] == ["update"]
+    # Code as pushed: Grafana's own rewrite is left alone (rewritten_by_grafana); code changed: an update.
+    assert [c.action for c in plan([code], {key: made_default}, {key: pushed}).changes] == ["unchanged"]
+    changed = Resource("datasource", "loki", {**code.body, "url": "http://loki:3100"})
+    assert [c.action for c in plan([changed], {key: made_default}, {key: pushed}).changes] == ["update"]
     saved = LiveResource("datasource", "loki", {**code.body, "isDefault": True},
                          meta=LiveMeta(version=2, record=pushed))
     assert [c.action for c in plan([code], {key: saved}, {key: pushed}).changes] == ["conflict"]
@@ -309,3 +312,13 @@ def test_a_group_whose_interval_could_not_be_read_is_unread_not_updated() -> Non
                   unread={("alert-rule-group", "f/http"): "503"})
     assert [(c.kind, c.action) for c in result.changes] == [("alert-rule", "unchanged"),
                                                             ("alert-rule-group", "unread")]
+
+
+def test_matching_version_after_graf_s_update_counts_when_grafana_rewrote_the_body() -> None:
+    """Version 3 is what graf's own update produced: a body Grafana rewrote on save is still graf's."""
+    pushed = record_for("dashboard", want("Old").body, 3, uid="d1")
+    assert decide([want("New")], live("Old, rewritten by Grafana", pushed, version=3))[0][0] == "update"
+    created = record_for("dashboard", want("Old").body, 1, uid="d1")
+    graf_s = LiveResource("dashboard", "d1", {"uid": "d1", "title": "Migrated", "panels": []}, folder="f",
+                          meta=LiveMeta(version=1, record=created, graf_manager=True))
+    assert plan([want("New")], {KEY: graf_s}, {KEY: created}).changes[0].action == "update"

@@ -42,8 +42,9 @@ def test_second_sync_makes_zero_writes(graf, grafana: GrafanaServer) -> None:
     assert run.code == 0
     assert run.lines == ["sync prod: 0 applied, 6 unchanged"]
     assert grafana.writes() == {}
-    # One read per resource: folder, 3 datasources, 2 dashboards; no search, no versions.
-    assert grafana.count("GET") == 6
+    # /api/health (which API to speak), then one read per resource: folder, 3 datasources, 2 dashboards;
+    # no search, no versions.
+    assert grafana.count("GET") == 7 and grafana.count("GET", "/api/health") == 1
 
 
 def test_code_change_is_an_update_of_that_dashboard_only(graf, grafana: GrafanaServer, project: Project) -> None:

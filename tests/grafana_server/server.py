@@ -1,12 +1,14 @@
 """A Grafana HTTP API test server: real HTTP/1.1 with keep-alive on 127.0.0.1, in-process.
 
-    with GrafanaServer(latency=0.02) as grafana:
+    with GrafanaServer(latency=0.02) as grafana:       # Grafana 11.6.0; or version="12.4.4" / "13.1.0"
         grafana.url, grafana.token            # point graf at it
         grafana.writes()                      # requests that were not GET/HEAD
+        grafana.count_kind("dashboards")      # requests per kind, legacy and /apis alike
         grafana.fail("GET", "/api/dashboards/uid/x", status=503, times=2)
-        grafana.ui_save("x", lambda d: d.update(title="Edited"), user="alice")
+        grafana.ui_save("x", lambda d: d.update(title="Edited"), user="alice")   # on 13: stored as v2
 
-Behaviour lives in `state.py` with its sources; this module adds what a test needs around it:
+Behaviour lives in `state.py` (legacy API) and `resources.py` (`/apis`, 12.x+) with their sources;
+`versions.py` says what the chosen version changes. This module adds what a test needs around it:
 authentication (§1), request counting by method and path, added latency, injected 5xx/429
 answers and dropped connections.
 """
@@ -27,7 +29,9 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
-from tests.grafana_server.state import JSON, GrafanaState, Reply
+from tests.grafana_server.resources import ResourceAPI
+from tests.grafana_server.state import JSON, GrafanaState, Reply, UiRefused
+from tests.grafana_server.versions import DASHBOARD_GROUP
 
 ADMIN_TOKEN = "glsa_test_admin_token"
 VIEWER_TOKEN = "glsa_test_viewer_token"
@@ -62,10 +66,16 @@ class _Server(ThreadingHTTPServer):
 
 
 class GrafanaServer:
-    """Start with `with GrafanaServer() as g:` (or `start()` / `stop()`); state is reachable as `g.state`."""
+    """Start with `with GrafanaServer() as g:` (or `start()` / `stop()`); state is reachable as `g.state`.
 
-    def __init__(self, latency: float = 0.0, version: str = "11.6.0") -> None:
-        self.state = GrafanaState()
+    `version` picks the Grafana played (versions.py): "11.6.0" (default), "12.4.4", "13.0.2", "13.1.0", ...
+    `unified_search` (default: on for 13.x) proxies /api/search through the search resource (13§4.2);
+    `dynamic_dashboards` (default: on for 13.x) makes `ui_save` store schema v2 (13§2, 13§3.3)."""
+
+    def __init__(self, latency: float = 0.0, version: str = "11.6.0", *, unified_search: bool | None = None,
+                 dynamic_dashboards: bool | None = None) -> None:
+        self.state = GrafanaState(version, unified_search=unified_search, dynamic_dashboards=dynamic_dashboards)
+        self.apis = ResourceAPI(self.state)
         self.latency = latency
         self.version = version
         self.requests: Counter[tuple[str, str]] = Counter()
@@ -129,6 +139,18 @@ class GrafanaServer:
             return sum(n for (m, p), n in self.requests.items() if (method is None or m == method)
                        and p.startswith(prefix))
 
+    def counts_by_kind(self, method: str | None = None) -> Counter[str]:
+        """Requests per kind of resource (`kind_of`), legacy and /apis paths counted together."""
+        with self._lock:
+            out: Counter[str] = Counter()
+            for (m, p), n in self.requests.items():
+                if method is None or m == method:
+                    out[kind_of(p)] += n
+            return out
+
+    def count_kind(self, kind: str, method: str | None = None) -> int:
+        return self.counts_by_kind(method)[kind]
+
     def reset_counts(self) -> None:
         with self._lock:
             self.requests.clear()
@@ -146,9 +168,15 @@ class GrafanaServer:
             self.hooks.append((method, path, action))
 
     def ui_save(self, uid: str, change: Callable[[JSON], None], *, user: str = "alice", keep_unknown: bool = True,
-                message: str = "") -> JSON:
+                message: str = "", as_v2: bool | None = None) -> JSON:
         """Save dashboard `uid` the way the UI does: load it, change it, POST it back with its version,
-        as another user (basic auth). `keep_unknown=False` drops top-level keys the UI model does not know."""
+        as another user (basic auth). `keep_unknown=False` drops top-level keys the UI model does not know.
+
+        With dynamic dashboards (`as_v2`, default: the server's setting, on for 13.x) the UI loads the
+        dashboard as schema v2 through /apis, `change` edits the v2 spec (title, description, tags... have the
+        same keys as classic) and it is PUT back as v2 with its resourceVersion (13§3.3): the dashboard is
+        stored as v2, and every field v2 has no place for is gone (13§3.4), whatever `keep_unknown` says.
+        Raises UiRefused where the UI offers only "save as copy" (13§5 UI)."""
         import urllib.request
 
         auth = "Basic " + base64.b64encode(f"{user}:{user}".encode()).decode()
@@ -160,6 +188,19 @@ class GrafanaServer:
             with urllib.request.urlopen(req, timeout=5) as resp:
                 return json.loads(resp.read() or b"null")
 
+        if self.state.dynamic_dashboards if as_v2 is None else as_v2:
+            path = (f"/apis/{DASHBOARD_GROUP}/{self.state.version.dashboard_v2}/namespaces/default/dashboards/"
+                    f"{uid}")
+            resource = call("GET", path)
+            annotations = resource["metadata"]["annotations"]
+            UiRefused.check(uid, annotations)
+            change(resource["spec"])
+            annotations.pop("grafana.app/message", None)
+            if message:
+                annotations["grafana.app/message"] = message
+            resource.pop("status", None)
+            answer: JSON = call("PUT", path, resource)
+            return answer
         loaded = call("GET", f"/api/dashboards/uid/{uid}")
         dashboard = loaded["dashboard"]
         if not keep_unknown:
@@ -174,6 +215,11 @@ class GrafanaServer:
                                                "folderUid": folder_uid}, "admin")
         assert status == 200
         self.state.dashboards[uid].provisioned = True
+        if self.state.version.has_apis:
+            # 13§5 Kinds: file provisioning's manager kind is classic-file-provisioning (deprecated); that 12.x+
+            # shows it on file-provisioned dashboards, with the file as identity, is [inference].
+            self.state.dashboards[uid].annotations.update({"grafana.app/managedBy": "classic-file-provisioning",
+                                                           "grafana.app/managerId": f"{uid}.json"})
 
     def provision_datasource(self, body: JSON) -> None:
         """A datasource provisioned from a file with `editable: false`: readOnly in the API (§5, §8)."""
@@ -194,6 +240,23 @@ class GrafanaServer:
     def _count(self, method: str, path: str) -> None:
         with self._lock:
             self.requests[(method, path)] += 1
+
+
+def kind_of(path: str) -> str:
+    """The kind of resource a request path is about: dashboards, folders, datasources, search, alert-rules,
+    rule-groups, contact-points, policies, discovery (/api/health, /apis documents), or other."""
+    if path.startswith("/apis/"):
+        parts = path.split("/")
+        return parts[6] if len(parts) > 6 else "discovery"  # /apis/<group>/<version>/namespaces/<ns>/<resource>
+    for prefix, kind in (("/api/dashboards", "dashboards"), ("/api/folders", "folders"),
+                         ("/api/datasources", "datasources"), ("/api/search", "search"),
+                         ("/api/v1/provisioning/alert-rules", "alert-rules"),
+                         ("/api/v1/provisioning/folder/", "rule-groups"),
+                         ("/api/v1/provisioning/contact-points", "contact-points"),
+                         ("/api/v1/provisioning/policies", "policies")):
+        if path.startswith(prefix):
+            return kind
+    return "discovery" if path in ("/api/health", "/apis") else "other"
 
 
 # Top-level keys of the dashboard save model the frontend writes (a UI save drops others).
@@ -313,6 +376,9 @@ class _Handler(BaseHTTPRequestHandler):
         # §6 determineProvenance: the header's presence (any value) means provenance none.
         provenance = "" if "X-Disable-Provenance" in self.headers else "api"
         with s.lock:
+            answer = g.apis.handle(method, path, query, body, login)
+            if answer is not None:
+                return answer
             for pattern, verb, handler in _ROUTES:
                 match = pattern.fullmatch(path)
                 if match and verb == method:

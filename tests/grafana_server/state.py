@@ -1,7 +1,9 @@
 """The test server's data and rules: a Grafana org as `grafana-api.md` documents it, without HTTP.
 
-Every behaviour cites its section of `../shared/reference/grafana-api.md` and the Grafana source
-file that section names. Handlers return `(status, body)`; `server.py` does the HTTP.
+Every behaviour cites its section of `../shared/reference/grafana-api.md` (`§n`) or, where 12.x/13.x
+differ, of `grafana-13-api.md` (`13§n`), and the Grafana source file that section names. The Grafana
+version played is `self.version` (versions.py); 11.6 is the default. Handlers return `(status, body)`;
+`server.py` does the HTTP, `resources.py` the `/apis` resource API over the same data.
 """
 
 from __future__ import annotations
@@ -9,9 +11,12 @@ from __future__ import annotations
 import copy
 import re
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any, ClassVar
+
+from tests.grafana_server.versions import Version
 
 JSON = dict[str, Any]
 Reply = tuple[int, Any]
@@ -29,6 +34,42 @@ def msg(text: str, **extra: Any) -> JSON:
     return {**extra, "message": text}
 
 
+# 13§4.1 annotation keys (pkg/apimachinery/utils/meta.go).
+MANAGED_BY = "grafana.app/managedBy"
+MANAGER_ID = "grafana.app/managerId"
+MANAGER_ALLOWS_EDITS = "grafana.app/managerAllowsEdits"
+
+
+def identity(login: str) -> str:
+    """13§4.1 createdBy/updatedBy values: `user:<uid>` or `service-account:<uid>` (test logins stand in for uids;
+    the test server's service accounts are the logins starting "sa-")."""
+    return f"service-account:{login}" if login.startswith("sa-") else f"user:{login}"
+
+
+def manager(annotations: JSON) -> tuple[str, str] | None:
+    """(kind, identity) of the object's manager, or None: 13§5 reads manager properties only when
+    `grafana.app/managerId` is non-empty."""
+    manager_id = str(annotations.get(MANAGER_ID) or "")
+    return (str(annotations.get(MANAGED_BY) or ""), manager_id) if manager_id else None
+
+
+def ui_can_edit(annotations: JSON) -> bool:
+    """13§5 UI: managedResourceCannotBeEdited() (DashboardScene.tsx) is true when managedBy is set, the kind is
+    not `repo` and managerAllowsEdits is absent; such a dashboard can only be saved as a copy."""
+    kind = annotations.get(MANAGED_BY)
+    return not kind or kind == "repo" or MANAGER_ALLOWS_EDITS in annotations
+
+
+class UiRefused(Exception):
+    """The UI would not save this dashboard in place (13§5 UI: a managed one without managerAllowsEdits)."""
+
+    @classmethod
+    def check(cls, uid: str, annotations: JSON) -> None:
+        if not ui_can_edit(annotations):
+            raise cls(f"dashboard {uid} is managed by {annotations.get(MANAGED_BY)} without {MANAGER_ALLOWS_EDITS}: "
+                      "the UI only offers 'save as copy' (13§5 UI)")
+
+
 @dataclass
 class Dashboard:
     id: int
@@ -42,6 +83,17 @@ class Dashboard:
     updated_by: str
     provisioned: bool = False
     versions: list[JSON] = field(default_factory=list)
+    # 12.x+ resource view (13§4.1): `version` above is metadata.generation; the rest is metadata.
+    resource_version: int = 0
+    k8s_uid: str = ""
+    labels: JSON = field(default_factory=dict)
+    annotations: JSON = field(default_factory=dict)
+    # 13§3.2: a legacy POST stores dashboard.grafana.app/v0alpha1; /apis writes store the version written.
+    stored_as: str = "v0alpha1"
+    # 13§3.4: the typed spec of a v2-stored dashboard; `data` then holds its lossy classic copy (13§3.1).
+    v2: JSON | None = None
+    # 13§4.2 Read: a test may make conversion to the other schema (classic <-> v2) fail with this error.
+    conversion_error: str = ""
 
 
 @dataclass
@@ -55,9 +107,18 @@ class Datasource:
 class GrafanaState:
     """One org's dashboards, folders, datasources and alerting resources, guarded by one lock."""
 
-    def __init__(self) -> None:
+    def __init__(self, version: str = "11.6.0", *, unified_search: bool | None = None,
+                 dynamic_dashboards: bool | None = None) -> None:
+        self.version = Version.parse(version)
+        # 13§4.2 Search: /api/search is proxied to the search resource when `unifiedStorageSearchUI` is on;
+        # the flag's default is [unverified]: on by default here for 13.x, the harder case for a client.
+        self.unified_search = self.version.major >= 13 if unified_search is None else unified_search
+        # 13§2: dynamic dashboards (UI saves store schema v2) are on by default in 13.x, a preview in 12.x.
+        self.dynamic_dashboards = self.version.dynamic_dashboards if dynamic_dashboards is None \
+            else dynamic_dashboards
         self.lock = threading.RLock()
         self.next_id = 1
+        self.next_resource_version = 1000
         self.dashboards: dict[str, Dashboard] = {}
         self.folders: dict[str, JSON] = {}
         self.datasources: dict[str, Datasource] = {}
@@ -69,6 +130,42 @@ class GrafanaState:
         self.next_id += 1
         return self.next_id
 
+    def ui_save_v2(self, uid: str, change: Callable[[JSON], None] | None = None, *, login: str = "alice",
+                   message: str = "") -> Reply:
+        """A UI save with dynamic dashboards on (13§3.3): the dashboard is stored as schema v2, losing every field
+        v2 has no place for (graf's record included, 13§3.4); `change` edits the v2 spec first. Raises UiRefused
+        where the UI only offers "save as copy" (13§5 UI)."""
+        from tests.grafana_server.resources import ResourceAPI  # resources.py builds on this module
+
+        with self.lock:
+            return ResourceAPI(self).ui_save_v2(uid, change, login, message)
+
+    def touch(self, obj: Dashboard | JSON, login: str, message: str | None = None) -> None:
+        """Every write gives the object a new resourceVersion and the server-set annotations (13§4.1).
+        A folder (a dict) keeps its resource metadata under "_" keys that the legacy DTOs leave out."""
+        self.next_resource_version += 1
+        if isinstance(obj, Dashboard):
+            obj.resource_version = self.next_resource_version
+            obj.k8s_uid = obj.k8s_uid or f"k8s-{obj.id:08d}"
+            annotations, labels, internal_id, folder_uid = obj.annotations, obj.labels, obj.id, obj.folder_uid
+        else:
+            obj["_rv"] = self.next_resource_version
+            obj.setdefault("_k8s_uid", f"k8s-{obj['id']:08d}")
+            annotations, labels = obj.setdefault("_annotations", {}), obj.setdefault("_labels", {})
+            internal_id, folder_uid = obj["id"], str(obj.get("parentUid") or "")
+        who = identity(login)
+        annotations.setdefault("grafana.app/createdBy", who)
+        annotations.update({"grafana.app/updatedBy": who, "grafana.app/updatedTimestamp": now()})
+        if folder_uid:
+            annotations["grafana.app/folder"] = folder_uid
+        else:
+            annotations.pop("grafana.app/folder", None)
+        if message:
+            annotations["grafana.app/message"] = message
+        elif message is not None:
+            annotations.pop("grafana.app/message", None)
+        labels["grafana.app/deprecatedInternalID"] = str(internal_id)  # 13§4.1 Label
+
     # ------------------------------------------------------------------ dashboards (§3)
 
     def dashboard_get(self, uid: str) -> Reply:
@@ -76,7 +173,12 @@ class GrafanaState:
         if dash is None:
             # §3.4 404 {"message":"Dashboard not found"} (pkg/api/dashboard.go getDashboardHelper)
             return 404, msg("Dashboard not found")
+        if dash.v2 is not None and self.version.legacy_get_of_v2 == "406":
+            # 13§3.1 12.0-12.3: a v2-stored dashboard is 406 on the legacy GET (pkg/api/dashboard.go, 12.x).
+            return 406, msg("dashboard api version not supported, use /apis/dashboard.grafana.app/"
+                            f"{dash.stored_as}/namespaces/default/dashboards/{uid} instead")
         folder = self.folders.get(dash.folder_uid)
+        # 13§3.1 12.4+: for a v2-stored dashboard `data` is its lossy classic copy (schema_v2.to_classic).
         data = copy.deepcopy(dash.data)
         # §3.3 on read `id`, `uid` and `version` come from the DB row (database.go GetDashboard, dashboard.go).
         data.update(id=dash.id, uid=dash.uid, version=dash.version)
@@ -103,9 +205,15 @@ class GrafanaState:
         data = copy.deepcopy(body["dashboard"])
         overwrite = bool(body.get("overwrite"))
         message = str(body.get("message") or "")
+        if self.version.major >= 13:
+            as_resource = self._legacy_resource_save(data, body, login, message)
+            if as_resource is not None:
+                return as_resource
         # §3.1 validation order 1-2 (dashboard_service.go BuildSaveDashboardCommand,
         # ValidateBasicDashboardProperties).
         title = str(data.get("title") or "").strip()
+        if not title and self.version.legacy_save_through_resource_api:
+            return 400, msg("Dashboard spec is missing required title property")  # 13§3.2 (13.1+ [unverified])
         if not title:
             return 400, {"status": "empty-name", "message": "Dashboard title cannot be empty"}
         data["title"] = title
@@ -133,15 +241,27 @@ class GrafanaState:
             # (legacy getExistingDashboardByIDOrUIDForUpdate, database.go saveDashboard).
             sent = data.get("version") if isinstance(data.get("version"), int) else 0
             if sent != existing.version and not overwrite:
+                if self.version.stale_save_status == 409:
+                    # 13§3.2: the handler that writes through the resource API (13.1+ [unverified]).
+                    return 409, msg("Dashboard already exists. Use overwrite flag to update.")
                 return 412, {"status": "version-mismatch", "message": "The dashboard has been changed by someone else"}
             # §3.1 step 7: provisioned with allowUiUpdates false is 400, not 403 (pkg/services/dashboards/errors.go).
             if existing.provisioned:
                 return 400, msg("Cannot save provisioned dashboard")
+            # 13§3.2 / 13§5: 13.1+ also refuses a target whose manager does not allow edits [unverified release].
+            if self.version.legacy_save_through_resource_api and manager(existing.annotations) is not None \
+                    and existing.annotations.get(MANAGER_ALLOWS_EDITS) != "true":
+                return 400, msg("Cannot save provisioned dashboard")
             parent = existing.version
+            # §3.2 12.x: the version is metadata.generation and each legacy update increments it, unchanged
+            # spec or not (whether the 13.1+ resource-API handler skips a no-change save is [unverified]).
             existing.version += 1
             data.update(uid=existing.uid, id=existing.id, version=existing.version)
             existing.data, existing.updated, existing.updated_by = data, stamp, login
             existing.folder_uid = folder_uid  # §3.1 docs: an update without folderUid moves it to the root
+            # 13§3.2 "Writing a classic body over a v2-stored dashboard": the object becomes v0 content and
+            # the v2-only structure is gone. Manager annotations stay [unverified]; the client sends none.
+            existing.stored_as, existing.v2 = "v0alpha1", None
             dash = existing
         else:
             uid = uid or f"g{self._id():012d}"
@@ -150,6 +270,7 @@ class GrafanaState:
             dash = Dashboard(dash_id, uid, data, 1, folder_uid, stamp, stamp, login, login)
             self.dashboards[uid] = dash
             parent = 0
+        self.touch(dash, login, message)
         # §3.2: every successful save inserts a version row with the request message.
         dash.versions.append({"id": self._id(), "dashboardId": dash.id, "uid": dash.uid, "parentVersion": parent,
                               "restoredFrom": 0, "version": dash.version, "created": stamp, "createdBy": login,
@@ -158,6 +279,61 @@ class GrafanaState:
         # §3.1 success body (pkg/api/dashboard.go postDashboard, 11.x).
         return 200, {"status": "success", "slug": slug, "version": dash.version, "id": dash.id, "uid": dash.uid,
                      "url": f"/d/{dash.uid}/{slug}", "folderUid": folder_uid}
+
+    def _legacy_resource_save(self, data: JSON, body: JSON, login: str, message: str) -> Reply | None:
+        """13§3.2 (13.x copy of pkg/api/dashboard.go): a full resource object with an `apiVersion` of the dashboard
+        group is written as that version (PR #119689, March 2026, so 13.0); a classic-looking body with v2 elements
+        is refused (PR #118665, February 2026: 13.0 assumed [unverified]). None: a classic body, saved as before.
+        Which bodies count as "k8s style" ([unverified]: here any with spec, metadata or apiVersion), and that the
+        write is a create-or-replace without the classic version check ([unverified]), are this server's reading."""
+        from tests.grafana_server.resources import ResourceAPI  # resources.py builds on this module
+        from tests.grafana_server.versions import DASHBOARD_GROUP
+
+        if not any(key in data for key in ("spec", "metadata", "apiVersion")):
+            if "elements" in data or "layout" in data:
+                return 400, msg("Dashboard looks like schema v2 (elements, layout): send it as a resource object "
+                                "with an explicit apiVersion and the dashboard in spec")  # text not quoted by 13§3.2
+            return None
+        if "id" in data:
+            return 400, msg("The k8s style dashboard must not include an id on the root element")
+        if not isinstance(data.get("spec"), dict):
+            # 13§3.2 quotes only the end of this message: "…must include the dashboard contents in the spec property".
+            return 400, msg("The k8s style dashboard must include the dashboard contents in the spec property")
+        api_version = str(data.get("apiVersion") or "")
+        if not api_version:
+            return 400, msg("Dashboard appears to be a k8s style resource, but is missing an explicit apiVersion.")
+        group, _, version = api_version.partition("/")
+        if group != DASHBOARD_GROUP or version not in self.version.dashboard_versions:
+            # 13§3.2 quotes the start: "The dashboard payload references a non dashboard apiVersion…".
+            return 400, msg(f"The dashboard payload references a non dashboard apiVersion: {api_version}")
+        metadata = dict(data.get("metadata") or {}) if isinstance(data.get("metadata"), dict) else {}
+        name = str(metadata.get("name") or "")
+        existing = self.dashboards.get(name)
+        if existing is not None and self.version.legacy_save_through_resource_api and manager(
+                existing.annotations) is not None and existing.annotations.get(MANAGER_ALLOWS_EDITS) != "true":
+            return 400, msg("Cannot save provisioned dashboard")  # 13§3.2
+        annotations = dict(metadata.get("annotations") or {})
+        if self.version.legacy_save_through_resource_api:
+            # 13§3.2 (13.1+ [unverified]): client annotations and labels are discarded; the server sets the folder
+            # and message annotations. That the stored object keeps its own (the manager's) is [unverified].
+            annotations = dict(existing.annotations) if existing is not None else {}
+            metadata["labels"] = dict(existing.labels) if existing is not None else {}
+        annotations.pop("grafana.app/folder", None)
+        if body.get("folderUid"):
+            annotations["grafana.app/folder"] = str(body["folderUid"])
+        annotations.pop("grafana.app/message", None)
+        if message:
+            annotations["grafana.app/message"] = message
+        metadata.update(annotations=annotations)
+        metadata.pop("resourceVersion", None)
+        status, answer = ResourceAPI(self).write_dashboard(version, name if existing else None,
+                                                           {"metadata": metadata, "spec": data["spec"]}, login)
+        if status not in (200, 201):
+            return status, msg(answer.get("message", ""))
+        dash = self.dashboards[answer["metadata"]["name"]]
+        slug = slugify(dash.data.get("title", ""))
+        return 200, {"status": "success", "slug": slug, "version": dash.version, "id": dash.id, "uid": dash.uid,
+                     "url": f"/d/{dash.uid}/{slug}", "folderUid": dash.folder_uid}
 
     def dashboard_delete(self, uid: str) -> Reply:
         dash = self.dashboards.get(uid)
@@ -187,12 +363,14 @@ class GrafanaState:
 
     def search(self, query: dict[str, list[str]]) -> Reply:
         # §3.6 pkg/api/search.go: limit default 1000, max 5000 (422 above), page from 1.
-        limit = int(query.get("limit", ["1000"])[0] or 1000)
+        # 13§4.2 Search: proxied to the search resource, the default limit is 50.
+        default_limit = "50" if self.unified_search else "1000"
+        limit = int(query.get("limit", [default_limit])[0] or default_limit)
         page = max(int(query.get("page", ["1"])[0] or 1), 1)
         if limit > 5000:
             return 422, msg("Limit is above maximum allowed (5000), use page parameter to access hits beyond limit")
         if limit < 1:
-            limit = 1000
+            limit = int(default_limit)
         kind = query.get("type", [""])[0]
         text = query.get("query", [""])[0].lower()
         folders = set(query.get("folderUIDs", []))
@@ -220,13 +398,20 @@ class GrafanaState:
                 hits.append(hit)
         # §3.6 default ordering: folders first, then title case-insensitively (pkg/services/search/service.go).
         hits.sort(key=lambda h: (h["type"] != "dash-folder", h["title"].lower()))
-        return 200, hits[(page - 1) * limit: page * limit]
+        hits = hits[(page - 1) * limit: page * limit]
+        if self.unified_search:
+            # 13§4.2 Search: proxied hits lack the numeric id, slug and folder title (the numeric folder id too:
+            # [inference]); `page` becomes an offset of (page - 1) * limit hits (how it maps is [unverified]).
+            hits = [{k: v for k, v in h.items() if k not in ("id", "slug", "folderTitle", "folderId")}
+                    for h in hits]
+        return 200, hits
 
     # ------------------------------------------------------------------ folders (§4)
 
     def _folder_dto(self, f: JSON) -> JSON:
         # §4 dtos.Folder (pkg/api/folder.go).
-        return {**f, "hasAcl": False, "canSave": True, "canEdit": True, "canAdmin": True, "canDelete": True,
+        public = {k: v for k, v in f.items() if not k.startswith("_")}  # "_rv" etc.: the /apis metadata
+        return {**public, "hasAcl": False, "canSave": True, "canEdit": True, "canAdmin": True, "canDelete": True,
                 "parents": []}
 
     def folder_list(self) -> Reply:
@@ -262,6 +447,7 @@ class GrafanaState:
         if body.get("description"):
             folder["description"] = body["description"]
         self.folders[uid] = folder
+        self.touch(folder, login)
         return 200, self._folder_dto(folder)
 
     def folder_update(self, uid: str, body: Any, login: str) -> Reply:
@@ -279,6 +465,7 @@ class GrafanaState:
         if "description" in body:
             f["description"] = body["description"]
         f.update(version=f["version"] + 1, updated=now(), updatedBy=login)
+        self.touch(f, login)
         return 200, self._folder_dto(f)
 
     def folder_delete(self, uid: str) -> Reply:
@@ -361,6 +548,9 @@ class GrafanaState:
             return 400, msg("bad request data")
         if ds.read_only:
             return 403, msg("Cannot update read-only data source")  # §5 update, readOnly
+        if self.version.datasource_uid_must_match and "uid" in body and body["uid"] != uid:
+            # 13§6 PR #125398 (11.6.15+, 12.2.9+, 12.3.7+, 12.4.4+, 13.0.2+): 400; the reference quotes no message.
+            return 400, msg("datasource uid in the body does not match the uid in the path")
         name = str(body.get("name") or ds.fields["name"])
         if any(d.fields["name"] == name and u != uid for u, d in self.datasources.items()):
             return 409, msg("Failed to update datasource: data source with the same name already exists")

@@ -8,7 +8,8 @@ from typing import Any
 
 import yaml
 
-from graf.config import Project, load_project
+from graf import load_project
+from graf.config import Project
 from tests.conftest import EXAMPLE
 
 # bcrypt of NODE_PASSWORD (cost 10), made once like htpasswd -nbBC 10 does: a hash, not the password.

@@ -44,7 +44,7 @@ def test_alloy_labels_match_the_queries_and_the_trace_link(tmp_path: Path) -> No
 
 def test_alloy_pipeline(tmp_path: Path) -> None:
     text = render_agent(project(tmp_path), "dev", "dev-app-1")["alloy/config.alloy"]
-    assert 'firstline     = "^\\\\{"' in text  # a record starts at "{": stack-trace lines join it
+    assert 'firstline     = "^(?:\\\\{|\\\\d{4}' in text  # a record starts at "{" or a timestamp
     assert 'url = "http://10.0.0.10:3100/loki/api/v1/push"' in text
     assert "tail_from_end = true" in text and 'stage.labels {\n    values = {"level" = ""}' in text
     defined = set(re.findall(r'^(loki\.\w+) "(\w+)" \{', text, flags=re.M))
@@ -76,7 +76,7 @@ def test_promtail_on_request(tmp_path: Path) -> None:
     assert job["static_configs"][0]["labels"] == {"job": "app-logs", "environment": "prod", "host": "prod-app-1",
                                                   "application": "shop-api", "service_name": "shop-api",
                                                   "__path__": "/var/log/shop-api/*.log"}
-    assert job["pipeline_stages"][0]["multiline"]["firstline"] == "^\\{"
+    assert job["pipeline_stages"][0]["multiline"]["firstline"] == r"^(?:\{|\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2})"
     assert "end-of-life" in files["promtail/config.yml"]
 
 

@@ -241,7 +241,7 @@ def test_up_times_out_when_grafana_stays_unhealthy(tmp_path: Path, monkeypatch: 
         _invoke(config, "stack", "up", "--timeout", "3", "--no-sync")
 
 
-@pytest.mark.parametrize("command", ["render", "up", "agent"])
+@pytest.mark.parametrize("command", ["render", "up", "agent", "upgrade-check"])
 def test_every_stack_command_has_help(command: str) -> None:
     result = CliRunner().invoke(cli_module.cli, ["stack", command, "--help"])
     assert result.exit_code == 0, result.output

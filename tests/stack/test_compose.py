@@ -123,15 +123,25 @@ def test_host_ports_from_graf_yaml_container_ports_fixed(tmp_path: Path) -> None
 def test_images_pinned_and_overridable(tmp_path: Path) -> None:
     services = _compose(project(tmp_path))["services"]
     assert {n: s["image"] for n, s in services.items()} == {
-        "prometheus": "prom/prometheus:v3.2.1", "loki": "grafana/loki:3.4.6", "tempo": "grafana/tempo:2.7.2",
-        "grafana": "grafana/grafana:11.6.0", "node-exporter": "prom/node-exporter:v1.9.1"}
-    other = project(tmp_path, lambda d: d["stack"].update(images={"tempo": "grafana/tempo:2.8.1",
-                                                                  "grafana": "grafana/grafana:11.6.3"}))
-    services = _compose(other)["services"]
-    assert services["grafana"]["image"] == "grafana/grafana:11.6.3"
-    # Tempo 2.8+ images are distroless: no shell, busybox wget in /busybox.
+        "prometheus": "prom/prometheus:v3.13.2", "loki": "grafana/loki:3.7.6", "tempo": "grafana/tempo:2.10.8",
+        "grafana": "grafana/grafana:12.4.10", "node-exporter": "prom/node-exporter:v1.12.1"}
+    # Tempo 2.8-2.10 images are distroless: no shell, busybox wget in /busybox.
     assert services["tempo"]["healthcheck"]["test"] == ["CMD", "/busybox/wget", "-q", "--spider",
                                                         "http://localhost:3200/ready"]
+    other = project(tmp_path, lambda d: d["stack"].update(images={"tempo": "grafana/tempo:2.7.2",
+                                                                  "grafana": "grafana/grafana:13.2.3"}))
+    services = _compose(other)["services"]
+    assert services["grafana"]["image"] == "grafana/grafana:13.2.3"
+    assert services["tempo"]["healthcheck"]["test"] == ["CMD-SHELL",
+                                                        "wget -q --spider http://localhost:3200/ready || exit 1"]
+
+
+def test_tempo_3_has_no_in_container_health_check(tmp_path: Path) -> None:
+    services = _compose(project(tmp_path, lambda d: d["stack"].update(images={"tempo": "grafana/tempo:3.0.3"})))
+    services = services["services"]
+    assert "healthcheck" not in services["tempo"]  # distroless without wget (stack research 2.1)
+    assert services["grafana"]["depends_on"]["tempo"] == {"condition": "service_started"}
+    assert services["grafana"]["depends_on"]["loki"] == {"condition": "service_healthy"}
 
 
 def test_retention_flags_and_dollar_escaping(example: Project) -> None:
@@ -185,3 +195,24 @@ def test_env_example_lists_every_secret_compose_reads(tmp_path: Path) -> None:
     assert listed == ["GRAFANA_ADMIN_PASSWORD", "NODE_EXPORTER_PASSWORD"]
     assert listed == secret_variables(list(p.environments.values()))
     assert {s["environment"] for s in _compose(p)["secrets"].values()} == set(listed)
+
+
+def test_the_servers_node_exporter_sees_the_hosts_network(example: Project, tmp_path: Path) -> None:
+    """pid and network of the host (stack research 5.3), listening on the private address only; Prometheus
+    scrapes it there like an app server's node_exporter."""
+    node = _compose(example)["services"]["node-exporter"]
+    assert node["network_mode"] == "host" and node["pid"] == "host"
+    assert "--web.listen-address=10.0.0.10:9100" in node["command"] and "ports" not in node
+    assert node["healthcheck"]["test"] == ["CMD-SHELL", "wget -q --spider http://10.0.0.10:9100/metrics || exit 1"]
+    scrape = yaml.safe_load(render_server(example).files["prometheus/prometheus.yml"])
+    [job] = [j for j in scrape["scrape_configs"] if j["job_name"] == "monitoring/node"]
+    assert job["static_configs"][0]["targets"] == ["10.0.0.10:9100"]
+    # A loopback server address cannot be reached from Prometheus' container: node_exporter stays on the
+    # compose network and is scraped by its service name.
+    local = project(tmp_path, lambda d: d["stack"].update(server={"host": "monitoring", "address": "127.0.0.1"},
+                                                          publish_ingest=False, grafana_address="127.0.0.1"))
+    node = _compose(local)["services"]["node-exporter"]
+    assert "network_mode" not in node and not any(f.startswith("--web.listen-address") for f in node["command"])
+    scrape = yaml.safe_load(render_server(local).files["prometheus/prometheus.yml"])
+    [job] = [j for j in scrape["scrape_configs"] if j["job_name"] == "monitoring/node"]
+    assert job["static_configs"][0]["targets"] == ["node-exporter:9100"]

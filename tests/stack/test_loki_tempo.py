@@ -69,3 +69,18 @@ def test_tempo_metrics_generator_writes_to_prometheus(tmp_path: Path) -> None:
 def test_tempo_trace_size_cap(tmp_path: Path) -> None:
     tempo = _files(tmp_path, mutate=lambda d: d["stack"]["retention"].update(traces="7d", traces_size="900MB"))
     assert tempo["tempo"]["compactor"]["compaction"]["block_retention"] == "48h"  # 900 MiB at 450 MiB/day
+
+
+def test_tempo_3_layout_keeps_every_setting(tmp_path: Path) -> None:
+    """Tempo 3 rejects `ingester`, `compactor` and `metrics_generator.traces_storage`; their settings move
+    to the live-store and the backend worker with the same values (config-docs README, facts 3-4)."""
+    tempo2 = _files(tmp_path)["tempo"]
+    tempo3 = _files(tmp_path, mutate=lambda d: d["stack"].update(images={"tempo": "grafana/tempo:3.0.3"}))["tempo"]
+    assert not {"ingester", "compactor"} & set(tempo3) and "traces_storage" not in tempo3["metrics_generator"]
+    assert tempo3["live_store"] == {"max_trace_idle": tempo2["ingester"]["trace_idle_period"],
+                                    "max_block_bytes": tempo2["ingester"]["max_block_bytes"],
+                                    "max_block_duration": tempo2["ingester"]["max_block_duration"]}
+    assert tempo3["backend_worker"] == {"compaction": {"block_retention": "72h"}}  # else Tempo 3 keeps 336h
+    unchanged = {k: v for k, v in tempo2.items() if k not in ("ingester", "compactor", "metrics_generator")}
+    assert {k: tempo3[k] for k in unchanged} == unchanged
+    assert tempo3["metrics_generator"]["storage"] == tempo2["metrics_generator"]["storage"]

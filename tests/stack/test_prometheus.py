@@ -1,6 +1,6 @@
 """prometheus/prometheus.yml: promtool passes it, and a real Prometheus scrapes real targets with it.
 
-The Debian Prometheus is 2.42 while the stack pins 3.2.1; the renderer uses only configuration
+The Debian Prometheus is 2.42 while the stack pins 3.13.2; the renderer uses only configuration
 2.42 reads, so these tests need no special rendering: the file the image runs is the one checked.
 """
 
@@ -71,7 +71,7 @@ def test_scrape_jobs_per_environment_and_server(tmp_path: Path) -> None:
     assert app["static_configs"][0]["labels"] == {"job": "spring-boot", "environment": "dev", "host": "dev-app-1",
                                                   "application": "shop-api"}
     assert app["sample_limit"] == 20000
-    assert jobs["monitoring/node"]["static_configs"][0]["targets"] == ["node-exporter:9100"]
+    assert jobs["monitoring/node"]["static_configs"][0]["targets"] == ["10.0.0.10:9100"]  # on the host network
 
 
 def test_label_and_job_names_come_from_graf_yaml(tmp_path: Path) -> None:

@@ -7,9 +7,13 @@
     prepare(resource, how) -> JSON                 graf's body (+ its record) -> the request Grafana takes
     normalise(answer) -> LiveResource | None       what Grafana answers -> graf's normal form + server facts
 
-`api` is the transport's client. The legacy `/api` (graf.grafana.client.Grafana) is the one
-implementation today; the `/apis` resources of Grafana 12.4+/13.x will be a second `KindIO` per
-kind it serves, chosen once per run, not a branch inside these functions.
+    list_all(api) -> [LiveResource]                optional: every live object in a few paginated reads
+
+`api` is the HTTP client (graf.grafana.client.Grafana), which speaks both APIs. Each kind has a
+legacy `/api` implementation (`<kind>.LEGACY`); dashboards and folders also have one over the
+`/apis` resources of Grafana 12.4+/13.x (`dashboard_apis`, `folder_apis`). Which one a run uses is
+chosen once from the server (graf.grafana.discovery, `KindSet.for_server`), never by branches
+inside these functions.
 """
 
 from __future__ import annotations
@@ -35,6 +39,10 @@ class LiveMeta:
     updated: str | None = None
     locked: str | None = None  # why graf must never write it: "provisioned", "read-only", ...
     record: Record | None = None
+    resource_version: str | None = None  # /apis: the optimistic-locking token sent back on update
+    stored_as: str | None = None  # /apis: the schema v2 version a dashboard is stored as (a UI save on 13)
+    # /apis: graf's manager annotations are on the object (metadata a UI import or re-create does not copy)
+    graf_manager: bool = False
 
 
 @dataclass(frozen=True)
@@ -73,6 +81,10 @@ class KindIO:
     prepare: Callable[[Resource, Write], JSON]
     normalise: Callable[[JSON], LiveResource | None]
     holds_record: bool
+    # Every live resource of the kind in a few paginated requests, where the transport lists whole objects
+    # (then plan reads the list instead of one GET per resource).
+    list_all: Callable[[Grafana], list[LiveResource]] | None = None
+    transport: str = "/api (legacy)"
 
 
 def what(kind: str, uid: str) -> str:

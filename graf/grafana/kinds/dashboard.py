@@ -14,15 +14,18 @@ PAGE = 5000  # /search answers at most this many hits a page
 
 
 def list_uids(api: Grafana) -> list[str]:
-    found: list[str] = []
+    """Every dashboard uid /api/search lists, page by page. Where search is proxied to the search resource
+    (grafana-13-api.md §4.2: hits without id/slug, `page` read as an offset) a page may repeat earlier hits:
+    the walk ends at a short page or at one that brings no new uid."""
+    found: set[str] = set()
     page = 1
     while True:
         hits = api.get("/search", what="dashboards", params={"type": "dash-db", "limit": PAGE, "page": page})
-        if not isinstance(hits, list):
-            hits = []
-        found.extend(h["uid"] for h in hits if isinstance(h, dict) and isinstance(h.get("uid"), str) and h["uid"])
-        if len(hits) < PAGE:
-            return sorted(set(found))
+        hits = hits if isinstance(hits, list) else []
+        new = {h["uid"] for h in hits if isinstance(h, dict) and isinstance(h.get("uid"), str) and h["uid"]}
+        if not new - found or len(hits) < PAGE:
+            return sorted(found | new)
+        found |= new
         page += 1
 
 

@@ -1,0 +1,98 @@
+"""Rules between keys of graf.yaml that a JSON Schema cannot say, checked on the typed Project.
+
+Each check raises a ConfigError at the key the user has to change. Rules that need what the stack
+knows (pinned images, ports, retention minimums) are in `graf.stack.rules`, not here.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from graf.config import keys
+from graf.config.keys import KeyPath
+from graf.config.model import Environment, Project
+from graf.errors import format_path
+from graf.wording import did_you_mean
+
+
+def check(project: Project) -> None:
+    for rule in RULES:
+        rule(project)
+
+
+def grafana_credentials(project: Project) -> None:
+    for env in project.environments.values():
+        at: KeyPath = ("environments", env.name, "grafana")
+        if env.grafana.password is not None and env.grafana.user is None:
+            raise keys.error(project.path.name, (*at, "password"), "a password needs a user",
+                             f"add {format_path((*at, 'user'))}")
+
+
+def trace_id_regexes(project: Project) -> None:
+    for env in project.environments.values():
+        for logical, datasource in env.datasources.items():
+            if datasource.trace_id_regex is None:
+                continue
+            at: KeyPath = ("environments", env.name, "datasources", logical, "trace_id_regex")
+            try:
+                compiled = re.compile(datasource.trace_id_regex)
+            except re.error as exc:
+                raise keys.error(project.path.name, at, f"not a valid regular expression: {exc}") from None
+            if compiled.groups != 1:
+                raise keys.error(project.path.name, at,
+                                 f"needs exactly one capture group for the trace id, has {compiled.groups}")
+
+
+def servers(project: Project) -> None:
+    """Hosts and addresses are unique in an environment, and a host belongs to one environment (the same
+    host in two would be scraped twice with two labels); every app a server runs is defined."""
+    owner: dict[str, KeyPath] = {}
+    for env in project.environments.values():
+        hosts: dict[str, int] = {}
+        addresses: dict[str, int] = {}
+        for i, server in enumerate(env.servers):
+            at: KeyPath = ("environments", env.name, "servers", i)
+            if server.host in hosts:
+                raise keys.error(project.path.name, (*at, "host"),
+                                 f"duplicate host {server.host!r} (also servers[{hosts[server.host]}])")
+            if server.host in owner:
+                raise keys.error(project.path.name, (*at, "host"),
+                                 f"duplicate host {server.host!r} (also {format_path(owner[server.host])})")
+            hosts[server.host], owner[server.host] = i, at
+            if server.address in addresses:
+                raise keys.error(project.path.name, (*at, "address"),
+                                 f"duplicate address {server.address!r} (also servers[{addresses[server.address]}])")
+            addresses[server.address] = i
+            for app in server.apps:
+                if app not in project.apps:
+                    raise keys.error(project.path.name, (*at, "apps"),
+                                     f"unknown app {app!r}{did_you_mean(app, project.apps)}", "define it under apps:")
+            _node_exporter_auth(project.path.name, env, i)
+
+
+def _node_exporter_auth(file: str, env: Environment, i: int) -> None:
+    node = env.servers[i].node_exporter
+    at: KeyPath = ("environments", env.name, "servers", i, "node_exporter")
+    if node.basic_auth_user and node.basic_auth_password is None:
+        raise keys.error(file, (*at, "basic_auth_password"), "basic_auth_user needs a basic_auth_password: ${VAR}",
+                         "Prometheus reads it from a secret file")
+    if (node.basic_auth_password or node.basic_auth_password_hash) and not node.basic_auth_user:
+        raise keys.error(file, (*at, "basic_auth_user"), "a basic-auth password needs a basic_auth_user")
+
+
+def contact_points(project: Project) -> None:
+    for env in project.environments.values():
+        contact = env.alerts.contact_point
+        if contact is None:
+            continue
+        at: KeyPath = ("environments", env.name, "alerts", "contact_point")
+        if contact.type in ("webhook", "slack") and contact.url is None:
+            raise keys.error(project.path.name, (*at, "url"), f"a {contact.type} contact point needs a url")
+        if contact.type == "email" and not contact.addresses:
+            raise keys.error(project.path.name, (*at, "addresses"), "an email contact point needs addresses")
+
+
+RULES: tuple[Callable[[Project], None], ...] = (
+    grafana_credentials, trace_id_regexes, servers, contact_points,
+)

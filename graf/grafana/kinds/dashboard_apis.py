@@ -1,0 +1,90 @@
+"""Dashboards over `/apis/dashboard.grafana.app/<version>` (13.x `v1`, 12.4 `v1beta1`): classic JSON in `spec`.
+
+Sources: grafana-13-api.md §3.3-§3.4 (UI saves on 13 store schema v2; the v1 spec is untyped and
+keeps extra keys, a v2 conversion drops them), §4 (operations, `status.conversion`). graf's record
+stays in the spec's top-level `graf` key. A dashboard stored as schema v2 answers a v1 read with a
+down-converted copy and `status.conversion.storedVersion`; graf marks it (`LiveMeta.stored_as`),
+plan reports it as a conflict, export reads it at its stored version (`read_stored`), and graf
+writes classic JSON over it only with `--force-v2`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from graf.grafana.client import Grafana
+from graf.grafana.discovery import DASHBOARD_GROUP
+from graf.grafana.kinds import resource_api as r
+from graf.grafana.kinds.base import KindIO, LiveResource, Write, path, what
+from graf.grafana.record import MARKER, Record
+from graf.resources import JSON, Resource, canonical
+
+_IN_METADATA = ("uid", "id", "version")  # §4.2: moved into metadata on write, never part of the spec
+
+
+def stored_as_v2(answer: JSON) -> str | None:
+    """The schema v2 version a dashboard is stored as, when a read at a classic version was converted."""
+    stored = ((answer.get("status") or {}).get("conversion") or {}).get("storedVersion")
+    return stored if isinstance(stored, str) and stored.startswith("v2") else None
+
+
+def normalise(answer: Any) -> LiveResource | None:
+    name = r.name_of(answer)
+    if name is None:
+        return None
+    spec = answer["spec"]
+    body = canonical("dashboard", {**{k: v for k, v in spec.items() if k not in _IN_METADATA}, "uid": name})
+    folder = r.annotations_of(answer).get(r.FOLDER_ANNOTATION) or None
+    return LiveResource("dashboard", name, body, folder=folder,
+                        meta=r.live_meta(answer, Record.from_json(spec.get(MARKER)), stored_as_v2(answer)))
+
+
+def prepare_for(version: str, resource: Resource, how: Write) -> JSON:
+    spec = {k: v for k, v in resource.body.items() if k not in _IN_METADATA}
+    if how.record is not None:
+        spec[MARKER] = how.record.as_json()
+    message = f"graf sync {how.record.hash}" if how.record else "graf sync"
+    return {"apiVersion": f"{DASHBOARD_GROUP}/{version}", "kind": "Dashboard",
+            "metadata": r.metadata_for(resource, how, message, resource.folder), "spec": spec}
+
+
+def read_stored(api: Grafana, uid: str, stored_as: str) -> JSON | None:
+    """A dashboard exactly as stored (schema v2 for a UI save on 13), for export: `apiVersion`, `kind`, the
+    name and folder, and the spec untouched."""
+    answer = api.get(f"{r.collection(DASHBOARD_GROUP, stored_as, 'dashboards')}/{path(uid)}",
+                     what=what("dashboard", uid), missing_ok=True)
+    if r.name_of(answer) is None:
+        return None
+    metadata: JSON = {"name": uid}
+    folder = r.annotations_of(answer).get(r.FOLDER_ANNOTATION)
+    if folder:
+        metadata["annotations"] = {r.FOLDER_ANNOTATION: folder}
+    return {"apiVersion": answer.get("apiVersion") or f"{DASHBOARD_GROUP}/{stored_as}", "kind": "Dashboard",
+            "metadata": metadata, "spec": answer["spec"]}
+
+
+def kind_io(version: str) -> KindIO:
+    """The dashboard kind over the resource API at `version` (one the server serves, from discovery)."""
+    base = r.collection(DASHBOARD_GROUP, version, "dashboards")
+
+    def list_all(api: Grafana) -> list[LiveResource]:
+        found = (normalise(obj) for obj in r.list_objects(api, base, "dashboards"))
+        return sorted((d for d in found if d is not None), key=lambda d: d.uid)
+
+    def list_uids(api: Grafana) -> list[str]:
+        return [d.uid for d in list_all(api)]
+
+    def read(api: Grafana, uid: str) -> LiveResource | None:
+        return normalise(api.get(f"{base}/{path(uid)}", what=what("dashboard", uid), missing_ok=True))
+
+    def prepare(resource: Resource, how: Write) -> JSON:
+        return prepare_for(version, resource, how)
+
+    def write(api: Grafana, resource: Resource, how: Write) -> Any:
+        return r.upsert(api, base, resource, prepare(resource, how), how)
+
+    def delete(api: Grafana, uid: str) -> None:
+        api.delete(f"{base}/{path(uid)}", what=what("dashboard", uid))
+
+    return KindIO("dashboard", list_uids, read, write, delete, prepare, normalise, holds_record=True,
+                  list_all=list_all, transport=f"/apis/{DASHBOARD_GROUP}/{version}")

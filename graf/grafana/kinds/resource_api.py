@@ -1,0 +1,110 @@
+"""What the `/apis` kinds (dashboard_apis, folder_apis) share: addressing, paging, metadata, managers.
+
+Sources: grafana-13-api.md §4 (addressing, operations, list paging, conversion status) and §5
+(manager annotations). What the resource API gives graf over the legacy `/api`:
+
+- `metadata.resourceVersion` goes back on every update, so a save made in the UI after graf read
+  the object is a 409 and is never overwritten (§4.2 Update);
+- `metadata.generation` moves only when the spec changes (§4.1): graf's record predicts it;
+- one paginated list returns complete objects (§4.2 List): reading a kind costs
+  `ceil(n / PAGE)` requests instead of one GET per resource;
+- graf says it manages an object in the official place (§5): `grafana.app/managedBy: kubectl`,
+  `grafana.app/managerId: graf`, `grafana.app/managerAllowsEdits: "true"`. `kubectl` is the kind for
+  a client that applies resources and is not tied to the caller's identity; the id is the same for
+  every graf version and project (changing it later is a 403), and edits stay allowed, so the team
+  can still save in the UI (without it the UI only offers "save as copy").
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from graf.grafana.client import Grafana
+from graf.grafana.kinds.base import LiveMeta, Write, path, what
+from graf.grafana.record import Record
+from graf.resources import JSON, Resource
+
+NAMESPACE = "default"  # §4.1: org 1
+PAGE = 500  # objects per list request
+MANAGER = {"grafana.app/managedBy": "kubectl", "grafana.app/managerId": "graf",
+           "grafana.app/managerAllowsEdits": "true"}
+FOLDER_ANNOTATION = "grafana.app/folder"
+
+
+def collection(group: str, version: str, resource: str) -> str:
+    return f"/apis/{group}/{version}/namespaces/{NAMESPACE}/{resource}"
+
+
+def list_objects(api: Grafana, base: str, kinds: str) -> list[JSON]:
+    """Every object of a collection, following `metadata.continue` until the server gives none (§4.2 List)."""
+    items: list[JSON] = []
+    token: str | None = None
+    while True:
+        params: dict[str, Any] = {"limit": PAGE}
+        if token:
+            params["continue"] = token
+        page = api.get(base, what=kinds, params=params)
+        page = page if isinstance(page, dict) else {}
+        items.extend(i for i in (page.get("items") or []) if isinstance(i, dict))
+        token = (page.get("metadata") or {}).get("continue") or None
+        if not token:
+            return items
+
+
+def foreign_manager(annotations: JSON) -> str | None:
+    """Why graf must not write an object another tool manages (§5): changing its manager is a 403, and a
+    repository-managed object is written through its repository only."""
+    kind, ident = annotations.get("grafana.app/managedBy"), annotations.get("grafana.app/managerId")
+    if not kind or not ident:
+        return None  # §5: manager properties count only with a non-empty managerId
+    if (kind, ident) == (MANAGER["grafana.app/managedBy"], MANAGER["grafana.app/managerId"]):
+        return None
+    if kind == "classic-file-provisioning":
+        return f"provisioned (from the file provisioning '{ident}'; the UI and API cannot save it)"
+    if kind == "repo":
+        return f"managed by Git Sync (repository '{ident}'); change it in that repository"
+    return f"managed by {kind} '{ident}' (grafana.app/managedBy); change it there, or remove that manager first"
+
+
+def name_of(answer: Any) -> str | None:
+    if not isinstance(answer, dict) or not isinstance(answer.get("spec"), dict):
+        return None
+    name = (answer.get("metadata") or {}).get("name")
+    return name if isinstance(name, str) and name else None
+
+
+def annotations_of(answer: JSON) -> JSON:
+    annotations = (answer.get("metadata") or {}).get("annotations")
+    return annotations if isinstance(annotations, dict) else {}
+
+
+def live_meta(answer: JSON, record: Record | None = None, stored_as: str | None = None) -> LiveMeta:
+    metadata = answer.get("metadata") or {}
+    annotations = annotations_of(answer)
+    generation = metadata.get("generation")
+    return LiveMeta(version=generation if isinstance(generation, int) else None,
+                    updated_by=annotations.get("grafana.app/updatedBy"),
+                    updated=annotations.get("grafana.app/updatedTimestamp"),
+                    locked=foreign_manager(annotations), record=record,
+                    resource_version=str(metadata.get("resourceVersion") or "") or None, stored_as=stored_as,
+                    graf_manager=all(annotations.get(k) == v for k, v in MANAGER.items()))
+
+
+def metadata_for(resource: Resource, how: Write, message: str, parent: str | None) -> JSON:
+    """graf's metadata for a write: name, manager, message, parent folder and (on update) the resourceVersion
+    read at plan time; with --force the update is unconditional."""
+    annotations = {**MANAGER, "grafana.app/message": message}
+    if parent:
+        annotations[FOLDER_ANNOTATION] = parent
+    metadata: JSON = {"name": resource.uid, "annotations": annotations}
+    if how.live is not None and how.live.meta.resource_version and not how.force:
+        metadata["resourceVersion"] = how.live.meta.resource_version
+    return metadata
+
+
+def upsert(api: Grafana, base: str, resource: Resource, payload: JSON, how: Write) -> Any:
+    """POST to the collection (201), or PUT to `<collection>/<name>` (200; a stale resourceVersion is 409)."""
+    where = what(resource.kind, resource.uid)
+    if how.exists:
+        return api.put(f"{base}/{path(resource.uid)}", payload, what=where)
+    return api.post(base, payload, what=where)
