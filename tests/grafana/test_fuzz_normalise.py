@@ -68,3 +68,23 @@ def test_normalise_of_real_answers_with_random_parts_never_raises_anything_else(
     if target is not answer:
         answer["dashboard"] = target
     check(kind_name, answer)
+
+
+APIS_OBJECTS = st.fixed_dictionaries({
+    "metadata": st.dictionaries(st.sampled_from(["name", "annotations", "generation", "resourceVersion", "labels"]),
+                                json_values, max_size=5),
+    "spec": json_values, "status": json_values}) | json_values
+
+
+@pytest.mark.parametrize("module", ["dashboard_apis", "folder_apis"])
+@settings(max_examples=150)
+@given(answer=APIS_OBJECTS)
+def test_apis_normalise_of_random_objects_never_raises_anything_else(module: str, answer: Any) -> None:
+    import importlib
+
+    normalise = importlib.import_module(f"graf.grafana.kinds.{module}").normalise
+    try:
+        live = normalise(answer)
+    except GrafanaError:
+        return
+    assert live is None or (isinstance(live, LiveResource) and isinstance(live.uid, str) and live.uid)
