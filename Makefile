@@ -2,13 +2,15 @@
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
+# Errors only: the install is not what `make run` is about (pip still prints every error).
+PIP := $(BIN)/pip --quiet --quiet --disable-pip-version-check
 
 .PHONY: run test lint bench clean
 
 $(BIN)/graf: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[test]'
+	$(PIP) install --upgrade pip
+	$(PIP) install -e '.[test]'
 	touch $(BIN)/graf
 
 # The main job on the built-in example: render every environment, then validate it. No Grafana needed.

@@ -2,9 +2,10 @@
 
 The public API is what the README's commands do, on a project (a `Project` or the path of its
 graf.yaml) and an environment name, returning data: `render`, `validate`, `build`, `plan`, `sync`,
-`export`; plus `load_project`, `Target` (one environment as a place to plan, sync and export),
-`Resource`, `canonical` and `GrafError`. Implementations live in private modules (`graf._api`,
-`graf._render`, `graf._build`) behind `__all__`, imported on first use so `graf --help` stays fast.
+`export`, `dashboard_module` (a dashboard as the source of a module, `graf export --as python`);
+plus `load_project`, `Target` (one environment as a place to plan, sync and export), `Resource`,
+`canonical` and `GrafError`. Implementations live in private modules (`graf._api`, `graf._render`,
+`graf._build`) behind `__all__`, imported on first use so `graf --help` stays fast.
 """
 
 from __future__ import annotations
@@ -13,11 +14,11 @@ import sys
 from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
-__all__ = ["GrafError", "Resource", "Target", "build", "canonical", "export", "load_project", "plan", "render",
-           "sync", "validate"]
+__all__ = ["GrafError", "Resource", "Target", "build", "canonical", "dashboard_module", "export", "load_project",
+           "plan", "render", "sync", "validate"]
 
 if TYPE_CHECKING:
-    from graf._api import build, export, plan, render, sync, validate
+    from graf._api import build, dashboard_module, export, plan, render, sync, validate
     from graf.errors import GrafError
     from graf.project import load_project
     from graf.resources import Resource, canonical
@@ -31,6 +32,7 @@ _EXPORTS = {
     "plan": "graf._api",
     "sync": "graf._api",
     "export": "graf._api",
+    "dashboard_module": "graf._api",
     "Target": "graf.target",
     "Resource": "graf.resources",
     "canonical": "graf.resources",

@@ -7,10 +7,11 @@ do. The CLI's commands are these calls plus printing.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from os import PathLike
 from pathlib import Path
+from typing import Any
 
 from graf._build import BuildResult
 from graf.config import Project
@@ -113,3 +114,65 @@ def export(project: ProjectLike, env: str, *, url: str | None = None, uids: Iter
     folder = Path(out) if out is not None else loaded.root / "export"
     written = write_export(folder, result.files(), result.private())
     return Exported(result, folder, tuple(written))
+
+
+def dashboard_module(project: ProjectLike, env: str, dashboard: Mapping[str, Any]) -> str:
+    """The source of a dashboard module for graf.yaml's `dashboards.modules` that renders, in `env`, to what
+    graf renders for `dashboard` (a model, or an API answer / UI export wrapping one): graf's panel helpers
+    where they render exactly, dict literals for the rest; datasources, uids and the environment via `ctx`."""
+    from graf.codegen import to_python
+    from graf.context import RenderContext
+
+    loaded = project_of(project)
+    return to_python(dashboard, RenderContext(loaded, loaded.environment(env)))
+
+
+def export_python(project: ProjectLike, env: str, *, uids: Iterable[str] = (), file: str | PathLike[str] | None = None,
+                  url: str | None = None, out: str | PathLike[str] | None = None,
+                  concurrency: int = DEFAULT_CONCURRENCY) -> tuple[Path, ...]:
+    """`graf export --as python`: dashboards `uids` of `env`'s Grafana (or the dashboard JSON `file`) as
+    modules (`dashboard_module`), written to `out` (a `.py` file for one dashboard, else a folder; default
+    export/ beside graf.yaml) as `<env>/python/<uid>.py`. Returns the files written."""
+    from graf._render import _read_json
+    from graf.codegen import to_python
+    from graf.context import RenderContext
+    from graf.errors import ConfigError, NotFound
+    from graf.files import write_file
+
+    loaded = project_of(project)
+    ctx = RenderContext(loaded, loaded.environment(env))
+    bodies: dict[str, Mapping[str, Any]] = {}
+    source_names: dict[str, str] = {}
+    if file is not None:
+        body = _read_json(Path(file))
+        uid = body.get("uid")
+        bodies[uid if isinstance(uid, str) and uid else Path(file).stem] = body
+        source_names[next(iter(bodies))] = Path(file).name
+    else:
+        wanted = tuple(uids)
+        if not wanted:
+            raise ConfigError("graf export --as python", "name the dashboard(s) to write as Python",
+                              "give --uid UID (repeat for several) or a dashboard JSON file")
+        with target(loaded, env, url=url, concurrency=concurrency) as there:
+            result = there.export(uids=wanted, include_unmanaged=True, only=("dashboard",))
+        bodies = {r.uid: r.body for r in result.resources if r.uid in wanted}
+        missing = sorted(set(wanted) - set(bodies))
+        if missing:
+            raise NotFound(f"environments.{env}", f"no dashboard in Grafana: {', '.join(missing)}",
+                           "check the uid (graf plan lists what graf manages; export --all the rest)")
+    ctx = RenderContext(loaded, loaded.environment(env))
+    target_path = Path(out) if out is not None else None
+    if target_path is not None and target_path.suffix == ".py" and len(bodies) > 1:
+        raise ConfigError(str(target_path), f"one file cannot hold {len(bodies)} dashboards",
+                          "give --out a folder")
+    written = []
+    for uid, model in sorted(bodies.items()):
+        text = to_python(model, ctx, source_name=source_names.get(uid, ""))
+        if target_path is not None and target_path.suffix == ".py":
+            path = target_path
+        else:
+            folder = target_path if target_path is not None else loaded.root / "export"
+            path = folder / env / "python" / f"{uid.replace('-', '_')}.py"
+        write_file(path, text)
+        written.append(path)
+    return tuple(written)

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import importlib
 import importlib.util
-import json
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from types import ModuleType
@@ -106,12 +105,12 @@ def _alerting(ctx: RenderContext) -> list[Resource]:
 
 
 def _read_json(path: Path) -> JSON:
+    from graf.jsoninput import BadJSON, read_json
+
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except json.JSONDecodeError as exc:
-        raise RenderError(f"{path}:{exc.lineno}:{exc.colno}", f"invalid JSON: {exc.msg}") from None
-    except OSError as exc:
-        raise RenderError(str(path), f"cannot read: {exc.strerror}") from None
+        data = read_json(path)
+    except BadJSON as exc:
+        raise RenderError(exc.path, exc.message) from None
     if not isinstance(data, dict):
         raise RenderError(str(path), "expected a dashboard JSON object")
     # A file saved from the UI's "Export" or from the API wraps the model.

@@ -10,7 +10,6 @@ HTTP edge (`PrometheusHTTP`, stdlib only).
 from __future__ import annotations
 
 import base64
-import json
 import re
 import time
 import urllib.error
@@ -23,7 +22,9 @@ from typing import Any, Literal
 
 from graf.config import Datasource
 from graf.errors import PATH_SEPARATOR, GrafError
+from graf.jsoninput import BadJSON, parse_json
 from graf.resources import JSON, Resource
+from graf.urls import check_url, redact
 from graf.variables import substitute
 
 QueryStatus = Literal["ok", "empty", "error"]
@@ -195,56 +196,129 @@ def failures(results: Iterable[QueryResult]) -> list[QueryResult]:
 # ---------------------------------------------------------------------------- the HTTP edge
 
 
+class _NoRedirects(urllib.request.HTTPRedirectHandler):
+    """A redirect is not followed: it would resend the datasource's credentials (and turn the POST
+    into a GET); urllib then raises the 3xx as an HTTPError, reported with its Location."""
+
+    def redirect_request(self, *args: Any, **kwargs: Any) -> None:
+        return None
+
+
+_OPENER = urllib.request.build_opener(_NoRedirects)
+MAX_ANSWER_BYTES = 64 * 1024 * 1024
+MAX_SHOWN = 300  # characters of a server's error text in a result line
+
+
 class PrometheusHTTP:
     """Instant and range queries against Prometheus's HTTP API, with the datasource's auth if it has any."""
 
     def __init__(self, url: str, datasource: Datasource | None = None, timeout: float = 15.0,
-                 now: Callable[[], float] = time.time) -> None:
-        self.url = url.rstrip("/")
+                 now: Callable[[], float] = time.time, range_seconds: float = RANGE_SECONDS) -> None:
+        self.url, userinfo = _split_userinfo(check_url(url, "Prometheus URL").rstrip("/"))
+        self.shown = redact(url.rstrip("/"))
+        self.range_seconds = range_seconds
         self.timeout = timeout
         self.now = now
         self.headers = _auth_headers(datasource) if datasource is not None else {}
+        if userinfo and not self.headers:  # urllib cannot send `user:password@` itself
+            self.headers = {"Authorization": "Basic " + base64.b64encode(userinfo.encode()).decode()}
 
     def __call__(self, expr: str, instant: bool) -> Answer:
+        return _answer(self.fetch(expr, instant), self.shown)
+
+    def fetch(self, expr: str, instant: bool) -> JSON:
+        """Prometheus's whole answer (`status`, `data` or `error`) to an instant query, or a range
+        query over the last `range_seconds`; a query Prometheus rejects is an answer, not an exception."""
         end = self.now()
         if instant:
             path, params = "/api/v1/query", {"query": expr, "time": f"{end:.3f}"}
         else:
-            step = max(15, RANGE_SECONDS // 240)
-            params = {"query": expr, "start": f"{end - RANGE_SECONDS:.3f}", "end": f"{end:.3f}", "step": str(step)}
+            step = max(15, int(self.range_seconds) // 240)
+            params = {"query": expr, "start": f"{end - self.range_seconds:.3f}", "end": f"{end:.3f}",
+                      "step": str(step)}
             path = "/api/v1/query_range"
         return self._post(path, params)
 
-    def _post(self, path: str, params: Mapping[str, str]) -> Answer:
+    def _post(self, path: str, params: Mapping[str, str]) -> JSON:
         request = urllib.request.Request(
             self.url + path, data=urllib.parse.urlencode(params).encode(), method="POST",
             headers={"Content-Type": "application/x-www-form-urlencoded", **self.headers},
         )
         try:
-            with urllib.request.urlopen(request, timeout=self.timeout) as response:
-                body = json.loads(response.read())
+            with _OPENER.open(request, timeout=self.timeout) as response:
+                raw = response.read(MAX_ANSWER_BYTES + 1)
         except urllib.error.HTTPError as exc:
-            body = _json_or_none(exc.read())
-            if exc.code in (400, 422, 503) and isinstance(body, dict) and body.get("error"):
-                return Answer(error=f"{body.get('errorType', 'error')}: {body['error']}")
-            hint = "check the datasource's credentials in graf.yaml" if exc.code in (401, 403) else ""
-            raise GrafError(self.url, f"Prometheus answered HTTP {exc.code} {exc.reason}", hint) from None
-        except (urllib.error.URLError, OSError) as exc:
+            return self._http_error(exc, path)
+        except (urllib.error.URLError, OSError, ValueError) as exc:
             reason = getattr(exc, "reason", exc)
-            raise GrafError(self.url, f"cannot reach Prometheus: {reason}",
+            raise GrafError(self.shown, f"cannot reach Prometheus: {_bounded(str(reason))}",
                             "pass --prometheus URL (e.g. through an SSH tunnel to the monitoring server)") from None
-        if body.get("status") != "success":
-            return Answer(error=str(body.get("error", "unexpected answer")))
-        result = body.get("data", {}).get("result", [])
-        if body.get("data", {}).get("resultType") == "scalar":
-            return Answer(series=1)
-        return Answer(series=sum(1 for series in result if series.get("values") or series.get("value")))
+        body = _parse(raw, f"{self.shown}{path}")
+        _answer(body, f"{self.shown}{path}")  # the shape is checked before anyone reads it
+        return body  # type: ignore[no-any-return]
+
+    def _http_error(self, exc: urllib.error.HTTPError, path: str) -> JSON:
+        if 300 <= exc.code < 400:
+            location = redact(str(exc.headers.get("Location", "")) if exc.headers else "") or "nowhere"
+            raise GrafError(f"{self.shown}{path}", f"Prometheus answered HTTP {exc.code}, a redirect to {location}",
+                            "graf does not follow redirects (the credentials would go along): "
+                            "give the final URL with --prometheus") from None
+        body = _json_or_none(exc.read(MAX_ANSWER_BYTES))
+        if exc.code in (400, 422, 503) and isinstance(body, dict) and body.get("error"):
+            return {"status": "error", "error": _bounded(f"{body.get('errorType', 'error')}: {body['error']}")}
+        hint = "check the datasource's credentials in graf.yaml" if exc.code in (401, 403) else ""
+        raise GrafError(self.shown, f"Prometheus answered HTTP {exc.code} {_bounded(str(exc.reason))}", hint) from None
+
+
+def _split_userinfo(url: str) -> tuple[str, str]:
+    """(`url` without `user:password@`, the unquoted `user:password`, "" when there is none)."""
+    parts = urllib.parse.urlsplit(url)
+    if "@" not in parts.netloc:
+        return url, ""
+    userinfo, host = parts.netloc.rsplit("@", 1)
+    user, _, password = userinfo.partition(":")
+    plain = f"{urllib.parse.unquote(user)}:{urllib.parse.unquote(password)}"
+    return urllib.parse.urlunsplit(parts._replace(netloc=host)), plain
+
+
+def _parse(raw: bytes, where: str) -> Any:
+    if len(raw) > MAX_ANSWER_BYTES:
+        raise GrafError(where, f"the answer is larger than {MAX_ANSWER_BYTES // (1024 * 1024)} MB")
+    try:
+        return parse_json(raw, where)
+    except BadJSON as exc:
+        raise GrafError(where, f"the answer is not Prometheus's JSON ({exc.message})",
+                        "is this the URL of Prometheus itself?") from None
+
+
+def _answer(body: Any, where: str) -> Answer:
+    """Prometheus's `{"status", "data": {"resultType", "result"}}`, checked before it is counted."""
+    if not isinstance(body, dict) or body.get("status") not in ("success", "error"):
+        raise GrafError(where, "the answer is not a Prometheus query result (no status)",
+                        "is this the URL of Prometheus itself?")
+    if body["status"] != "success":
+        return Answer(error=_bounded(str(body.get("error", "unexpected answer"))))
+    data = body.get("data")
+    if not isinstance(data, dict):
+        raise GrafError(where, "the answer's data is not an object")
+    if data.get("resultType") in ("scalar", "string"):
+        return Answer(series=1)
+    result = data.get("result")
+    if not isinstance(result, list) or not all(isinstance(series, dict) for series in result):
+        raise GrafError(where, "the answer's data.result is not a list of series")
+    return Answer(series=sum(1 for series in result if series.get("values") or series.get("value")))
+
+
+def _bounded(text: str) -> str:
+    """A server's text on one line of bounded length."""
+    line = " ".join(text.split())
+    return line if len(line) <= MAX_SHOWN else line[: MAX_SHOWN - 3] + "..."
 
 
 def _json_or_none(raw: bytes) -> Any:
     try:
-        return json.loads(raw)
-    except ValueError:
+        return parse_json(raw, "answer")
+    except BadJSON:
         return None
 
 

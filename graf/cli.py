@@ -27,6 +27,7 @@ COMMANDS: dict[str, str] = {
     "diff": "graf.commands.diff",
     "export": "graf.commands.export",
     "plan": "graf.commands.plan",
+    "preview": "graf.commands.preview",
     "stack": "graf.commands.stack",
     "sync": "graf.commands.sync",
     "test": "graf.commands.test",
@@ -91,12 +92,33 @@ def cli(ctx: click.Context, config: Path | None, verbose: int) -> None:
 
 def env_option(multiple: bool = False, required: bool = False) -> Any:
     """`--env NAME`: an environment of graf.yaml [env var: GRAF_ENV]."""
+    from graf.completion import environments
+
     return click.option(
         "--env", "-e", "envs" if multiple else "env", multiple=multiple, required=required,
-        envvar="GRAF_ENV", metavar="NAME",
+        envvar="GRAF_ENV", metavar="NAME", shell_complete=environments,
         help=("Environment(s) of graf.yaml; repeat for several (default: all)" if multiple
               else "Environment of graf.yaml") + " [env var: GRAF_ENV]",
     )
+
+
+def format_option(function: Any) -> Any:
+    """`--format text|json`: lines for people, or one JSON document on stdout for CI and other tools."""
+    return click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
+                        help="text lines, or one JSON document (shape: README, Machine-readable output)")(function)
+
+
+def use_colour() -> bool:
+    """Colour when stdout is a terminal and NO_COLOR is unset (https://no-color.org)."""
+    import os
+
+    return sys.stdout.isatty() and "NO_COLOR" not in os.environ
+
+
+def echo_json(document: Any) -> None:
+    import json
+
+    click.echo(json.dumps(document, indent=2, sort_keys=False, ensure_ascii=False))
 
 
 def main(argv: list[str] | None = None) -> None:

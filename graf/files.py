@@ -5,39 +5,126 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
-from collections.abc import Mapping
-from pathlib import Path
+from collections.abc import Iterator, Mapping
+from pathlib import Path, PurePosixPath
 
-from graf.errors import GrafError
+from graf.errors import GrafError, UsageError
+
+# Written into every tree write_tree makes, listing its files: the proof that a folder is graf's to replace.
+MARKER = ".graf-build"
+_MARKER_HEADER = "# Written by graf build, which replaces this folder only while it holds nothing but these files.\n"
+_MARKER_MAX_BYTES = 16 * 1024 * 1024
 
 
 def write_tree(out: Path, files: Mapping[str, str]) -> None:
     """Replace the folder `out` with exactly `files` (relative path -> text), all or nothing.
 
     The new tree is written to a sibling temp folder, then swapped in with two renames; an
-    interrupted run leaves the previous tree (or, between the renames, its `.old` copy) intact.
+    interrupted run leaves the previous tree (or, between the renames, its `.old-*` copy) intact.
+    An existing `out` is replaced only when it holds nothing but what graf wrote there (the
+    MARKER file lists it) or nothing at all: anything else is a UsageError and nothing changes.
     """
     out = out.resolve()
-    out.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.new-", dir=out.parent))
+    for relative in files:
+        _check_relative(relative)
+    refuse_foreign(out)
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.new-", dir=out.parent))
+        os.chmod(staging, 0o777 & ~_umask())  # mkdtemp makes 0700; the tree is no secret
+    except OSError as exc:
+        raise GrafError(str(out), f"cannot write: {_reason(exc)}") from None
     try:
         for relative, text in sorted(files.items()):
             target = staging / relative
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_text(text, encoding="utf-8")
-        retired = out.parent / f".{out.name}.old"
-        if retired.exists():
-            shutil.rmtree(retired)
-        if out.exists():
-            os.replace(out, retired)
-        os.replace(staging, out)
-        shutil.rmtree(retired, ignore_errors=True)
+        (staging / MARKER).write_text(_MARKER_HEADER + "".join(f"{name}\n" for name in sorted(files)),
+                                      encoding="utf-8")
+        _swap(staging, out)
     except OSError as exc:
         shutil.rmtree(staging, ignore_errors=True)
-        raise GrafError(str(out), f"cannot write: {exc.strerror or exc}") from exc
+        raise GrafError(str(out), f"cannot write: {_reason(exc)}") from None
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
+
+
+def _swap(staging: Path, out: Path) -> None:
+    if not out.exists():
+        os.replace(staging, out)
+        return
+    # A fresh name, so no folder of the user's (say `.build.old`) is ever in the way or removed.
+    retired = Path(tempfile.mkdtemp(prefix=f".{out.name}.old-", dir=out.parent))
+    os.replace(out, retired)
+    try:
+        os.replace(staging, out)
+    except BaseException:
+        os.replace(retired, out)
+        raise
+    shutil.rmtree(retired, ignore_errors=True)
+
+
+def refuse_foreign(out: Path) -> None:
+    """UsageError unless `out` is absent, an empty folder, or holds only files its MARKER lists."""
+    if not out.exists() and not out.is_symlink():
+        return
+    if not out.is_dir() or out.is_symlink():
+        raise UsageError(str(out), "is not a folder: graf build writes a folder there",
+                         "give --out a new folder, or one graf build wrote")
+    listed = _listed(out)
+    try:
+        foreign = next(_foreign(out, listed), None)
+    except OSError as exc:
+        raise UsageError(str(out), f"cannot look inside: {_reason(exc)}") from None
+    if foreign is not None:
+        what = "has no .graf-build marker" if listed is None else "is not one graf build wrote there"
+        raise UsageError(str(out), f"holds {foreign!r}, which {what}; graf build replaces its folder as a whole",
+                         "give --out a new or empty folder (an older graf's build/: remove it once yourself)")
+
+
+def _listed(out: Path) -> frozenset[str] | None:
+    marker = out / MARKER
+    if not marker.is_file() or marker.is_symlink():
+        return None
+    try:
+        with marker.open("rb") as handle:
+            text = handle.read(_MARKER_MAX_BYTES).decode("utf-8", errors="replace")
+    except OSError:
+        return None
+    return frozenset(line for line in text.splitlines() if line and not line.startswith("#")) | {MARKER}
+
+
+def _foreign(out: Path, listed: frozenset[str] | None) -> Iterator[str]:
+    """Entries under `out` (relative, `/`-separated) that are not graf's, walking no further than needed."""
+    listed = listed or frozenset()
+    folders = {str(PurePosixPath(name).parent) for name in listed} | {
+        str(parent) for name in listed for parent in PurePosixPath(name).parents}
+
+    def fail(exc: OSError) -> None:
+        raise exc
+
+    for root, dirs, names in os.walk(out, onerror=fail):
+        base = Path(root).relative_to(out).as_posix()
+        for name in dirs:
+            relative = name if base == "." else f"{base}/{name}"
+            if relative not in folders or (Path(root) / name).is_symlink():
+                yield relative + "/"
+        for name in names:
+            relative = name if base == "." else f"{base}/{name}"
+            if relative not in listed:
+                yield relative
+
+
+def _check_relative(relative: str) -> None:
+    """A name from rendered data (a uid) must stay inside the tree: no `..`, no absolute path."""
+    parts = PurePosixPath(relative).parts
+    if not parts or PurePosixPath(relative).is_absolute() or ".." in parts or "\\" in relative or "\0" in relative:
+        raise GrafError(repr(relative)[:200], "not a safe file name inside the output folder (check the uid)")
+
+
+def _reason(exc: OSError) -> str:
+    return exc.strerror or type(exc).__name__
 
 
 def write_file(path: Path, text: str) -> None:

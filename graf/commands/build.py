@@ -11,7 +11,7 @@ from graf.cli import Invocation, env_option
 
 @click.command()
 @env_option(multiple=True)
-@click.option("--out", "-o", type=click.Path(file_okay=False, path_type=Path), default=None,
+@click.option("--out", "-o", type=click.Path(path_type=Path), default=None,
               help="Output folder, replaced as a whole (default: build/ beside graf.yaml)")
 @click.pass_obj
 def build(app: Invocation, envs: tuple[str, ...], out: Path | None) -> None:

@@ -4,16 +4,18 @@ from __future__ import annotations
 
 import click
 
-from graf.cli import Invocation, env_option
+from graf.cli import Invocation, echo_json, env_option, format_option
+from graf.urls import redact, url_option
 
 
 @click.command()
 @env_option(required=True)
-@click.option("--prometheus", "prometheus_url", metavar="URL", envvar="GRAF_PROMETHEUS_URL",
+@click.option("--prometheus", "prometheus_url", metavar="URL", envvar="GRAF_PROMETHEUS_URL", callback=url_option,
               help="Prometheus to query (default: the environment's Prometheus datasource URL) "
                    "[env var: GRAF_PROMETHEUS_URL]")
+@format_option
 @click.pass_obj
-def check(app: Invocation, env: str, prometheus_url: str | None) -> int:
+def check(app: Invocation, env: str, prometheus_url: str | None, fmt: str) -> int:
     """Run every Prometheus query of the environment's dashboards; list each that errors or returns nothing.
 
     Panel queries and the `label_values(...)` queries of variables are checked. Variables take
@@ -32,14 +34,22 @@ def check(app: Invocation, env: str, prometheus_url: str | None) -> int:
     queries = [*variable_queries(resources), *panel_queries(resources)]
     results = run_check(queries, PrometheusHTTP(url, datasource))
     failed = failures(results)
+    dashboards = len({q.dashboard_uid for q in queries})
+    errors = sum(r.status == "error" for r in failed)
+    if fmt == "json":
+        echo_json({"env": env, "prometheus": url, "queries": len(queries), "dashboards": dashboards,
+                   "with_data": len(results) - len(failed), "empty": len(failed) - errors, "errors": errors,
+                   "results": [{"dashboard": r.query.dashboard_uid, "dashboard_title": r.query.dashboard_title,
+                                "panel": r.query.panel_title, "ref_id": r.query.ref_id, "query": r.query.query,
+                                "status": r.status, "series": r.answer.series, "error": r.answer.error or None}
+                               for r in results]})
+        return 1 if failed else 0
     for result in results if app.verbose else failed:
         q = result.query
         detail = result.answer.error or ("no series" if result.status == "empty" else
                                          f"{result.answer.series} series")
         click.echo(f"{result.status.upper():5}  {q.dashboard_title} › {q.panel_title} [{q.ref_id}]: {detail}")
         click.echo(f"       {q.query}")
-    dashboards = len({q.dashboard_uid for q in queries})
-    errors = sum(r.status == "error" for r in failed)
-    click.echo(f"{env}: {len(queries)} queries in {dashboards} dashboards against {url}: "
+    click.echo(f"{env}: {len(queries)} queries in {dashboards} dashboards against {redact(url)}: "
                f"{len(results) - len(failed)} with data, {len(failed) - errors} empty, {errors} errors", err=True)
     return 1 if failed else 0

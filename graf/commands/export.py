@@ -1,4 +1,5 @@
-"""`graf export --env NAME`: live Grafana -> canonical JSON files, and which managed resources drifted."""
+"""`graf export --env NAME`: live Grafana -> canonical JSON files, and which managed resources drifted;
+with `--as python`, dashboards (live, or a JSON file) -> dashboard modules for `dashboards.modules`."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from graf.cli import Invocation, env_option
+from graf.cli import Invocation, echo_json, env_option, format_option
 from graf.commands.plan import grafana_options
 
 
@@ -16,16 +17,43 @@ from graf.commands.plan import grafana_options
 @click.option("--uid", "uids", multiple=True, metavar="UID", help="Only these uids (any kind); repeat for several")
 @click.option("--all", "include_unmanaged", is_flag=True,
               help="Also export dashboards graf does not manage, ready to be adopted into code")
-@click.option("--out", "-o", type=click.Path(file_okay=False, path_type=Path), default=None,
-              help="Output folder (default: export/ beside graf.yaml); files are <env>/<kind>/<uid>.json")
+@click.option("--out", "-o", type=click.Path(path_type=Path), default=None,
+              help="Output folder (default: export/ beside graf.yaml); files are <env>/<kind>/<uid>.json, "
+                   "with --as python <env>/python/<uid>.py (or this .py file for one dashboard)")
+@click.option("--as", "form", type=click.Choice(["json", "python"]), default="json", show_default=True,
+              help="python: write dashboards as Python modules for graf.yaml's dashboards.modules")
+@click.argument("file", required=False, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@format_option
 @click.pass_obj
 def export(app: Invocation, env: str, url: str | None, only: tuple[str, ...], concurrency: int, uids: tuple[str, ...],
-           include_unmanaged: bool, out: Path | None) -> int:
-    """Write what Grafana holds as canonical JSON (secrets never included); report drift from the code."""
+           include_unmanaged: bool, out: Path | None, form: str, file: Path | None, fmt: str) -> int:
+    """Write what Grafana holds as canonical JSON (secrets never included); report drift from the code.
+
+    With --as python, write dashboards --uid UID (or the dashboard JSON FILE, without asking Grafana)
+    as Python modules that render to the same dashboard."""
+    if form == "python":
+        from graf._api import export_python
+
+        if include_unmanaged:
+            raise click.UsageError("--all exports JSON; name the dashboards to write as Python with --uid")
+
+        written = export_python(app.project, env, uids=uids, file=file, url=url, out=out, concurrency=concurrency)
+        for path in written:
+            click.echo(f"wrote {path} (add it to dashboards.modules in graf.yaml)")
+        return 0
+    if file is not None:
+        raise click.UsageError("a FILE is read only with --as python")
+    if out is not None and out.is_file():
+        raise click.UsageError(f"--out {out}: is a file; JSON export writes a folder")
     from graf._api import export as run_export
 
     done = run_export(app.project, env, url=url, uids=uids, include_unmanaged=include_unmanaged, only=only, out=out,
                       concurrency=concurrency)
+    if fmt == "json":
+        from graf.grafana.report import export_json
+
+        echo_json(export_json(env, done.export, str(done.folder), [str(f) for f in done.files]))
+        return 0
     for drift in done.export.drift:
         click.echo(f"drift: {drift.line}")
     for name in done.export.unmanaged:

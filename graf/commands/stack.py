@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any, cast
 import click
 
 from graf.cli import Invocation, env_option
+from graf.completion import hosts
 
 if TYPE_CHECKING:
     from graf.config import Project
@@ -139,7 +140,8 @@ def up(ctx: click.Context, envs: tuple[str, ...], out: Path | None, profile: str
 @stack.command()
 @click.option("--env", "-e", "env", required=True, envvar="GRAF_ENV", metavar="NAME",
               help="Environment of graf.yaml [env var: GRAF_ENV]")
-@click.option("--host", required=True, metavar="HOST", help="The app server's host, as in environments.<env>.servers")
+@click.option("--host", required=True, metavar="HOST", shell_complete=hosts,
+              help="The app server's host, as in environments.<env>.servers")
 @_out_option("stack-out/agents/<env>/<host>")
 @click.option("--shipper", type=click.Choice(["alloy", "promtail"]), default="alloy", show_default=True,
               help="Log shipper (Promtail is end-of-life since 2026-03-02)")

@@ -6,6 +6,7 @@
     words.py      inline word diff of long strings (pure)
     model.py      Diff, ResourceDiff, Change: the data every renderer formats
     terminal.py / markdown.py / jsonformat.py   renderers: Diff -> str
+    html.py       Diff + both sides -> pages of each changed dashboard before and after (graf.preview draws)
     sources.py    the edges: build folders and JSON files, git revisions
     _gc.py        pausing the cyclic GC while large JSON trees are read and compared
 """

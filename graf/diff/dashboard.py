@@ -10,6 +10,7 @@ in order, after an insert) one `renumbered` line, not one line per panel.
 
 from __future__ import annotations
 
+import math
 from collections import Counter, defaultdict
 from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass
@@ -55,8 +56,8 @@ def diff_dashboard(old: JSON, new: JSON) -> list[Change]:
     """Changes between two dashboard bodies (top-level volatile fields already removed),
     dashboard-level fields first, then in layout order."""
     old_rest, new_rest = dict(old), dict(new)
-    old_panels = _flatten(old_rest.pop("panels", None))
-    new_panels = _flatten(new_rest.pop("panels", None))
+    old_panels = _flatten(_pop_panels(old_rest))
+    new_panels = _flatten(_pop_panels(new_rest))
     named: list[Change] = []
     for section, noun in _NAMED_LISTS:
         old_items = _pop_list(old_rest, section)
@@ -79,9 +80,18 @@ def dashboard_summary(body: JSON) -> str:
 # ---------------------------------------------------------------------------- panels and rows
 
 
+def _pop_panels(body: JSON) -> Any:
+    """Take `panels` out of the body when it is a list; any other value stays for the plain diff."""
+    return body.pop("panels") if isinstance(body.get("panels"), list) else None
+
+
+def _dicts(value: Any) -> list[JSON]:
+    return [item for item in value if isinstance(item, dict)] if isinstance(value, list) else []
+
+
 def _flatten(panels: Any) -> list[_Panel]:
     """Every panel in layout order (top to bottom, left to right), nested ones right after their row."""
-    top = [p for p in panels or () if isinstance(p, dict)]
+    top = _dicts(panels)
     # Rows first among equals, then title and id: membership must not depend on the array's order.
     ordered = sorted(range(len(top)), key=lambda i: (*_yx(top[i]), top[i].get("type") != "row",
                                                      str(top[i].get("title") or ""), str(top[i].get("id")), i))
@@ -92,14 +102,16 @@ def _flatten(panels: Any) -> list[_Panel]:
         if raw.get("type") == "row":
             row = str(raw.get("title") or "")
             out.append(_panel(raw, None))
-            out.extend(_panel(p, row) for p in raw.get("panels") or () if isinstance(p, dict))
+            out.extend(_panel(p, row) for p in _dicts(raw.get("panels")))
         else:
             out.append(_panel(raw, row))
     return out
 
 
 def _yx(raw: JSON) -> tuple[int, int]:
-    grid = raw.get("gridPos") or {}
+    grid = raw.get("gridPos")
+    if not isinstance(grid, dict):
+        grid = {}
     return (_int(grid.get("y")), _int(grid.get("x")))
 
 
@@ -350,7 +362,7 @@ def _list_of(section: Any) -> list[Any]:
 def _int(value: Any) -> int:
     if type(value) is int:
         return value
-    return int(value) if isinstance(value, float) else 0
+    return int(value) if isinstance(value, float) and math.isfinite(value) else 0
 
 
 def _plural(n: int, word: str) -> str:

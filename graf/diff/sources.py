@@ -8,7 +8,6 @@ work too. Files that are byte-identical on both sides are counted, not parsed.
 
 from __future__ import annotations
 
-import json
 import os
 import subprocess
 import sys
@@ -19,6 +18,7 @@ from pathlib import Path
 
 from graf.diff._gc import gc_paused
 from graf.errors import GrafError, UsageError
+from graf.jsoninput import parse_json, read_bounded
 from graf.resources import JSON, KIND_ORDER, Resource
 
 ResourceSets = dict[str, list[Resource]]
@@ -46,7 +46,7 @@ class Pair:
 def load_pair(old: Path, new: Path) -> Pair:
     """Both sides of `graf diff OLD NEW`. Two single files are compared with each other whatever their uids."""
     old_files, new_files = _scan(old), _scan(new)
-    if old.is_file() and new.is_file():
+    if not old.is_dir() and not new.is_dir():
         before, after = _read(old_files[0]), _read(new_files[0])
         return Pair({"": [replace(before, kind=after.kind, uid=after.uid)]}, {"": [after]}, 0)
     old_data = {f.key: _bytes(f) for f in old_files}
@@ -104,7 +104,7 @@ def render_revision(config: Path, rev: str, envs: Iterable[str] = ()) -> Revisio
 def _scan(path: Path) -> list[_File]:
     if not path.exists():
         raise UsageError(str(path), "no such file or folder")
-    if path.is_file():
+    if not path.is_dir():  # a file, or a pipe such as <(curl ...): read as one JSON file
         return [_File("", _kind_of_folder(path.parent.name), path, path.name)]
     kinds = [d for d in sorted(path.iterdir()) if d.is_dir() and d.name in KIND_ORDER]
     if kinds:  # one environment: DIR/<kind>/<uid>.json
@@ -130,19 +130,11 @@ def _load(files: Iterable[tuple[_File, bytes]]) -> ResourceSets:
 
 
 def _bytes(file: _File) -> bytes:
-    try:
-        return file.path.read_bytes()
-    except OSError as exc:
-        raise GrafError(str(file.path), f"cannot read: {exc.strerror}") from None
+    return read_bounded(file.path)
 
 
 def _read(file: _File, raw: bytes | None = None) -> Resource:
-    try:
-        data = json.loads(_bytes(file) if raw is None else raw)
-    except json.JSONDecodeError as exc:
-        raise GrafError(f"{file.path}:{exc.lineno}:{exc.colno}", f"invalid JSON: {exc.msg}") from None
-    except UnicodeDecodeError as exc:
-        raise GrafError(str(file.path), f"not UTF-8 text: {exc.reason}") from None
+    data = parse_json(_bytes(file) if raw is None else raw, str(file.path))
     if not isinstance(data, dict):
         raise GrafError(str(file.path), "expected a JSON object")
     body: JSON = data["dashboard"] if isinstance(data.get("dashboard"), dict) else data  # UI/API export

@@ -259,7 +259,7 @@ class Grafana:
         return min(self.timeout, left)
 
     def _past_deadline(self, what: str) -> Unreachable:
-        return Unreachable(what, f"graf's deadline of {self.deadline_seconds:g}s for talking to {self.url} passed",
+        return Unreachable("", f"graf's deadline of {self.deadline_seconds:g}s for talking to {self.url} passed",
                            "raise it with GRAF_DEADLINE (seconds), or check the server's load")
 
     def close(self) -> None:
@@ -343,7 +343,10 @@ def _message(response: Any) -> str:
 
 @contextmanager
 def _mapped(grafana: Grafana, method: str, path: str, what: str) -> Iterator[None]:
-    """Turn grafana-client and transport errors into one GrafanaError naming `what` (e.g. `dashboard/x`)."""
+    """Turn grafana-client and transport errors into one GrafanaError naming `what` (e.g. `dashboard/x`).
+
+    What is about the server, not the resource (it cannot be reached, its TLS, the credentials, the run's
+    deadline), names the server alone: the message carries its URL."""
     retry = method in IDEMPOTENT
     try:
         yield
@@ -361,7 +364,7 @@ def _mapped(grafana: Grafana, method: str, path: str, what: str) -> Iterator[Non
     except GrafanaException as exc:
         raise _status_error(grafana, exc.status_code, exc.response, method, what, retry) from exc
     except niquests.exceptions.SSLError as exc:
-        raise Unreachable(what, f"TLS error talking to {grafana.url}: {_short(exc)}",
+        raise Unreachable("", f"TLS error talking to {grafana.url}: {_short(exc)}",
                           "fix the certificate, or set grafana.verify_tls: false for a self-signed one") from exc
     except niquests.exceptions.Timeout as exc:
         error = Unreachable(what, f"Grafana at {grafana.url} did not answer within {grafana.timeout:g}s",
@@ -370,7 +373,7 @@ def _mapped(grafana: Grafana, method: str, path: str, what: str) -> Iterator[Non
             raise WriteUncertain(what, error.message, error.hint) from exc
         raise (_Retryable(error, timed_out=True) if retry else error) from exc
     except (niquests.exceptions.ConnectionError, ConnectionError) as exc:
-        error = Unreachable(what, f"cannot reach Grafana at {grafana.url}: {_short(exc)}",
+        error = Unreachable("", f"cannot reach Grafana at {grafana.url}: {_short(exc)}",
                             "check that Grafana runs, and grafana.url in graf.yaml (or --url / GRAFANA_URL)")
         if not retry and method == "POST" and grafana._answered:
             # The server was up a moment ago: the write may have landed before the connection dropped.
@@ -391,11 +394,11 @@ def _status_error(grafana: Grafana, status: int, response: Any, method: str, wha
     detail = f" ({status}: {text})" if text else f" ({status})"
     if status == 0:
         text = _short_text(text)
-        error: GrafanaError = Unreachable(what, f"cannot reach Grafana at {grafana.url}: {text or 'connection failed'}",
+        error: GrafanaError = Unreachable("", f"cannot reach Grafana at {grafana.url}: {text or 'connection failed'}",
                                           "check that Grafana runs and grafana.url")
         return _Retryable(error) if retry else error
     if status == 401:
-        return Unauthorized(what, f"Grafana at {grafana.url} rejected the credentials{detail}",
+        return Unauthorized("", f"Grafana at {grafana.url} rejected the credentials{detail}",
                             "set GRAFANA_TOKEN to a service-account token, or GRAFANA_USER and GRAFANA_PASSWORD")
     if status == 403:
         return Forbidden(what, f"permission denied{detail}",

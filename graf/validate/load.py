@@ -7,12 +7,12 @@ in a folder, other JSON (a datasource, package.json) is skipped and counted.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from graf.jsoninput import BadJSON, read_json
 from graf.resources import Resource
 from graf.validate.findings import Finding
 
@@ -29,7 +29,7 @@ class Loaded:
 def load_dashboards(paths: Sequence[Path]) -> Loaded:
     loaded = Loaded()
     for path in paths:
-        if path.is_dir():
+        if path.is_dir():  # anything else (a file, a pipe, /dev/stdin) is read as one JSON file
             for file in sorted(p for p in path.rglob("*.json") if p.is_file()):
                 _load(file, loaded, named=False)
         else:
@@ -40,13 +40,9 @@ def load_dashboards(paths: Sequence[Path]) -> Loaded:
 def _load(file: Path, loaded: Loaded, *, named: bool) -> None:
     where = str(file)
     try:
-        data: Any = json.loads(file.read_text(encoding="utf-8"))
-    except json.JSONDecodeError as exc:
-        loaded.findings.append(Finding(f"{where}:{exc.lineno}:{exc.colno}", "G002", "error",
-                                       f"not valid JSON: {exc.msg}"))
-        return
-    except (OSError, UnicodeDecodeError) as exc:
-        loaded.findings.append(Finding(where, "G002", "error", f"cannot read: {getattr(exc, 'strerror', exc)}"))
+        data: Any = read_json(file)
+    except BadJSON as exc:
+        loaded.findings.append(Finding(exc.path, "G002", "error", exc.message))
         return
     if isinstance(data, dict) and isinstance(data.get("dashboard"), dict):
         data = data["dashboard"]

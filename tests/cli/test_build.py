@@ -14,11 +14,12 @@ from pathlib import Path
 from click.testing import CliRunner
 
 from graf.cli import cli
-from graf.files import write_tree
+from graf.files import MARKER, write_tree
 
 
 def _tree(root: Path) -> dict[str, bytes]:
-    return {str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+    return {str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*"))
+            if p.is_file() and p.name != MARKER}
 
 
 def test_build_writes_every_environment(example_project: Path) -> None:
@@ -49,7 +50,7 @@ def test_build_of_one_environment_replaces_the_tree(example_project: Path, tmp_p
     out = tmp_path / "out"
     result = CliRunner().invoke(cli, ["-c", str(example_project), "build", "--env", "prod", "--out", str(out)])
     assert result.exit_code == 0, result.output
-    assert {p.name for p in out.iterdir()} == {"prod"}
+    assert {p.name for p in out.iterdir()} == {"prod", MARKER}
 
 
 def test_failed_write_leaves_previous_tree_and_no_temp_folder(tmp_path: Path, monkeypatch) -> None:
@@ -79,7 +80,7 @@ def test_killed_build_leaves_previous_tree_intact(tmp_path: Path) -> None:
     script = textwrap.dedent(f"""
         import time
         from pathlib import Path
-        from graf.files import write_tree
+        from graf.files import MARKER, write_tree
         real = Path.write_text
         def slow(self, *a, **k):
             time.sleep(0.02)

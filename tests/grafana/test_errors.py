@@ -32,7 +32,7 @@ def test_unreachable_host_in_a_real_process(project: Project) -> None:
                           env=env, capture_output=True, text=True, timeout=60)
     assert proc.returncode == 1
     line = _one_error_line(proc.stderr)
-    assert "cannot reach Grafana at http://127.0.0.1:" in line
+    assert line.startswith("error: cannot reach Grafana at http://127.0.0.1:")  # about the server, no resource
     assert "Connection refused" in line
     assert "check that Grafana runs" in line
     assert "Traceback" not in proc.stderr
@@ -78,6 +78,7 @@ def test_401_names_the_credentials_to_set(graf, monkeypatch) -> None:
     run = graf("sync", "--env", "prod")
     assert run.code == 1
     line = _one_error_line(run.err)
+    assert line.startswith("error: Grafana at http://127.0.0.1:")  # about the server, not the first resource read
     assert "rejected the credentials (401: Invalid API key)" in line
     assert "GRAFANA_TOKEN" in line
 

@@ -336,14 +336,52 @@ def test_datasource_edited_in_grafana_is_a_conflict(graf, grafana: GrafanaServer
     assert grafana.state.datasources["tempo"].fields["url"] == "http://tempo-by-hand:3200"
 
 
-def test_progress_bar_on_a_terminal(graf, grafana: GrafanaServer, monkeypatch) -> None:
+def test_on_a_terminal_each_change_is_printed_in_colour_then_the_summary(graf, grafana: GrafanaServer,
+                                                                         monkeypatch) -> None:
+    """Issue 13: a terminal sees every change as plan shows it (coloured like plan), not only a progress bar."""
     import sys
 
-    monkeypatch.setattr(sys.stderr, "isatty", lambda: True)
+    monkeypatch.setattr(sys.stdout, "isatty", lambda: True)
+    monkeypatch.delenv("NO_COLOR", raising=False)
     run = graf("sync", "--env", "prod")
     assert run.code == 0
-    assert "sync prod" in run.err and "100%" in run.err
-    assert run.lines == ["sync prod: 6 applied"]  # no per-write lines when the bar shows progress
+    assert "\x1b[32mcreate   folder/shop-prod\x1b[0m" in run.out  # green, as plan colours a create
+    import click
+
+    plain = [click.unstyle(line) for line in run.lines]
+    assert plain == ["create   folder/shop-prod", "create   datasource/prometheus", "create   datasource/loki",
+                     "create   datasource/tempo", "create   dashboard/shop-prod-api",
+                     "create   dashboard/shop-prod-jvm", "sync prod: 6 applied"]
+
+
+def test_no_color_turns_colour_off(graf, grafana: GrafanaServer, project: Project, monkeypatch) -> None:
+    import sys
+
+    monkeypatch.setattr(sys.stdout, "isatty", lambda: True)
+    monkeypatch.setenv("NO_COLOR", "1")
+    graf("sync", "--env", "prod")
+    project.add("shop-prod-api", "API", expr="sum(up)")
+    run = graf("plan", "--env", "prod")
+    assert "\x1b[" not in run.out and run.lines[0].startswith("~ update    dashboard/shop-prod-api")
+
+
+def test_plan_sync_and_export_speak_json(graf, grafana: GrafanaServer, project: Project, tmp_path) -> None:
+    import json
+
+    run = graf("plan", "--env", "prod", "--format", "json")
+    plan = json.loads(run.out)
+    assert run.code == 3 and plan["env"] == "prod" and plan["pending"] is True
+    assert plan["counts"] == {"create": 6}
+    first = plan["changes"][0]
+    assert (first["kind"], first["uid"], first["action"], first["write"]) == ("folder", "shop-prod", "create", True)
+    run = graf("sync", "--env", "prod", "--format", "json")
+    synced = json.loads(run.out)
+    assert run.code == 0 and synced["applied"] == 6 and synced["failed"] == 0
+    assert [o["status"] for o in synced["outcomes"]] == ["applied"] * 6
+    run = graf("export", "--env", "prod", "--format", "json", "--out", str(tmp_path / "x"))
+    exported = json.loads(run.out)
+    assert run.code == 0 and len(exported["files"]) == 6 and exported["drift"] == []
+    assert all(f.startswith(str(tmp_path / "x")) for f in exported["files"])
 
 
 def test_a_post_lost_before_it_landed_is_read_back_and_sent_again(graf, grafana: GrafanaServer) -> None:

@@ -85,7 +85,7 @@ def test_a_folder_is_searched_and_other_json_is_skipped(tmp_path: Path, capsys: 
     code, out, err = run(["validate", str(tmp_path / "dashboards")], capsys)
     assert code == 1
     lines = out.splitlines()
-    assert lines[0].startswith(f"error: G002 {tmp_path / 'dashboards' / 'bad.json'}:1:13: not valid JSON")
+    assert lines[0].startswith(f"error: G002 {tmp_path / 'dashboards' / 'bad.json'}:1:13: invalid JSON")
     assert [line.split(" ")[1] for line in lines] == ["G002", "G103", "G103"]
     assert err == "2 resources: 3 errors, 0 warnings (1 non-dashboard JSON file skipped)\n"
 

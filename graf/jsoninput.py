@@ -1,0 +1,135 @@
+"""JSON that a user hands graf (validate, diff, `dashboards.files`), read within bounds.
+
+Python's json module trusts its input: a file 100,000 levels deep raises RecursionError, a
+100,000-digit number a ValueError (or minutes of CPU before Python 3.11), /dev/zero fills the
+memory, NaN and duplicate keys pass silently. Here the size is capped before parsing, depth and
+number length are checked on the raw bytes (cheaply: an upper bound first, exactly only when
+that bound is exceeded), NaN/Infinity, numbers beyond a float and duplicate keys are errors, and every failure is one
+`BadJSON` line naming the file (and line:column where there is one).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from itertools import accumulate
+from pathlib import Path
+from typing import Any
+
+from graf.errors import GrafError
+
+MAX_BYTES = 16 * 1024 * 1024  # the largest community dashboards are under 1 MB; parsed JSON can take 30x its size
+MAX_DEPTH = 100  # real dashboards nest about 12 levels deep
+MAX_DIGITS = 1000  # digits in one number
+
+_BRACKETS = {ord("["): 1, ord("{"): 1, ord("]"): -1, ord("}"): -1}
+_NOT_BRACKETS = bytes(b for b in range(256) if b not in _BRACKETS)
+# Every digit as 0 and E as e, so that one search finds any long number or 3-digit exponent.
+_DIGITS_AS_ZERO = bytes(ord("0") if 48 <= b <= 57 else ord("e") if b == ord("E") else b for b in range(256))
+_LONG_NUMBER = b"0" * (MAX_DIGITS + 1)
+_HUGE_FLOAT = (b"0" * 300, b"e000", b"e+000")  # as mapped by _DIGITS_AS_ZERO
+_STRING = re.compile(rb'"[^"\\]*(?:\\.[^"\\]*)*"')
+
+
+class BadJSON(GrafError):
+    """A JSON file graf was given cannot be used: too big, too deep, not JSON, or ambiguous."""
+
+
+def read_json(path: Path, *, max_bytes: int = MAX_BYTES) -> Any:
+    """Parse the JSON file at `path` (any readable file: a pipe or /dev/stdin too) within the bounds."""
+    return parse_json(read_bounded(path, max_bytes=max_bytes), str(path))
+
+
+def read_bounded(path: Path, *, max_bytes: int = MAX_BYTES) -> bytes:
+    """At most `max_bytes` of `path`; more is an error, found without reading the rest."""
+    try:
+        with path.open("rb") as handle:
+            raw = handle.read(max_bytes + 1)
+    except OSError as exc:
+        raise BadJSON(str(path), f"cannot read: {exc.strerror or type(exc).__name__}") from None
+    if len(raw) > max_bytes:
+        raise BadJSON(str(path), f"larger than {max_bytes // (1024 * 1024)} MB: not a dashboard graf reads")
+    return raw
+
+
+def parse_json(raw: bytes, where: str) -> Any:
+    """`raw` as JSON, or BadJSON naming `where` (with line:column for a syntax error)."""
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise BadJSON(where, f"not UTF-8 text (byte {exc.start})") from None
+    suspicious_float = _check_shape(raw, where)
+    # parse_float halves the parser's speed: only a file that may hold a float beyond range gets it.
+    try:
+        return json.loads(text, object_pairs_hook=_unique_keys, parse_constant=_no_constant,
+                          parse_float=_finite if suspicious_float else None)
+    except json.JSONDecodeError as exc:
+        raise BadJSON(f"{where}:{exc.lineno}:{exc.colno}", f"invalid JSON: {exc.msg}") from None
+    except _Rejected as exc:
+        raise BadJSON(where, str(exc)) from None
+    except RecursionError:  # the depth check makes this unreachable; kept as a last line of defence
+        raise BadJSON(where, f"nested deeper than {MAX_DEPTH} levels") from None
+    except ValueError as exc:  # Python's own limit on digits in an int
+        raise BadJSON(where, f"unusable number: {str(exc)[:120]}") from None
+
+
+class _Rejected(ValueError):
+    pass
+
+
+def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    out = dict(pairs)
+    if len(out) != len(pairs):
+        seen: set[str] = set()
+        duplicate = next(key for key, _ in pairs if key in seen or seen.add(key))  # type: ignore[func-returns-value]
+        raise _Rejected(f"duplicate key {_short(duplicate)} in one object (which one counts is ambiguous)")
+    return out
+
+
+def _no_constant(name: str) -> Any:
+    raise _Rejected(f"{name} is not valid JSON (Grafana cannot store it)")
+
+
+def _finite(text: str) -> float:
+    value = float(text)
+    if not math.isfinite(value):  # 1e999: Python makes it inf, which JSON cannot hold
+        raise _Rejected(f"the number {text[:40]} is too large for a float")
+    return value
+
+
+def _check_shape(raw: bytes, where: str) -> bool:
+    """Depth and number length, counted on the bytes: brackets and digits inside strings count too
+    at first (an upper bound, fast); only a file over a limit is counted again without its strings.
+    True when the file may hold a float beyond range (300 digits in a row, or a 3-digit exponent)."""
+    digits = raw.translate(_DIGITS_AS_ZERO)
+    if not _shallow(raw) or _LONG_NUMBER in digits:
+        bare = _STRING.sub(b'""', raw)
+        if _depth(bare) > MAX_DEPTH:
+            raise BadJSON(where, f"nested deeper than {MAX_DEPTH} levels")
+        if _LONG_NUMBER in bare.translate(_DIGITS_AS_ZERO):
+            raise BadJSON(where, f"a number longer than {MAX_DIGITS} digits")
+    return any(pattern in digits for pattern in _HUGE_FLOAT)
+
+
+def _shallow(raw: bytes) -> bool:
+    """True when `raw` surely nests no deeper than MAX_DEPTH: its brackets alone, innermost pairs
+    removed pass by pass (each pass takes at least one level, at most two), empty within
+    MAX_DEPTH // 2 passes. False may be wrong (a lone bracket in a string): `_depth` decides then."""
+    brackets = raw.translate(None, _NOT_BRACKETS)
+    for _ in range(MAX_DEPTH // 2):
+        if not brackets:
+            return True
+        shorter = brackets.replace(b"[]", b"").replace(b"{}", b"")
+        if len(shorter) == len(brackets):
+            return False
+        brackets = shorter
+    return not brackets
+
+
+def _depth(raw: bytes) -> int:
+    return max(accumulate(map(_BRACKETS.__getitem__, raw.translate(None, _NOT_BRACKETS))), default=0)
+
+
+def _short(key: str) -> str:
+    return repr(key if len(key) <= 60 else key[:57] + "...")
