@@ -12,14 +12,16 @@ from __future__ import annotations
 
 import importlib
 import importlib.util
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from pathlib import Path
 from types import ModuleType
 from typing import Any
 
+from graf import team
 from graf.config import DATASOURCE_TYPES, Environment, Project
 from graf.context import RenderContext
 from graf.errors import RenderError
+from graf.jsonvalue import check_json
 from graf.resources import JSON, KIND_ORDER, Resource
 
 
@@ -44,7 +46,7 @@ def _datasources(ctx: RenderContext) -> list[Resource]:
     out = []
     for logical in DATASOURCE_TYPES:
         module = _import_builtin("graf.datasources", logical)
-        body = _call(module, "datasource", ctx, module.__name__)
+        body = team.call(module, "datasource", ctx, module.__name__)
         if not isinstance(body, dict):
             raise RenderError(module.__name__, f"datasource(ctx) returned {type(body).__name__}, expected a dict")
         out.append(Resource("datasource", body["uid"], body, source=module.__name__))
@@ -52,20 +54,32 @@ def _datasources(ctx: RenderContext) -> list[Resource]:
 
 
 def _dashboards(ctx: RenderContext) -> list[Resource]:
-    from graf.dashboards._grafanalib import to_model
-
     out = []
     for name in ctx.project.dashboards.builtin:
         module = _import_builtin("graf.dashboards", name)
-        out.append(_dashboard_resource(to_model(_call(module, "dashboard", ctx, module.__name__), ctx),
-                                       ctx, module.__name__, _silenced(module, module.__name__)))
+        produced = team.call(module, "dashboard", ctx, module.__name__)
+        out.append(_dashboard_resource(_model(produced, ctx, module.__name__), ctx, module.__name__,
+                                       _silenced(module, module.__name__)))
     for path in ctx.project.dashboards.modules:
-        module = _import_file(ctx.project.root / path)
-        out.append(_dashboard_resource(to_model(_call(module, "dashboard", ctx, str(path)), ctx), ctx, str(path),
-                                       _silenced(module, str(path))))
+        source = str(path)
+        module = team.load(ctx.project.root, path, kind="dashboard module", key="dashboards.modules")
+        produced = team.call(module, "dashboard", ctx, source, ctx.project.root)
+        out.append(_dashboard_resource(_model(produced, ctx, source), ctx, source, _silenced(module, source)))
     for file in _dashboard_files(ctx):
         out.append(_dashboard_resource(_read_json(file), ctx, str(file.relative_to(ctx.project.root))))
     return out
+
+
+def _model(produced: Any, ctx: RenderContext, source: str) -> JSON:
+    """What `dashboard(ctx)` returned, checked to be a readable dashboard, in the current model."""
+    from graf.dashboards._grafanalib import to_json, to_model
+    from graf.dashboards._input import check_dashboard
+
+    where = f"{source}: dashboard(ctx)"
+    raw = produced if isinstance(produced, dict) else to_json(produced, where)
+    check_json(raw, where)
+    check_dashboard(raw, where)
+    return to_model(raw, ctx)
 
 
 def _dashboard_resource(body: JSON, ctx: RenderContext, source: str,
@@ -98,10 +112,9 @@ def _dashboard_files(ctx: RenderContext) -> list[Path]:
 
 
 def _alerting(ctx: RenderContext) -> list[Resource]:
-    if importlib.util.find_spec("graf.alerts.render") is None:
-        return []
-    module = importlib.import_module("graf.alerts.render")
-    return list(_call(module, "resources", ctx, module.__name__))
+    from graf.alerts.render import resources
+
+    return resources(ctx)
 
 
 def _read_json(path: Path) -> JSON:
@@ -113,8 +126,18 @@ def _read_json(path: Path) -> JSON:
         raise RenderError(exc.path, exc.message) from None
     if not isinstance(data, dict):
         raise RenderError(str(path), "expected a dashboard JSON object")
+    if _is_v2(data):
+        raise RenderError(str(path), f"a schema v2 dashboard ({data['apiVersion']}): graf syncs classic dashboard "
+                                     "JSON only", "graf validate and graf diff read it; to sync it, give graf its "
+                                     "classic JSON: a v1 read, which drops tabs and auto grids")
     # A file saved from the UI's "Export" or from the API wraps the model.
     return data["dashboard"] if isinstance(data.get("dashboard"), dict) else data
+
+
+def _is_v2(data: JSON) -> bool:
+    from graf.validate.v2 import is_v2
+
+    return is_v2(data)
 
 
 def _import_builtin(package: str, name: str) -> ModuleType:
@@ -124,32 +147,6 @@ def _import_builtin(package: str, name: str) -> ModuleType:
         if exc.name == f"{package}.{name}":
             raise RenderError(f"{package}.{name}", "no such built-in module") from None
         raise
-
-
-def _import_file(path: Path) -> ModuleType:
-    if not path.is_file():
-        raise RenderError(str(path), "dashboard module not found", "check dashboards.modules in graf.yaml")
-    spec = importlib.util.spec_from_file_location(f"graf_user_{path.stem}", path)
-    if spec is None or spec.loader is None:
-        raise RenderError(str(path), "not a Python module")
-    module = importlib.util.module_from_spec(spec)
-    try:
-        spec.loader.exec_module(module)
-    except Exception as exc:  # a team's module is foreign code: any failure is reported with its file
-        raise RenderError(str(path), f"import failed: {type(exc).__name__}: {exc}") from exc
-    return module
-
-
-def _call(module: ModuleType, function: str, ctx: RenderContext, source: str) -> Any:
-    produce: Callable[[RenderContext], Any] | None = getattr(module, function, None)
-    if not callable(produce):
-        raise RenderError(source, f"has no function {function}(ctx)")
-    try:
-        return produce(ctx)
-    except RenderError:
-        raise
-    except Exception as exc:  # producers are user-extensible code; name the module that failed
-        raise RenderError(source, f"{function}(ctx) failed: {type(exc).__name__}: {exc}") from exc
 
 
 def _reject_duplicates(resources: list[Resource]) -> None:

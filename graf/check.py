@@ -15,7 +15,7 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -104,14 +104,17 @@ def variable_defaults(dashboard: JSON) -> dict[str, str]:
     return out
 
 
+def _dashboards(resources: Iterable[Resource]) -> Iterator[tuple[Resource, JSON, dict[str, str]]]:
+    """Each dashboard with its body and its variables' default values."""
+    for resource in resources:
+        if resource.kind == "dashboard":
+            yield resource, resource.body, variable_defaults(resource.body)
+
+
 def panel_queries(resources: Iterable[Resource]) -> list[PanelQuery]:
     """Every Prometheus target of every dashboard (hidden ones included), variables substituted."""
     out: list[PanelQuery] = []
-    for resource in resources:
-        if resource.kind != "dashboard":
-            continue
-        body = resource.body
-        defaults = variable_defaults(body)
+    for resource, body, defaults in _dashboards(resources):
         for panel in _panels(body.get("panels", [])):
             panel_ds = panel.get("datasource")
             for target in panel.get("targets", []) or []:
@@ -135,11 +138,7 @@ def variable_queries(resources: Iterable[Resource]) -> list[PanelQuery]:
     The selector is asked for series that carry the label, grouped by it, over the same window.
     """
     out: list[PanelQuery] = []
-    for resource in resources:
-        if resource.kind != "dashboard":
-            continue
-        body = resource.body
-        defaults = variable_defaults(body)
+    for resource, body, defaults in _dashboards(resources):
         for variable in body.get("templating", {}).get("list", []):
             query = variable.get("query")
             query = query.get("query") if isinstance(query, dict) else query

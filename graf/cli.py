@@ -10,7 +10,7 @@ from __future__ import annotations
 import importlib
 import os
 import sys
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -37,11 +37,11 @@ COMMANDS: dict[str, str] = {
 
 @dataclass
 class Invocation:
-    """What every command gets through `pass_obj`: the global options, the project loaded on first use."""
+    """One run of graf, what every command gets through `pass_obj`: the global options and the project,
+    loaded on first use. (`graf.config.App` is a Spring Boot app of graf.yaml, a different thing.)"""
 
     config: Path | None = None
     verbose: int = 0
-    _overrides: dict[str, Any] = field(default_factory=dict)
 
     @cached_property
     def project(self) -> Project:
@@ -64,15 +64,6 @@ class LazyGroup(click.Group):
         if not isinstance(command, click.Command):
             raise TypeError(f"{module_name}.{cmd_name} is not a click command")
         return command
-
-
-def _version() -> str:
-    from importlib.metadata import PackageNotFoundError, version
-
-    try:
-        return version("graf")
-    except PackageNotFoundError:
-        return "0+unknown"
 
 
 @click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})

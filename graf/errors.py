@@ -23,7 +23,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 
-from graf.wording import clip
+from graf.wording import clip, printable
 
 PATH_SEPARATOR = " › "
 
@@ -53,7 +53,7 @@ class GrafError(Exception):
     def one_line(self) -> str:
         """The error as one line of at most `wording.LINE_LIMIT` characters, whatever a message quotes."""
         text = f"{self.path}: {self.message}" if self.path else self.message
-        return clip(f"{text} ({self.hint})" if self.hint else text)
+        return clip(printable(f"{text} ({self.hint})" if self.hint else text))
 
 
 class UsageError(GrafError):

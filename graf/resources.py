@@ -144,7 +144,9 @@ class Resource:
 
     @property
     def title(self) -> str:
-        return str(self.body.get("title") or self.body.get("name") or self.uid)
+        spec = self.body.get("spec")  # a schema v2 dashboard resource object keeps its title in spec
+        spec_title = spec.get("title") if isinstance(spec, dict) and "apiVersion" in self.body else None
+        return str(self.body.get("title") or self.body.get("name") or spec_title or self.uid)
 
     def canonical(self) -> JSON:
         return canonical(self.kind, self.body)

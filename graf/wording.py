@@ -7,6 +7,7 @@ import difflib
 import json
 import re
 from collections.abc import Callable, Iterable, Mapping
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 if TYPE_CHECKING:
@@ -173,3 +174,25 @@ def _branch(schema: Any, vocabulary: Vocabulary) -> str:
 
 def _pattern_hint(pattern: str, hints: Mapping[str, str] | None) -> str:
     return (hints or {}).get(pattern, f"does not match {pattern}")
+
+
+def clipped(text: str, limit: int = 200) -> str:
+    """`text` on one line of at most `limit` characters (white space folded, the rest cut with '…')."""
+    flat = " ".join(text.split())
+    return flat if len(flat) <= limit else flat[: limit - 1] + "…"
+
+
+def printable(text: str) -> str:
+    """`text` with every character that is not printable (line breaks, control characters) escaped,
+    so a message built from foreign data stays on one line."""
+    if text.isprintable():
+        return text
+    return "".join(ch if ch.isprintable() else ch.encode("unicode_escape").decode("ascii") for ch in text)
+
+
+def shown_path(path: Path, root: Path) -> str:
+    """`path` as a message names it: relative to the project's folder `root` when inside it."""
+    try:
+        return str(path.resolve().relative_to(root.resolve()))
+    except ValueError:
+        return str(path)

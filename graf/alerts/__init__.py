@@ -11,6 +11,7 @@ build its rules the way the built-in ones are built::
 
 from __future__ import annotations
 
-from graf.alerts._rule import RuleSpec, build, env_matcher, one_of, prom_duration, quote, selector
+from graf.alerts._rule import RuleSpec, build, env_matcher, one_of, quote, selector
+from graf.units import prom_duration
 
 __all__ = ["RuleSpec", "build", "env_matcher", "one_of", "prom_duration", "quote", "selector"]

@@ -12,11 +12,12 @@ sync step resolves them into the request only (graf.grafana.secrets), never into
 
 from __future__ import annotations
 
-from graf.alerts._rule import prom_duration
 from graf.config import ContactPoint, Environment
-from graf.context import RenderContext, make_uid
+from graf.context import RenderContext
 from graf.errors import RenderError
 from graf.resources import JSON
+from graf.uids import make_uid
+from graf.units import prom_duration
 
 POLICY_UID = "policy"
 SEVERITIES = ("critical", "warning", "info")

@@ -9,19 +9,18 @@ and every rule gets the environment label).
 
 from __future__ import annotations
 
-import importlib.util
-import re
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
+from graf import team
 from graf.alerts import host, http, instances, jvm, logs, notifications
 from graf.context import RenderContext
 from graf.errors import RenderError
+from graf.jsonvalue import check_json
 from graf.resources import JSON, Resource
+from graf.uids import UID_RULE, is_uid
 
 FAMILIES = (instances, http, jvm, host, logs)
-_UID = re.compile(r"^[A-Za-z0-9_-]{1,40}$")
 
 
 def resources(ctx: RenderContext) -> list[Resource]:
@@ -46,41 +45,22 @@ def resources(ctx: RenderContext) -> list[Resource]:
 
 
 def _team_rules(ctx: RenderContext, path: Path) -> list[Any]:
-    module = _import(ctx.project.root / path, str(path))
-    produce = getattr(module, "rules", None)
-    if not callable(produce):
-        raise RenderError(str(path), "has no function rules(ctx)", "return a list of alert rule bodies")
-    try:
-        rules = produce(ctx)
-    except RenderError:
-        raise
-    except Exception as exc:  # a team's module is foreign code: name the file that failed
-        raise RenderError(str(path), f"rules(ctx) failed: {type(exc).__name__}: {exc}") from exc
+    source = str(path)
+    module = team.load(ctx.project.root, path, kind="alert rule module", key="alerts.modules")
+    rules = team.call(module, "rules", ctx, source, ctx.project.root)
     if not isinstance(rules, (list, tuple)):
-        raise RenderError(str(path), f"rules(ctx) returned {type(rules).__name__}, expected a list")
+        raise RenderError(source, f"rules(ctx) returned {type(rules).__name__}, expected a list",
+                          "return a list of alert rule bodies")
+    check_json(list(rules), f"{source}: rules(ctx)")
     return [r for r in rules if r is not None]
-
-
-def _import(path: Path, source: str) -> ModuleType:
-    if not path.is_file():
-        raise RenderError(source, "alert rule module not found", "check alerts.modules in graf.yaml")
-    spec = importlib.util.spec_from_file_location(f"graf_user_alerts_{path.stem}", path)
-    if spec is None or spec.loader is None:
-        raise RenderError(source, "not a Python module")
-    module = importlib.util.module_from_spec(spec)
-    try:
-        spec.loader.exec_module(module)
-    except Exception as exc:  # foreign code, as above
-        raise RenderError(source, f"import failed: {type(exc).__name__}: {exc}") from exc
-    return module
 
 
 def _checked(rule: Any, where: str) -> JSON:
     if not isinstance(rule, dict):
         raise RenderError(where, f"expected an alert rule body (dict), got {type(rule).__name__}")
     uid = rule.get("uid")
-    if not isinstance(uid, str) or not _UID.match(uid):
-        raise RenderError(where, f"uid {uid!r} is not a valid uid (1-40 letters, digits, '-' or '_')",
+    if not is_uid(uid):
+        raise RenderError(where, f"uid {uid!r} is not a valid uid ({UID_RULE})",
                           "use uid=ctx.uid('<name>')")
     for key in ("title", "ruleGroup", "condition", "data"):
         if not rule.get(key):

@@ -149,7 +149,7 @@ class _Writer:
     def json_of(self, obj: Any) -> Any:
         if isinstance(obj, (dict, list, str, int, float, bool)) or obj is None:
             return adapter._drop_nulls(copy.deepcopy(obj))
-        return adapter._drop_nulls(adapter._to_json(obj))  # what grafanalib prints becomes an error, not output
+        return adapter._drop_nulls(adapter.to_json(obj, "generated module"))  # grafanalib's prints: an error
 
     def same(self, value: Any, expected: Any, shape: Callable[[Any], Any]) -> bool:
         try:
@@ -556,7 +556,9 @@ def _flowed(panels: list[JSON]) -> bool:
     def places(items: list[JSON]) -> list[Any]:
         return [(p.get("id"), p.get("gridPos"), places(p.get("panels", []))) for p in items]
 
-    redone = adapter._assign_ids(adapter._layout([strip(p) for p in panels]))
+    from graf.dashboards._layout import assign_ids, layout
+
+    redone = assign_ids(layout([strip(p) for p in panels]))
     return places(redone) == places(panels)
 
 

@@ -9,8 +9,7 @@ only targets. `to_model` turns that (or a dashboard dict) into what Grafana 11 s
   `"prometheus"`, the datasource's name or its uid are all accepted);
 - targets in the shape of their datasource type (Prometheus, Loki, Tempo);
 - thresholds as `{color, value}` steps;
-- unique panel ids, and `gridPos` on a 24-column grid: kept as given when it is complete and
-  free of overlaps, otherwise flowed left to right in panel order keeping each panel's size.
+- unique panel ids, and `gridPos` on a 24-column grid (graf.dashboards._layout).
 
 It also defines the targets grafanalib lacks: `PrometheusTarget` (with the exemplar flag),
 `LokiTarget` and `TempoTarget`. This is the only module that calls grafanalib's `to_json_data`;
@@ -22,20 +21,19 @@ from __future__ import annotations
 import contextlib
 import io
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from typing import Any
 
 import attr
 from grafanalib.core import Target
 
 from graf.context import RenderContext
+from graf.dashboards._layout import assign_ids, layout
 from graf.errors import RenderError
 from graf.resources import JSON
+from graf.wording import clipped
 
 SCHEMA_VERSION = 41  # Grafana 11.6 (the stack's pinned image) saves 41: a UI save does not bump it
-GRID_COLUMNS = 24
-DEFAULT_SIZE = (12, 8)  # w, h of a panel that comes without gridPos
-ROW_HEIGHT = 1
 
 LEGACY_KEYS = ("rows", "style", "sharedCrosshair", "hideControls", "gnetId", "id", "version", "__inputs")
 PANEL_LEGACY_KEYS = ("cacheTimeout", "editable", "error", "height", "span", "minSpan", "columns", "fontSize",
@@ -129,9 +127,9 @@ class TempoTarget:
 
 def to_model(dashboard: Any, ctx: RenderContext) -> JSON:
     """A grafanalib Dashboard (or a dashboard dict) as a current-model dashboard dict."""
-    raw = dashboard if isinstance(dashboard, dict) else _to_json(dashboard)
+    raw = dashboard if isinstance(dashboard, dict) else to_json(dashboard, "dashboard(ctx)")
     body = _drop_nulls(raw)
-    where = f"dashboard/{body.get('uid') or body.get('title', '?')}"
+    where = f"dashboard/{clipped(str(body.get('uid') or body.get('title', '?')), 60)}"
     refs = _Refs(ctx, where)
     for key in LEGACY_KEYS:
         body.pop(key, None)
@@ -143,21 +141,27 @@ def to_model(dashboard: Any, ctx: RenderContext) -> JSON:
         body["timepicker"] = {k: v for k, v in body["timepicker"].items()
                               if k not in ("time_options", "nowDelay") and not (k == "hidden" and v is False)}
     panels = [_panel(p, refs, None) for p in body.get("panels", [])]
-    body["panels"] = _assign_ids(_layout(panels))
+    body["panels"] = assign_ids(layout(panels))
     return body
 
 
-def _to_json(dashboard: Any) -> JSON:
+def to_json(dashboard: Any, where: str) -> JSON:
+    """A grafanalib Dashboard as plain JSON; anything grafanalib prints or raises meanwhile is a RenderError."""
     from grafanalib._gen import DashboardEncoder
 
     if not hasattr(dashboard, "to_json_data"):
-        raise RenderError("dashboard(ctx)", f"returned {type(dashboard).__name__}, expected a grafanalib Dashboard")
+        raise RenderError(where, f"returned {type(dashboard).__name__}, expected a grafanalib Dashboard "
+                                 "or a dashboard dict")
     printed = io.StringIO()
-    with contextlib.redirect_stdout(printed):
-        data = json.loads(json.dumps(dashboard.to_json_data(), cls=DashboardEncoder))
+    try:
+        with contextlib.redirect_stdout(printed):
+            data = json.loads(json.dumps(dashboard.to_json_data(), cls=DashboardEncoder))
+    except Exception as exc:  # grafanalib walking a module's objects: any failure comes from what it returned
+        raise RenderError(where, f"grafanalib cannot serialise the {type(dashboard).__name__} returned: "
+                                 f"{type(exc).__name__}: {clipped(str(exc))}") from None
     if printed.getvalue().strip():
-        title = getattr(dashboard, "title", "?")
-        raise RenderError(f"dashboard {title!r}", f"grafanalib: {printed.getvalue().strip().splitlines()[0]}")
+        title = clipped(str(getattr(dashboard, "title", "?")), 60)
+        raise RenderError(f"dashboard {title!r}", f"grafanalib: {clipped(printed.getvalue().strip().splitlines()[0])}")
     return data
 
 
@@ -187,14 +191,15 @@ class _Refs:
                 return dict(SPECIAL_DATASOURCES[value])
             if value in self.by_key:
                 return dict(self.by_key[value])
-            raise RenderError(self.where, f"unknown datasource {value!r}",
+            raise RenderError(self.where, f"unknown datasource {clipped(repr(value), 80)}",
                               "use 'prometheus', 'loki' or 'tempo' (graf's datasources) or a {type, uid} dict")
         if isinstance(value, dict):
             uid = value.get("uid")
             if isinstance(uid, str) and "type" not in value and uid in self.by_key:
                 return dict(self.by_key[uid])
             return value
-        raise RenderError(self.where, f"datasource must be a name or a {{type, uid}} dict, got {value!r}")
+        raise RenderError(self.where,
+                          f"datasource must be a name or a {{type, uid}} dict, got {clipped(repr(value), 80)}")
 
 
 def _annotations(annotations: JSON, refs: _Refs) -> JSON:
@@ -320,102 +325,4 @@ def _step(step: JSON) -> JSON:
     out: JSON = {"color": step.get("color", "green")}
     if value not in (None, "null") and step.get("index", 1) != 0:
         out["value"] = value
-    return out
-
-
-# ---------------------------------------------------------------------------- layout and ids
-
-
-def _size(panel: JSON) -> tuple[int, int]:
-    grid = panel.get("gridPos") or {}
-    if panel.get("type") == "row":
-        return GRID_COLUMNS, ROW_HEIGHT
-    w = grid.get("w") or DEFAULT_SIZE[0]
-    return min(int(w), GRID_COLUMNS), int(grid.get("h") or DEFAULT_SIZE[1])
-
-
-def _complete(panels: Iterable[JSON]) -> bool:
-    """Every panel has a full gridPos inside the grid, and no two overlap."""
-    boxes = []
-    for panel in panels:
-        grid = panel.get("gridPos")
-        if not isinstance(grid, dict) or any(not isinstance(grid.get(k), int) for k in ("x", "y", "w", "h")):
-            return False
-        if grid["x"] < 0 or grid["y"] < 0 or grid["w"] < 1 or grid["h"] < 1 or grid["x"] + grid["w"] > GRID_COLUMNS:
-            return False
-        boxes.append((grid["x"], grid["y"], grid["x"] + grid["w"], grid["y"] + grid["h"]))
-    for i, a in enumerate(boxes):
-        for b in boxes[i + 1:]:
-            if a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]:
-                return False
-    return True
-
-
-def _layout(panels: list[JSON]) -> list[JSON]:
-    """Panels with gridPos: kept if already a valid layout, else flowed in order keeping each size."""
-    flat = [*panels, *(p for row in panels if row.get("type") == "row" for p in row.get("panels", []))]
-    if _complete(flat):
-        return panels
-    x = y = line_height = 0
-    out = []
-    for panel in panels:
-        w, h = _size(panel)
-        if panel.get("type") == "row":
-            y += line_height
-            x, line_height = 0, 0
-            inner_y = y + ROW_HEIGHT
-            inner = []
-            for child in _flow(panel.get("panels", []), inner_y):
-                inner.append(child)
-            out.append(dict(panel, gridPos={"h": h, "w": w, "x": 0, "y": y}, panels=inner))
-            y += ROW_HEIGHT
-            continue
-        if x + w > GRID_COLUMNS:
-            y += line_height
-            x, line_height = 0, 0
-        out.append(dict(panel, gridPos={"h": h, "w": w, "x": x, "y": y}))
-        x += w
-        line_height = max(line_height, h)
-    return out
-
-
-def _flow(panels: list[JSON], top: int) -> list[JSON]:
-    """The panels inside a collapsed row, flowed below its header."""
-    x, y, line_height = 0, top, 0
-    out = []
-    for panel in panels:
-        w, h = _size(panel)
-        if x + w > GRID_COLUMNS:
-            y += line_height
-            x, line_height = 0, 0
-        out.append(dict(panel, gridPos={"h": h, "w": w, "x": x, "y": y}))
-        x += w
-        line_height = max(line_height, h)
-    return out
-
-
-def _assign_ids(panels: list[JSON]) -> list[JSON]:
-    """Unique ids: ids already given (and unique) are kept, the rest count up from 1."""
-    every = [*panels, *(p for row in panels for p in row.get("panels", []))]
-    taken: set[int] = set()
-    for panel in every:
-        pid = panel.get("id")
-        if isinstance(pid, int) and pid not in taken:
-            taken.add(pid)
-    counter = iter(i for i in range(1, 100_000) if i not in taken)
-    seen: set[int] = set()
-
-    def with_id(panel: JSON) -> JSON:
-        pid = panel.get("id")
-        if not isinstance(pid, int) or pid in seen:
-            pid = next(counter)
-        seen.add(pid)
-        return dict(panel, id=pid)
-
-    out = []
-    for panel in panels:
-        panel = with_id(panel)
-        if panel.get("type") == "row":
-            panel["panels"] = [with_id(p) for p in panel.get("panels", [])]
-        out.append(panel)
     return out

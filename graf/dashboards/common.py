@@ -1,4 +1,5 @@
-"""What every built-in dashboard shares: label selectors, template variables, links, the frame.
+"""What every built-in dashboard shares, and a team's own modules may use: label selectors, template
+variables, links, the frame.
 
 Label names and job names come from `ctx.labels` / `ctx.jobs` — the same config that writes the
 Prometheus scrape jobs and the log shipper's labels — so a query cannot ask for a label the
@@ -16,6 +17,7 @@ from grafanalib.core import Dashboard, DashboardLink, Template, Templating, Time
 
 from graf.context import RenderContext
 
+# The built-in dashboards' titles; `frame` takes a team dashboard's title as an argument.
 TITLES: Mapping[str, str] = {
     "overview": "Overview",
     "jvm": "JVM",
@@ -23,7 +25,7 @@ TITLES: Mapping[str, str] = {
     "latency": "Request latency",
     "logs": "Logs",
 }
-ALL = "$__all"
+ALL = "$__all"  # the value of a multi-value variable's "All" option
 
 
 @dataclass(frozen=True)
@@ -35,16 +37,16 @@ class Selector:
     def __call__(self, *extra: str) -> str:
         return "{" + ", ".join((*self.matchers, *extra)) + "}"
 
-    def without_braces(self, *extra: str) -> str:
-        return ", ".join((*self.matchers, *extra))
-
 
 def node_selector(ctx: RenderContext) -> Selector:
+    """node_exporter series of the `$environment` and `$instance` variables."""
     lb = ctx.labels
     return Selector((f'{lb.environment}="$environment"', f'job="{ctx.jobs.node}"', f'{lb.instance}=~"$instance"'))
 
 
 def app_selector(ctx: RenderContext) -> Selector:
+    """The Spring Boot apps' series of the `$environment`, `$application` and `$instance` variables;
+    `app_selector(ctx)('status=~"5.."')` adds a matcher: `{environment="$environment", ..., status=~"5.."}`."""
     lb = ctx.labels
     return Selector((f'{lb.environment}="$environment"', f'job="{ctx.jobs.app}"',
                      f'{lb.application}=~"$application"', f'{lb.instance}=~"$instance"'))
@@ -80,6 +82,8 @@ def promql_regex_literal(text: str) -> str:
 
 
 def environment_variable(ctx: RenderContext, datasource: str = "prometheus") -> Template:
+    """`$environment`: the environment label's values, defaulting to this environment's (every
+    selector above filters on it); `datasource="loki"` reads the values from the logs."""
     label = ctx.labels.environment
     query = f"label_values(up, {label})" if datasource == "prometheus" else f"label_values({label})"
     return Template(name="environment", label="Environment", query=query, default=ctx.env.label,
@@ -87,6 +91,7 @@ def environment_variable(ctx: RenderContext, datasource: str = "prometheus") -> 
 
 
 def application_variable(ctx: RenderContext, datasource: str = "prometheus") -> Template:
+    """`$application`: the apps of `$environment` (from `jvm_info`, or the logs with "loki"), All by default."""
     lb = ctx.labels
     if datasource == "prometheus":
         query = f'label_values(jvm_info{{{lb.environment}="$environment", job="{ctx.jobs.app}"}}, {lb.application})'
@@ -148,10 +153,15 @@ def dashboard_url(ctx: RenderContext, name: str, *, with_application: bool = Tru
 
 
 def frame(ctx: RenderContext, name: str, *, description: str, panels: Sequence[object],
-          variables: Sequence[Template], with_application: bool) -> Dashboard:
-    """The Dashboard every built-in uses: stable uid, title, tags, variables, links, time settings."""
+          variables: Sequence[Template], with_application: bool, title: str | None = None) -> Dashboard:
+    """The Dashboard every built-in uses: stable uid `ctx.uid(name)`, title, tags, variables, links to
+    the built-in dashboards, time settings.
+
+    `title` is shown as `<title> · <env>`; it defaults to the built-in's title, or `name` for a
+    team's dashboard. `with_application` carries `$application` over in the links.
+    """
     return Dashboard(
-        title=f"{TITLES[name]} · {ctx.env.name}",
+        title=f"{title or TITLES.get(name, name)} · {ctx.env.name}",
         uid=ctx.uid(name),
         description=description,
         tags=["graf", ctx.env.name, name],

@@ -14,7 +14,7 @@ from typing import Any, Literal
 PATH_SEPARATOR = " › "
 
 Op = Literal["changed", "added", "removed", "moved", "resized", "renamed", "reordered", "shifted", "renumbered"]
-Status = Literal["added", "removed", "changed"]
+ResourceStatus = Literal["added", "removed", "changed"]
 WordOp = Literal["=", "-", "+"]
 
 
@@ -62,7 +62,7 @@ class ResourceDiff:
     kind: str
     uid: str
     title: str
-    status: Status
+    status: ResourceStatus
     changes: tuple[Change, ...] = ()
     summary: str = ""  # for an added or removed resource: what it holds ("12 panels")
 

@@ -11,9 +11,11 @@ from collections.abc import Iterable, Mapping, Sequence
 
 from graf.diff._gc import gc_paused
 from graf.diff.dashboard import dashboard_summary, diff_dashboard
+from graf.diff.dashboard_v2 import diff_dashboard_v2, summary_v2
 from graf.diff.model import Change, Diff, ResourceDiff
 from graf.diff.tree import diff_values
 from graf.resources import JSON, KIND_ORDER, VOLATILE, Resource
+from graf.validate.v2 import is_v2
 
 ResourceSets = Mapping[str, Sequence[Resource]]
 
@@ -65,7 +67,9 @@ def diff_resource(old: Resource, new: Resource) -> tuple[Change, ...]:
         changes.append(Change("changed", path="folderUid", old=old.folder, new=new.folder))
     if before == after:
         return tuple(changes)
-    if new.kind == "dashboard":
+    if new.kind == "dashboard" and (is_v2(before) or is_v2(after)):
+        changes.extend(_diff_v2(before, after))
+    elif new.kind == "dashboard":
         changes.extend(diff_dashboard(before, after))
     else:
         changes.extend(diff_values(before, after))
@@ -82,5 +86,15 @@ def _without_volatile(resource: Resource) -> JSON:
     return {k: v for k, v in resource.body.items() if k not in volatile and v is not None}
 
 
+def _diff_v2(before: JSON, after: JSON) -> list[Change]:
+    if is_v2(before) and is_v2(after):
+        return diff_dashboard_v2(before, after)
+    # graf does not convert between the two models (13§3.1: either way is lossy), so says only that they differ.
+    old, new = (str(b["apiVersion"]) if is_v2(b) else "classic JSON" for b in (before, after))
+    return [Change("changed", path="schema", old=old, new=new)]
+
+
 def _summary(resource: Resource) -> str:
-    return dashboard_summary(resource.body) if resource.kind == "dashboard" else ""
+    if resource.kind != "dashboard":
+        return ""
+    return summary_v2(resource.body) if is_v2(resource.body) else dashboard_summary(resource.body)

@@ -20,6 +20,7 @@ from graf.diff._gc import gc_paused
 from graf.errors import GrafError, UsageError
 from graf.jsoninput import parse_json, read_bounded
 from graf.resources import JSON, KIND_ORDER, Resource
+from graf.validate.v2 import is_v2, uid_of
 
 ResourceSets = dict[str, list[Resource]]
 GIT_TIMEOUT = 120  # seconds for a git command
@@ -140,6 +141,8 @@ def _read(file: _File, raw: bytes | None = None) -> Resource:
     body: JSON = data["dashboard"] if isinstance(data.get("dashboard"), dict) else data  # UI/API export
     kind = file.kind or _kind_of_body(body)
     uid = body.get("uid") if isinstance(body.get("uid"), str) and body.get("uid") else file.path.stem
+    if is_v2(body):  # a schema v2 dashboard as graf export writes it: the uid is metadata.name
+        uid = uid_of(body) or file.path.stem
     return Resource(kind, uid, body, source=str(file.path))  # type: ignore[arg-type]
 
 

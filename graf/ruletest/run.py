@@ -25,6 +25,7 @@ from graf.ruletest.routing import Router
 from graf.ruletest.series import STALE
 from graf.ruletest.state import RuleSettings, Snapshot, StateMachine
 from graf.ruletest.templates import TemplateError
+from graf.wording import shown_path
 
 TESTS_DIR = Path("alerts") / "tests"
 DAY = 86400
@@ -92,13 +93,6 @@ def _yaml_files(folder: Path) -> list[Path]:
     return sorted([*folder.glob("*.yaml"), *folder.glob("*.yml")]) if folder.is_dir() else []
 
 
-def _display(path: Path, root: Path) -> str:
-    try:
-        return str(path.resolve().relative_to(root.resolve()))
-    except ValueError:
-        return str(path)
-
-
 @dataclass
 class _Env:
     env: Environment
@@ -130,7 +124,7 @@ def _rendered(project: Project, env: Environment) -> _Env:
 def run(project: Project, envs: Sequence[str] = (), paths: Sequence[Path] = (),
         prometheus_binary: str | None = None, amtool: str | None = None) -> Report:
     """Every case of the test files in the selected environments (all with alerting by default)."""
-    files = [load(p, _display(p, project.root)) for p in find_files(project, paths)]
+    files = [load(p, shown_path(p, project.root)) for p in find_files(project, paths)]
     managed = [e for e in project.environments.values() if e.alerts.managed]
     selected = [project.environment(n) for n in envs] if envs else managed
     rendered = {e.name: _rendered(project, e) for e in managed}

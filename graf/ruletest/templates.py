@@ -77,33 +77,38 @@ def _g4(v: float) -> str:
 def humanize(v: float) -> str:
     if v == 0 or math.isnan(v) or math.isinf(v):
         return _g4(v)
-    if abs(v) >= 1:
-        prefix = ""
-        for p in ("k", "M", "G", "T", "P", "E", "Z", "Y"):
-            if abs(v) < 1000:
-                break
-            prefix = p
-            v /= 1000
-        return f"{_g4(v)}{prefix}"
+    scaled, prefix = _scaled_down(v, 1000, ("k", "M", "G", "T", "P", "E", "Z", "Y")) if abs(v) >= 1 \
+        else _milli_prefixed(v)
+    return f"{_g4(scaled)}{prefix}"
+
+
+def _scaled_down(v: float, base: int, prefixes: tuple[str, ...]) -> tuple[float, str]:
+    """A magnitude of 1 or more divided by `base` while it reaches it, with the prefix for that power."""
+    prefix = ""
+    for p in prefixes:
+        if abs(v) < base:
+            break
+        prefix = p
+        v /= base
+    return v, prefix
+
+
+def _milli_prefixed(v: float) -> tuple[float, str]:
+    """A magnitude below 1 scaled up by thousands, with its SI prefix (m, u, n, ...), as Prometheus prints it."""
     prefix = ""
     for p in ("m", "u", "n", "p", "f", "a", "z", "y"):
         if abs(v) >= 1:
             break
         prefix = p
         v *= 1000
-    return f"{_g4(v)}{prefix}"
+    return v, prefix
 
 
 def humanize1024(v: float) -> str:
     if abs(v) <= 1 or math.isnan(v) or math.isinf(v):
         return _g4(v)
-    prefix = ""
-    for p in ("ki", "Mi", "Gi", "Ti", "Pi", "Ei", "Zi", "Yi"):
-        if abs(v) < 1024:
-            break
-        prefix = p
-        v /= 1024
-    return f"{_g4(v)}{prefix}"
+    scaled, prefix = _scaled_down(v, 1024, ("ki", "Mi", "Gi", "Ti", "Pi", "Ei", "Zi", "Yi"))
+    return f"{_g4(scaled)}{prefix}"
 
 
 def humanize_percentage(v: float) -> str:
@@ -128,13 +133,8 @@ def humanize_duration(v: float) -> str:
         if minutes:
             return f"{sign}{minutes}m {seconds}s"
         return f"{sign}{_g4(v)}s"
-    prefix = ""
-    for p in ("m", "u", "n", "p", "f", "a", "z", "y"):
-        if abs(v) >= 1:
-            break
-        prefix = p
-        v *= 1000
-    return f"{_g4(v)}{prefix}s"
+    small, prefix = _milli_prefixed(v)
+    return f"{_g4(small)}{prefix}s"
 
 
 _FUNCS: Mapping[str, Callable[[float], str]] = {

@@ -68,14 +68,20 @@ def _validate_slice(bounds: tuple[int, int]) -> list[Finding]:
 
 
 def _validate(resources: Sequence[Resource], ctx: ValidationContext, rules: tuple[Rule, ...]) -> list[Finding]:
+    from graf.validate import v2
+    from graf.validate.rules import RULES
+    from graf.validate.rules.v2 import RULES as V2_RULES
+
     findings: list[Finding] = []
     for resource in resources:
         silenced = resource.silenced
+        # A v2 file has no panels or templating for the classic rules to walk; its own rules run instead.
+        run = V2_RULES if rules is RULES and resource.kind == "dashboard" and v2.is_v2(resource.body) else rules
         found: list[Finding] = []
         for code in sorted(silenced - CODES.keys()):
             found.append(Finding(ctx.path(resource), "G003", "error",
                                  f"silences {code!r}, which is not a graf validate code"))
-        for rule in rules:
+        for rule in run:
             found.extend(f for f in rule(resource, ctx) if f.rule not in silenced)
         findings.extend(sorted(found, key=lambda f: (f.path, f.rule)))
     return findings

@@ -93,21 +93,22 @@ def _object(schema: dict[str, Any], build: Callable[[Any], Check]) -> Check:
                 return False
         if closed and not known.issuperset(v):
             return False
-        if len(v) < len(props) or extra is not None:
-            for key, value in v.items():
-                sub = props.get(key)
-                if sub is not None:
-                    if not sub(value):
-                        return False
-                elif extra is not None and not extra(value):
-                    return False
-        else:
-            for key, sub in props.items():
-                if key in v and not sub(v[key]):
-                    return False
+        if extra is None:
+            return _properties_match(v, props)
+        for key, value in v.items():
+            sub = props.get(key)
+            if not (sub(value) if sub is not None else extra(value)):
+                return False
         return True
 
     return check
+
+
+def _properties_match(v: dict[str, Any], props: dict[str, Check]) -> bool:
+    """Every property of `v` that has a check passes it; walks the smaller of the two."""
+    if len(v) < len(props):
+        return all(sub(value) for key, value in v.items() if (sub := props.get(key)) is not None)
+    return all(sub(v[key]) for key, sub in props.items() if key in v)
 
 
 def _always(value: Any) -> bool:
@@ -165,21 +166,7 @@ def _required(arg: Any, schema: Any, build: Any, resolve: Any) -> Check:
 def _properties(arg: Any, schema: Any, build: Any, resolve: Any) -> Check:
     props = {k: build(s) for k, s in arg.items()}
 
-    def check(v: Any) -> bool:
-        if type(v) is not dict:
-            return True
-        if len(v) < len(props):
-            for key, value in v.items():
-                sub = props.get(key)
-                if sub is not None and not sub(value):
-                    return False
-        else:
-            for key, sub in props.items():
-                if key in v and not sub(v[key]):
-                    return False
-        return True
-
-    return check
+    return lambda v: type(v) is not dict or _properties_match(v, props)
 
 
 def _additional(arg: Any, schema: Any, build: Any, resolve: Any) -> Check:

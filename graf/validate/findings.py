@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from graf.errors import ValidationError
+from graf.wording import printable
 
 Severity = Literal["error", "warning"]
 
@@ -38,7 +39,7 @@ class Finding:
                 "severity": self.severity, "message": self.message}
 
     def one_line(self) -> str:
-        return f"{self.severity}: {self.rule} {self.path}: {self.message}"
+        return printable(f"{self.severity}: {self.rule} {self.path}: {self.message}")
 
 
 def _codes(*codes: Code) -> dict[str, Code]:
@@ -60,6 +61,8 @@ CODES: dict[str, Code] = _codes(
     Code("G203", "grid-overlap", "error", "two panels cover the same grid cells"),
     Code("G204", "grid-bounds", "error", "gridPos outside the 24-column grid (x+w > 24, negative, or zero size)"),
     Code("G205", "grid-missing", "error", "a panel or row has no gridPos"),
+    Code("G206", "element-missing", "error", "a schema v2 layout item refers to an element that is not in the "
+                                              "dashboard's elements"),
     Code("G301", "datasource-unknown", "error", "a datasource uid (or a datasource variable's type) that is not "
                                                 "among the rendered datasources"),
     Code("G302", "datasource-name", "error", "a datasource name string where a {type, uid} ref is expected "

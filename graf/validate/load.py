@@ -1,8 +1,9 @@
 """Dashboard JSON files and folders -> resources for a standalone `graf validate FILE_OR_DIR...`.
 
-A file may be a dashboard model, or one wrapped as `{"dashboard": {...}}` (the API's and the
-UI's export shape). A file named on the command line that is not a dashboard is a G002 finding;
-in a folder, other JSON (a datasource, package.json) is skipped and counted.
+A file may be a dashboard model, one wrapped as `{"dashboard": {...}}` (the API's and the
+UI's export shape), or a schema v2 resource object (`apiVersion: dashboard.grafana.app/v2…`).
+A file named on the command line that is not a dashboard is a G002 finding; in a folder, other
+JSON (a datasource, package.json) is skipped and counted.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from typing import Any
 from graf.jsoninput import BadJSON, read_json
 from graf.resources import Resource
 from graf.validate.findings import Finding
+from graf.validate.v2 import is_v2, uid_of
 
 _DASHBOARD_KEYS = ("panels", "rows", "schemaVersion", "templating")
 
@@ -43,6 +45,9 @@ def _load(file: Path, loaded: Loaded, *, named: bool) -> None:
         data: Any = read_json(file)
     except BadJSON as exc:
         loaded.findings.append(Finding(exc.path, "G002", "error", exc.message))
+        return
+    if is_v2(data):  # a schema v2 resource object, as Grafana 13 stores a UI save and graf export keeps it
+        loaded.resources.append(Resource("dashboard", uid_of(data), data, source=where))
         return
     if isinstance(data, dict) and isinstance(data.get("dashboard"), dict):
         data = data["dashboard"]

@@ -18,7 +18,9 @@ def describe(kind: str, body: Any, parts: Sequence[str | int]) -> list[str]:
     """Human segments for `parts` (to be joined with PATH_SEPARATOR)."""
     parts = list(parts)
     if kind == "dashboard":
-        return _dashboard(body, parts)
+        from graf.validate import v2
+
+        return v2.describe(body, parts) if v2.is_v2(body) else _dashboard(body, parts)
     if kind == "alert-rule" and parts[:1] == ["data"] and len(parts) > 1 and isinstance(parts[1], int):
         return [format_path([f"data[{_ref_id(body.get('data'), parts[1])}]", *parts[2:]])]
     return [format_path(parts)] if parts else []

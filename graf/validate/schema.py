@@ -19,7 +19,7 @@ from graf.wording import describe_schema_error
 if TYPE_CHECKING:
     import jsonschema
 
-SCHEMA_KINDS = ("dashboard", "datasource", "alert-rule", "folder")
+SCHEMA_KINDS = ("dashboard", "datasource", "alert-rule", "folder", "dashboard-v2")
 
 
 @cache

@@ -12,10 +12,10 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 
-from tests.processes import free_port
 from tests.reference import reference_path
+from tests.serve import serving
 
 CAPTURE = "exposition/spring-boot-3.5-webflux-actuator-prometheus.txt"
 EXPECTED_5XX_RATIO = 0.05
@@ -61,12 +61,5 @@ def fake_app() -> Iterator[str]:
         def log_message(self, format: str, *args: object) -> None:
             pass
 
-    server = ThreadingHTTPServer(("127.0.0.1", free_port()), Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=5)
+    with serving(Handler) as address:
+        yield address

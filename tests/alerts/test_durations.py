@@ -4,8 +4,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from graf.alerts._rule import prom_duration
-from graf.units import parse_duration
+from graf.units import parse_duration, prom_duration
 
 
 @pytest.mark.parametrize(("given_", "grafana_returns"), [

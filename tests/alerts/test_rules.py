@@ -7,12 +7,11 @@ import re
 import promql_parser
 import pytest
 
-from graf.alerts._rule import prom_duration
 from graf.config import ALERT_RULES
 from graf.context import make_uid
 from graf.errors import ConfigError
 from graf.resources import canonical
-from graf.units import parse_duration
+from graf.units import parse_duration, prom_duration
 from tests.alerts.conftest import rules
 from tests.alerts.evaluate import query, step
 

@@ -10,7 +10,6 @@ import base64
 import json
 import urllib.request
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -18,16 +17,10 @@ import pytest
 import yaml
 
 from tests.conftest import EXAMPLE
+from tests.graf_main import Run, run_main
 from tests.grafana_server import GrafanaServer
 
 WEBHOOK = "https://hooks.example.com/services/T0/secret-token"
-
-
-@dataclass
-class Run:
-    code: int
-    out: str
-    err: str
 
 
 @pytest.fixture
@@ -56,23 +49,13 @@ def config(tmp_path: Path, grafana: GrafanaServer) -> Callable[..., Path]:
 @pytest.fixture
 def graf(config: Callable[..., Path], grafana: GrafanaServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
          capsys: pytest.CaptureFixture[str]) -> Callable[..., Run]:
-    from graf.cli import main
-
     monkeypatch.setenv("GRAFANA_TOKEN", grafana.token)
     monkeypatch.setenv("ALERT_WEBHOOK_URL", WEBHOOK)
 
     def run(*args: str) -> Run:
-        capsys.readouterr()
-        try:
-            main(["--config", str(tmp_path / "graf.yaml"), *args])
-        except SystemExit as exc:
-            code = exc.code if isinstance(exc.code, int) else 1
-        else:  # pragma: no cover - main always exits
-            code = 0
-        captured = capsys.readouterr()
-        assert "Traceback" not in captured.err, captured.err
-        assert "secret-token" not in captured.out + captured.err
-        return Run(code, captured.out, captured.err)
+        result = run_main(["--config", str(tmp_path / "graf.yaml"), *args], capsys)
+        assert "secret-token" not in result.out + result.err
+        return result
 
     return run
 

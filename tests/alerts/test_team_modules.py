@@ -59,6 +59,10 @@ def test_team_rules_are_rendered_beside_the_builtin_ones(variant, tmp_path):
      "alert rule ok has no condition"),
     ("def rules(ctx):\n    return 1 / 0\n", "rules(ctx) failed: ZeroDivisionError"),
     ("import nothing_here\n", "import failed: ModuleNotFoundError"),
+    ("import sys\n\n\ndef rules(ctx):\n    sys.exit(0)\n", "rules(ctx) called sys.exit(0)"),
+    ("def rules(ctx):\n    rule = {'uid': 'a'}\n    rule['self'] = rule\n    return [rule]\n",
+     "refers to itself (a cycle): not JSON"),
+    ("def rules(ctx):\n    return [{'uid': 'a', 'for': float('inf')}]\n", "inf is not a JSON number"),
 ])
 def test_a_broken_team_module_is_one_error_naming_the_file(variant, tmp_path, text, message):
     project = with_module(variant, tmp_path, text)
@@ -81,3 +85,22 @@ def test_a_team_rule_reusing_a_builtin_uid_is_rejected_naming_both(variant, tmp_
     with pytest.raises(RenderError) as caught:
         alerting(project, "prod")
     assert "graf.alerts.instances" in caught.value.message and "alerts/orders.py" in caught.value.message
+
+
+def test_a_team_rule_module_imports_its_neighbours(variant, tmp_path):
+    (tmp_path / "alerts").mkdir()
+    (tmp_path / "alerts" / "shared.py").write_text("GROUP = 'orders'\n", encoding="utf-8")
+    text = ("from .shared import GROUP\n\n\ndef rules(ctx):\n    return [{'uid': ctx.uid('alert-x'), 'title': 'x', "
+            "'ruleGroup': GROUP, 'condition': 'A', 'data': [{}]}]\n")
+    project = with_module(variant, tmp_path, text)
+    rule = next(r for r in alerting(project, "prod") if r.uid == "shop-prod-alert-x")
+    assert rule.body["ruleGroup"] == "orders" and rule.source == "alerts/orders.py"
+
+
+def test_a_team_rule_module_that_never_ends_is_stopped(variant, tmp_path, monkeypatch):
+    monkeypatch.setenv("GRAF_RENDER_TIMEOUT", "0.3")
+    project = with_module(variant, tmp_path, "def rules(ctx):\n    while True:\n        pass\n")
+    with pytest.raises(RenderError) as caught:
+        alerting(project, "prod")
+    assert caught.value.path == "alerts/orders.py:2"
+    assert caught.value.message == "rules(ctx) still running after 0.3s (limit: GRAF_RENDER_TIMEOUT)"

@@ -9,9 +9,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from graf.alerts import host, http, instances, jvm, logs
-from graf.alerts._rule import build, prom_duration
+from graf.alerts._rule import build
 from graf.config import AlertRuleSettings
 from graf.context import RenderContext
+from graf.units import prom_duration
 from tests.alerts.conftest import rules
 
 ACTION = re.compile(r"\{\{(.*?)\}\}")

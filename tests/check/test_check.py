@@ -5,9 +5,8 @@ from __future__ import annotations
 import base64
 import contextlib
 import json
-import threading
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs
@@ -27,6 +26,7 @@ from graf.check import (
 from graf.config import Datasource, Secret
 from graf.errors import GrafError
 from graf.resources import Resource
+from tests.serve import serving
 
 PROM = {"type": "prometheus", "uid": "prometheus"}
 
@@ -95,13 +95,8 @@ def fake_prometheus(status: int, body: dict[str, Any] | str, seen: list[dict[str
         def log_message(self, *args: object) -> None:
             pass
 
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
+    with serving(Handler) as address:
+        yield f"http://{address}"
 
 
 def test_range_and_instant_queries_with_basic_auth(monkeypatch: pytest.MonkeyPatch) -> None:

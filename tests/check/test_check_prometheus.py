@@ -11,7 +11,7 @@ from __future__ import annotations
 import contextlib
 import threading
 from collections.abc import Callable, Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 
 import pytest
@@ -24,6 +24,7 @@ from graf.config import Environment, Project, load_project
 from tests.check.spring_mvc import scrape
 from tests.processes import Prometheus, node_exporter, prometheus
 from tests.reference import reference_path
+from tests.serve import serving
 
 pytestmark = pytest.mark.prometheus
 
@@ -57,14 +58,8 @@ def exposition_server(path: str, body: Callable[[int], str]) -> Iterator[str]:
         def log_message(self, *args: object) -> None:
             pass
 
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
-    thread.start()
-    try:
-        yield f"127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
+    with serving(Handler) as address:
+        yield address
 
 
 def scrape_config(project: Project, env: Environment, node_targets: dict[str, str],

@@ -108,13 +108,7 @@ def bump_volatile(body: dict[str, Any]) -> None:
 def move_into_collapsed_row(title: str, row: str) -> Edit:
     """Take a panel out of wherever it is and put it, same gridPos, into a collapsed row."""
     def edit(body: dict[str, Any]) -> None:
-        moving = panel(body, title)
-        for p in body["panels"]:
-            if moving in p.get("panels", []):
-                p["panels"].remove(moving)
-        if moving in body["panels"]:
-            body["panels"].remove(moving)
-        panel(body, row)["panels"].append(moving)
+        panel(body, row)["panels"].append(_take(body, title))
     return edit
 
 
@@ -127,13 +121,19 @@ def add_panel_on_top(body: dict[str, Any]) -> None:
 
 def remove_panel(title: str) -> Edit:
     def edit(body: dict[str, Any]) -> None:
-        gone = panel(body, title)
-        for p in body["panels"]:
-            if gone in p.get("panels", []):
-                p["panels"].remove(gone)
-        if gone in body["panels"]:
-            body["panels"].remove(gone)
+        _take(body, title)
     return edit
+
+
+def _take(body: dict[str, Any], title: str) -> dict[str, Any]:
+    """The panel titled `title`, taken out of the dashboard or the row holding it."""
+    taken = panel(body, title)
+    for p in body["panels"]:
+        if taken in p.get("panels", []):
+            p["panels"].remove(taken)
+    if taken in body["panels"]:
+        body["panels"].remove(taken)
+    return taken
 
 
 @dataclass(frozen=True)

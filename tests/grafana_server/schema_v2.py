@@ -51,7 +51,8 @@ def _element(panel: JSON) -> JSON:
         "links": copy.deepcopy(panel.get("links") or []),
         "data": {"kind": "QueryGroup", "spec": {
             "queries": queries,
-            "transformations": [{"kind": t.get("id", ""), "spec": copy.deepcopy(t)}
+            "transformations": [{"kind": "Transformation", "group": t.get("id", ""),
+                                 "spec": {k: copy.deepcopy(v) for k, v in t.items() if k != "id"}}
                                 for t in panel.get("transformations") or []],
             "queryOptions": {k: copy.deepcopy(panel[k]) for k in _QUERY_OPTIONS if k in panel}}},
         "vizConfig": {"kind": "VizConfig", "group": panel.get("type", ""), "version": panel.get("pluginVersion", ""),
@@ -105,11 +106,12 @@ def to_v2(classic: JSON) -> JSON:
                          "autoRefreshIntervals": list(picker.get("refresh_intervals") or []),
                          "hideTimepicker": bool(picker.get("hidden")),
                          "fiscalYearStartMonth": classic.get("fiscalYearStartMonth", 0),
-                         "weekStart": classic.get("weekStart", "")},
+                         **({"weekStart": classic["weekStart"]} if classic.get("weekStart") else {})},
         "variables": [{"kind": _VARIABLE_KINDS.get(v.get("type", ""), "CustomVariable"),
                        "spec": {k: copy.deepcopy(val) for k, val in v.items() if k != "type"}}
                       for v in (classic.get("templating") or {}).get("list") or []],
-        "annotations": [{"kind": "AnnotationQuery", "spec": copy.deepcopy(a)}
+        "annotations": [{"kind": "AnnotationQuery", "spec": {**copy.deepcopy(a), **(  # v2 types builtIn as a bool
+                            {"builtIn": bool(a["builtIn"])} if "builtIn" in a else {})}}
                         for a in (classic.get("annotations") or {}).get("list") or []],
         "elements": elements, "layout": layout,
     }
@@ -140,7 +142,8 @@ def _panel(element: JSON, grid: JSON) -> JSON:
     if viz.get("version"):
         panel["pluginVersion"] = viz["version"]
     if data.get("transformations"):
-        panel["transformations"] = [copy.deepcopy(t.get("spec") or {}) for t in data["transformations"]]
+        panel["transformations"] = [{"id": t.get("group", ""), **copy.deepcopy(t.get("spec") or {})}
+                                    for t in data["transformations"]]
     panel.update(copy.deepcopy(data.get("queryOptions") or {}))
     return panel
 

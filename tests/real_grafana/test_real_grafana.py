@@ -17,16 +17,10 @@ import pytest
 
 from graf.errors import GrafError
 from graf.grafana.client import Grafana
+from tests.graf_main import Run, run_main
 from tests.real_grafana.conftest import real_grafana_env
 
 pytestmark = pytest.mark.real_grafana
-
-
-@dataclass
-class Run:
-    code: int
-    out: str
-    err: str
 
 
 @dataclass
@@ -51,7 +45,6 @@ class Real:
 
 @pytest.fixture
 def real(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> Iterator[Real]:
-    from graf.cli import main
     from graf.config import load_project
     from graf.grafana.client import connect
 
@@ -74,14 +67,7 @@ environments:
 """, encoding="utf-8")
 
     def run(*args: str) -> Run:
-        capsys.readouterr()
-        try:
-            main(["--config", str(tmp_path / "graf.yaml"), *args])
-        except SystemExit as exc:
-            code = exc.code if isinstance(exc.code, int) else 1
-        out = capsys.readouterr()
-        assert "Traceback" not in out.err
-        return Run(code, out.out, out.err)
+        return run_main(["--config", str(tmp_path / "graf.yaml"), *args], capsys)
 
     env = load_project(tmp_path / "graf.yaml").environment("prod")
     api = connect(env)

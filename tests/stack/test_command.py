@@ -214,20 +214,6 @@ def test_up_env_flag_and_no_sync(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
     assert [c["env"] for c in fake_sync_registered] == ["dev"]
 
 
-def test_up_reports_when_sync_is_not_available(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    port = free_port()
-    config = write_project(tmp_path, _local_grafana(port))
-    path, _ = _fake_docker(tmp_path)
-    monkeypatch.setenv("PATH", path)
-    monkeypatch.setenv("GRAFANA_ADMIN_PASSWORD", "x")
-    monkeypatch.delitem(cli_module.COMMANDS, "sync", raising=False)
-    with _grafana_health(port, []):
-        result = _invoke(config, "stack", "up")
-    assert result.return_value == 0
-    assert "graf sync is not available in this graf; push dashboards later with graf sync (--env dev --env prod)" \
-        in result.stderr
-
-
 def test_up_times_out_when_grafana_stays_unhealthy(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from graf.errors import StackError
 

@@ -3,17 +3,14 @@ G105 environment-clash."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 
 from graf.resources import Resource
+from graf.uids import MAX_UID, invalid_characters
 from graf.validate.context import ValidationContext, uid_space
 from graf.validate.findings import Finding
 from graf.validate.rules._base import dashboard_index, finding
 
-MAX_UID = 40
-_UID = re.compile(r"^[A-Za-z0-9_-]+$")
-_UID_CHAR = re.compile(r"[A-Za-z0-9_-]")
 _TITLE_KEY = {"dashboard": "title", "folder": "title", "alert-rule": "title", "datasource": "name",
               "contact-point": "name"}
 
@@ -25,8 +22,8 @@ def uid_is_valid(resource: Resource, ctx: ValidationContext) -> Iterator[Finding
     if len(uid) > MAX_UID:
         yield finding(ctx, resource, ("uid",), "G101",
                       f"uid {uid!r} is {len(uid)} characters; Grafana allows at most {MAX_UID}")
-    if not _UID.match(uid):
-        bad = sorted(set(_UID_CHAR.sub("", uid)))
+    bad = invalid_characters(uid)
+    if bad:
         yield finding(ctx, resource, ("uid",), "G101",
                       f"uid {uid!r} contains {' '.join(repr(c) for c in bad)}; only letters, digits, '-' and '_' "
                       "are allowed")

@@ -11,14 +11,13 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+from graf.dashboards._layout import GRID_COLUMNS
 from graf.resources import Resource
 from graf.validate.context import ValidationContext
 from graf.validate.dashboard import PanelAt
 from graf.validate.findings import Finding
 from graf.validate.paths import panel_label
 from graf.validate.rules._base import dashboard_index, finding
-
-GRID_COLUMNS = 24
 
 
 def panel_ids(resource: Resource, ctx: ValidationContext) -> Iterator[Finding]:

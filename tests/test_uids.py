@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import re
 
-from graf.context import MAX_UID, make_uid
+from graf.uids import MAX_UID, UID_PATTERN, invalid_characters, is_uid, make_uid
 
 
 def test_short_uids_are_readable() -> None:
@@ -15,5 +15,12 @@ def test_long_uids_are_cut_with_a_hash_and_never_collide() -> None:
     b = make_uid("a-very-long-project-name", "production-eu-west", "request-latency-by-url")
     assert len(a) == len(b) == MAX_UID
     assert a != b
-    assert re.fullmatch(r"[A-Za-z0-9_-]+", a)
+    assert is_uid(a) and re.fullmatch(UID_PATTERN, a)
     assert a == make_uid("a-very-long-project-name", "production-eu-west", "request-latency-by-uri")
+
+
+def test_the_uid_rule_accepts_and_rejects_like_grafana() -> None:
+    assert is_uid("shop-prod_jvm") and is_uid("a" * MAX_UID)
+    assert not is_uid("") and not is_uid("a" * (MAX_UID + 1)) and not is_uid("a b") and not is_uid(3)
+    assert invalid_characters("a b/c.d-e_f") == [" ", ".", "/"]
+    assert invalid_characters("a" * 50) == []

@@ -1,0 +1,105 @@
+"""A dashboard's panels on Grafana's 24-column grid, and their ids.
+
+`layout` keeps each `gridPos` as given when together they are complete and free of overlaps;
+otherwise it flows the panels left to right in order, keeping each panel's size, with a
+collapsed row's panels below its header. `assign_ids` keeps given unique ids and numbers the rest.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from graf.resources import JSON
+
+GRID_COLUMNS = 24
+DEFAULT_SIZE = (12, 8)  # w, h of a panel that comes without gridPos
+ROW_HEIGHT = 1
+
+
+def _size(panel: JSON) -> tuple[int, int]:
+    grid = panel.get("gridPos") or {}
+    if panel.get("type") == "row":
+        return GRID_COLUMNS, ROW_HEIGHT
+    w = grid.get("w") or DEFAULT_SIZE[0]
+    return min(int(w), GRID_COLUMNS), int(grid.get("h") or DEFAULT_SIZE[1])
+
+
+def _complete(panels: Iterable[JSON]) -> bool:
+    """Every panel has a full gridPos inside the grid, and no two overlap."""
+    boxes = []
+    for panel in panels:
+        grid = panel.get("gridPos")
+        if not isinstance(grid, dict) or any(not isinstance(grid.get(k), int) for k in ("x", "y", "w", "h")):
+            return False
+        if grid["x"] < 0 or grid["y"] < 0 or grid["w"] < 1 or grid["h"] < 1 or grid["x"] + grid["w"] > GRID_COLUMNS:
+            return False
+        boxes.append((grid["x"], grid["y"], grid["x"] + grid["w"], grid["y"] + grid["h"]))
+    for i, a in enumerate(boxes):
+        for b in boxes[i + 1:]:
+            if a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]:
+                return False
+    return True
+
+
+def layout(panels: list[JSON]) -> list[JSON]:
+    """Panels with gridPos: kept if already a valid layout, else flowed in order keeping each size."""
+    flat = [*panels, *(p for row in panels if row.get("type") == "row" for p in row.get("panels", []))]
+    if _complete(flat):
+        return panels
+    out: list[JSON] = []
+    y, run = 0, []
+    for panel in panels:
+        if panel.get("type") != "row":
+            run.append(panel)
+            continue
+        placed, y = _flow(run, y)
+        out.extend(placed)
+        run = []
+        w, h = _size(panel)
+        inner, _ = _flow(panel.get("panels", []), y + ROW_HEIGHT)  # a collapsed row's panels, below its header
+        out.append(dict(panel, gridPos={"h": h, "w": w, "x": 0, "y": y}, panels=inner))
+        y += ROW_HEIGHT
+    out.extend(_flow(run, y)[0])
+    return out
+
+
+def _flow(panels: list[JSON], top: int) -> tuple[list[JSON], int]:
+    """Panels flowed left to right from `top`, keeping each size; and the first free line below them."""
+    x, y, line_height = 0, top, 0
+    out = []
+    for panel in panels:
+        w, h = _size(panel)
+        if x + w > GRID_COLUMNS:
+            y += line_height
+            x, line_height = 0, 0
+        out.append(dict(panel, gridPos={"h": h, "w": w, "x": x, "y": y}))
+        x += w
+        line_height = max(line_height, h)
+    return out, y + line_height
+
+
+def assign_ids(panels: list[JSON]) -> list[JSON]:
+    """Unique ids: ids already given (and unique) are kept, the rest count up from 1."""
+    every = [*panels, *(p for row in panels for p in row.get("panels", []))]
+    taken: set[int] = set()
+    for panel in every:
+        pid = panel.get("id")
+        if isinstance(pid, int) and pid not in taken:
+            taken.add(pid)
+    counter = iter(i for i in range(1, 100_000) if i not in taken)
+    seen: set[int] = set()
+
+    def with_id(panel: JSON) -> JSON:
+        pid = panel.get("id")
+        if not isinstance(pid, int) or pid in seen:
+            pid = next(counter)
+        seen.add(pid)
+        return dict(panel, id=pid)
+
+    out = []
+    for panel in panels:
+        panel = with_id(panel)
+        if panel.get("type") == "row":
+            panel["panels"] = [with_id(p) for p in panel.get("panels", [])]
+        out.append(panel)
+    return out
