@@ -98,22 +98,21 @@ def export(project: ProjectLike, env: str, *, url: str | None = None, uids: Iter
     """`graf export`: write what Grafana holds of `env` as canonical files `<out>/<env>/<kind>/<uid>.json`
     (default out: export/ beside graf.yaml), secrets never included. A uid in `uids` that Grafana does not
     have is a NotFound, raised before anything is written."""
+    from graf._export import write_export
     from graf.errors import NotFound
-    from graf.files import write_file
+    from graf.grafana.export import safe_uid
 
     loaded = project_of(project)
     uids = tuple(uids)
     with target(loaded, env, url=url, concurrency=concurrency) as there:
         result = there.export(uids=uids, include_unmanaged=include_unmanaged, only=only)
-    missing = sorted(set(uids) - {r.uid for r in result.resources})
+    # An unsafe uid Grafana has is one of result.errors, not "not in Grafana".
+    missing = sorted(set(uids) - {r.uid for r in result.resources} - {u for u in uids if not safe_uid(u)})
     if missing:
         raise NotFound(f"environments.{env}", f"not in Grafana: {', '.join(missing)}",
                        "check the uid (graf plan lists what graf manages)")
     folder = Path(out) if out is not None else loaded.root / "export"
-    written = []
-    for relative, text in sorted(result.files().items()):
-        write_file(folder / relative, text)
-        written.append(folder / relative)
+    written = write_export(folder, result.files(), result.private())
     return Exported(result, folder, tuple(written))
 
 

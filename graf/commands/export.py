@@ -58,6 +58,9 @@ def export(app: Invocation, env: str, url: str | None, only: tuple[str, ...], co
         click.echo(f"drift: {drift.line}")
     for name in done.export.unmanaged:
         click.echo(f"unmanaged: {name} (place its file where graf.yaml dashboards.files finds it to adopt it)")
+    for line in done.export.errors:
+        click.echo(f"error: {line}", err=True)
     click.echo(f"export {env}: {len(done.files)} file(s) -> {done.folder / env}"
-               + (f", {len(done.export.drift)} drifted from code" if done.export.drift else ""))
-    return 0
+               + (f", {len(done.export.drift)} drifted from code" if done.export.drift else "")
+               + (f", {len(done.export.errors)} not exported" if done.export.errors else ""))
+    return 1 if done.export.errors else 0

@@ -56,4 +56,7 @@ def plan(app: Invocation, env: str, url: str | None, only: tuple[str, ...], conc
         for line in plan_lines(result, verbose=app.verbose > 0, colour=colour):
             click.echo(line, color=colour)
         click.echo(plan_summary(env, result))
+    if result.unread:
+        click.echo(f"error: {len(result.unread)} resource(s) could not be read; run graf plan again", err=True)
+        return 1
     return 3 if result.pending else 0

@@ -51,7 +51,7 @@ def sync(app: Invocation, env: str, url: str | None, only: tuple[str, ...], conc
             return 3 if plan.pending else 0
         if text:
             for change in plan.changes:
-                if change.action in ("conflict", "skipped", "orphan"):
+                if change.action in ("conflict", "skipped", "orphan", "unread"):
                     click.echo(change_line(change, colour=colour), color=colour)
         result = there.apply(plan, force=force, on_outcome=(lambda o: click.echo(outcome_line(o, colour=colour),
                                                                                color=colour)) if text else None)
@@ -65,6 +65,10 @@ def sync(app: Invocation, env: str, url: str | None, only: tuple[str, ...], conc
     if result.failed:
         click.echo(f"error: {len(result.failed)} of {len(plan.writes)} writes failed; what is listed as applied is "
                    "in Grafana, run graf sync again to finish", err=True)
+        return 1
+    if plan.unread:
+        click.echo(f"error: {len(plan.unread)} resource(s) could not be read and were not written; the rest is "
+                   "applied, run graf sync again to finish", err=True)
         return 1
     if plan.conflicts:
         click.echo(f"{len(plan.conflicts)} conflict(s) left: graf export keeps the Grafana version, graf sync --force "

@@ -25,15 +25,24 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from typing import Literal
 
-from graf.errors import Conflict, GrafanaError, NotFound, ServerError, Unauthorized, Unreachable, WriteUncertain
+from graf.errors import (
+    Conflict,
+    Forbidden,
+    GrafanaError,
+    NotFound,
+    ServerError,
+    Unauthorized,
+    Unreachable,
+    WriteUncertain,
+)
 from graf.grafana.client import Grafana
-from graf.grafana.kinds import BY_NAME, LEGACY, KindIO, KindSet, Write
-from graf.grafana.plan import Plan, PlannedChange
+from graf.grafana.kinds import BY_NAME, LEGACY, KindIO, KindSet, LiveResource, Write
+from graf.grafana.plan import Plan, PlannedChange, same_content, who
 from graf.grafana.pool import DEFAULT_CONCURRENCY, run_all
 from graf.grafana.record import record_for
 from graf.grafana.rule_groups import GROUP, group_of, write_interval
 from graf.grafana.secrets import with_secrets
-from graf.resources import JSON, Resource
+from graf.resources import JSON, Resource, canonical
 
 WriteStatus = Literal["applied", "failed", "not attempted"]
 
@@ -70,21 +79,85 @@ def _fatal(error: GrafanaError) -> bool:
     return isinstance(error, (Unreachable, Unauthorized)) and not isinstance(error, WriteUncertain)
 
 
+# Kinds Grafana writes without a version to check (§6): graf re-reads each right before its write.
+UNVERSIONED = frozenset({"alert-rule", "contact-point", "policy"})
+
+
+def _now(api: Grafana, io: KindIO, change: PlannedChange) -> LiveResource | None:
+    """The resource as Grafana holds it now, in the form the plan saw it (contact-point secrets masked alike)."""
+    from graf.grafana.live import mask_secrets
+
+    return mask_secrets(io.read(api, change.uid), change.desired)
+
+
+def _holds(change: PlannedChange, now: LiveResource | None, how: Write | None) -> bool:
+    """True when `now` is exactly what this write would leave: the desired content, and graf's record of it
+    where the kind holds one (another graf run of the same code wrote it, or this write landed)."""
+    if now is None or change.desired is None or not same_content(change.desired, now):
+        return False
+    if how is None or how.record is None:
+        return True
+    return now.meta.record is not None and now.meta.record.hash == how.record.hash
+
+
+def _as_planned(change: PlannedChange, now: LiveResource | None) -> bool:
+    """True when `now` is still what the plan read: the same version where Grafana keeps one, else the same
+    content and record."""
+    planned = change.live
+    if (now is None) or (planned is None):
+        return (now is None) == (planned is None)
+    if change.kind not in UNVERSIONED:
+        return now.meta.version == planned.meta.version
+    return (canonical(now.kind, now.body) == canonical(planned.kind, planned.body)
+            and now.meta.record == planned.meta.record and now.meta.locked == planned.meta.locked)
+
+
+def _changed_since_plan(change: PlannedChange, now: LiveResource | None) -> Conflict:
+    if now is None:
+        text = "deleted in Grafana since graf planned"
+    elif change.live is None:
+        text = f"created in Grafana by {who(now)} since graf planned, with other content"
+    else:
+        text = f"changed in Grafana by {who(now)} since graf planned"
+    return Conflict(change.name, f"{text}; graf did not write it",
+                    "run graf plan to see the change; graf export keeps it, graf sync --force overwrites it")
+
+
+def _recheck(api: Grafana, io: KindIO, change: PlannedChange, how: Write | None, force: bool) -> bool:
+    """For a kind Grafana writes without a version: re-read right before the write. True: nothing left to
+    write (Grafana already holds exactly this); a change since the plan is a Conflict (unless --force)."""
+    now = _now(api, io, change)
+    if change.action == "delete":
+        if now is None:
+            return True
+    elif _holds(change, now, how):
+        return True
+    if force:
+        return False
+    if not _as_planned(change, now):
+        raise _changed_since_plan(change, now)
+    return False
+
+
 def _write_checked(api: Grafana, io: KindIO, change: PlannedChange, body: Resource, how: Write) -> None:
-    """Write `body`; after an ambiguous failure, a 5xx or a conflict, read back and decide what really happened."""
+    """Write `body`; after an ambiguous failure, a 5xx, a conflict, or a create Grafana refuses, read back and
+    decide what really happened: exactly this content is there (another run of graf wrote it, or this write
+    landed) is done; still as planned after a lost answer is sent once more; anything else is the error."""
     try:
         io.write(api, body, how)
         return
+    except (Unauthorized, Forbidden) as exc:
+        raise exc
     except (WriteUncertain, Conflict, ServerError) as exc:
         error: GrafanaError = exc
-    if how.record is None:
-        raise error
-    now = io.read(api, change.uid)
-    if now is not None and now.meta.record is not None and now.meta.record.hash == how.record.hash:
-        return  # it landed: what Grafana holds is exactly this write
-    as_planned = (now is None) == (change.live is None) and (
-        now is None or change.live is None or now.meta.version == change.live.meta.version)
-    if isinstance(error, (WriteUncertain, ServerError)) and as_planned:
+    except GrafanaError as exc:
+        if change.live is not None or isinstance(exc, Unreachable):
+            raise
+        error = exc  # a create refused, e.g. "uid is not unique": maybe a concurrent graf run created it
+    now = _now(api, io, change)
+    if _holds(change, now, how):
+        return
+    if isinstance(error, (WriteUncertain, ServerError)) and _as_planned(change, now):
         io.write(api, body, replace(how, live=now if now is not None else change.live))
         return
     raise error
@@ -96,7 +169,7 @@ def request(change: PlannedChange, secret: JSON | None, *, force: bool = False,
     (where the kind holds one), the live copy read at plan time, --force."""
     desired = change.desired
     assert desired is not None
-    record = (record_for(change.kind, desired.body, _version_after(change, force), project)
+    record = (record_for(change.kind, desired.body, _version_after(change, force), project, change.uid)
               if BY_NAME[change.kind].holds_record else None)
     body = Resource(desired.kind, desired.uid, with_secrets(desired.body, secret), folder=desired.folder,
                     source=desired.source)
@@ -136,11 +209,15 @@ def apply(api: Grafana, plan: Plan, secrets: Mapping[tuple[str, str], JSON], *, 
                 return Outcome(change, "applied")
             io = kinds.get(change.kind)
             if change.action == "delete":
+                if change.kind in UNVERSIONED and _recheck(api, io, change, None, force):
+                    return Outcome(change, "applied")
                 with contextlib.suppress(NotFound):  # already gone: what prune wanted
                     io.delete(api, change.uid)
             else:
-                _write_checked(api, io, change,
-                               *request(change, secrets.get(change.key), force=force, project=project))
+                body, how = request(change, secrets.get(change.key), force=force, project=project)
+                if change.kind in UNVERSIONED and _recheck(api, io, change, how, force):
+                    return Outcome(change, "applied")
+                _write_checked(api, io, change, body, how)
         except GrafanaError as exc:
             if _fatal(exc):
                 stop.append(f"stopped after: {exc.one_line()}")

@@ -11,13 +11,14 @@ from dataclasses import dataclass, field
 from functools import partial
 from typing import Any
 
+from graf.errors import GrafanaError, ServerError, Unreachable
 from graf.grafana.client import Grafana
 from graf.grafana.kinds import LEGACY, KindIO, KindSet, LiveResource
 from graf.grafana.kinds.contact_point import REDACTED
 from graf.grafana.plan import Plan, Scope, plan
 from graf.grafana.pool import DEFAULT_CONCURRENCY, run_all
 from graf.grafana.record import Record
-from graf.grafana.rule_groups import GroupKey, read_interval, rule_groups
+from graf.grafana.rule_groups import GROUP, GroupKey, read_interval, rule_groups
 from graf.grafana.secrets import placeholders
 from graf.resources import KIND_ORDER, Resource
 
@@ -26,6 +27,8 @@ from graf.resources import KIND_ORDER, Resource
 class LiveState:
     resources: Mapping[tuple[str, str], LiveResource | None]
     groups: Mapping[GroupKey, int | None] = field(default_factory=dict)  # interval (s) of the desired rules' groups
+    # With `tolerant` reads: what could not be read, key (a group's: ("alert-rule-group", "folder/title")) -> why.
+    unread: Mapping[tuple[str, str], str] = field(default_factory=dict)
 
     @property
     def pushed(self) -> dict[tuple[str, str], Record | None]:
@@ -37,13 +40,19 @@ class LiveState:
 
 
 def read_state(api: Grafana, desired: Sequence[Resource], *, only: Iterable[str] = (), listed: bool = False,
-               intervals: bool = False, concurrency: int = DEFAULT_CONCURRENCY, kinds: KindSet = LEGACY) -> LiveState:
+               intervals: bool = False, concurrency: int = DEFAULT_CONCURRENCY, kinds: KindSet = LEGACY,
+               tolerant: bool = False) -> LiveState:
     """Live copies of every desired resource (a missing one is None), plus, with `listed`, every resource
     Grafana lists for the selected kinds (to find graf-managed ones the code no longer has), and with
     `intervals` the evaluation interval of each group the desired alert rules belong to.
 
     A kind whose transport lists whole objects (`list_all`: the `/apis` resources) is read with its
-    paginated list; the others with one GET per resource. All reads share one bounded pool."""
+    paginated list; the others with one GET per resource. All reads share one bounded pool.
+
+    With `tolerant`, a read that still fails after its retries (a 5xx, a dropped connection) leaves that
+    resource (for a failed list, every desired one of its kind) in `unread` instead of failing the whole read,
+    so a sync makes progress on the rest; when every read fails, the first error is raised (the server is
+    down, not flaky)."""
     chosen = [k for k in kinds if not set(only) or k.name in set(only)]
     names = {k.name for k in chosen}
     listing = [k for k in chosen if k.list_all is not None]
@@ -57,17 +66,34 @@ def read_state(api: Grafana, desired: Sequence[Resource], *, only: Iterable[str]
     reads: list[Callable[[], Any]] = [partial(kinds.get(k).read, api, uid) for k, uid in keys]
     reads += [partial(read_interval, api, folder, group) for folder, group in groups]
     reads += [partial(_list_all, io, api) for io in listing]
-    found = run_all(lambda read: read(), reads, concurrency)
-    live: dict[tuple[str, str], LiveResource | None] = dict(zip(keys, found[:len(keys)], strict=True))
+    found = run_all((lambda read: _attempt(read)) if tolerant else (lambda read: read()), reads, concurrency)
+    failed = [f for f in found if isinstance(f, _Unread)]
+    if failed and len(failed) == len(found):
+        raise failed[0].error
+    unread: dict[tuple[str, str], str] = {}
+    live: dict[tuple[str, str], LiveResource | None] = {}
+    for key, value in zip(keys, found[:len(keys)], strict=True):
+        if isinstance(value, _Unread):
+            unread[key] = value.error.one_line()
+        else:
+            live[key] = value
+    group_found = found[len(keys):len(keys) + len(groups)]
+    for (folder, group), value in zip(groups, group_found, strict=True):
+        if isinstance(value, _Unread):
+            unread[(GROUP, f"{folder}/{group}")] = value.error.one_line()
     for io, items in zip(listing, found[len(keys) + len(groups):], strict=True):
+        if isinstance(items, _Unread):
+            unread.update({r.key: items.error.one_line() for r in desired if r.kind == io.name})
+            continue
         by_uid = {item.uid: item for item in items}
         live.update({r.key: by_uid.get(r.uid) for r in desired if r.kind == io.name})
         if listed:
             live.update({(io.name, uid): item for uid, item in by_uid.items()})
     by_key = {r.key: r for r in desired}
-    resources = {key: _mask_secrets(value, by_key.get(key)) for key, value in
+    resources = {key: mask_secrets(value, by_key.get(key)) for key, value in
                  sorted(live.items(), key=lambda kv: (KIND_ORDER.index(kv[0][0]), kv[0][1]))}
-    return LiveState(resources, dict(zip(groups, found[len(keys):len(keys) + len(groups)], strict=True)))
+    intervals_read = {g: v for g, v in zip(groups, group_found, strict=True) if not isinstance(v, _Unread)}
+    return LiveState(resources, intervals_read, unread)
 
 
 def _list_all(io: KindIO, api: Grafana) -> list[LiveResource]:
@@ -75,7 +101,21 @@ def _list_all(io: KindIO, api: Grafana) -> list[LiveResource]:
     return io.list_all(api)
 
 
-def _mask_secrets(live: LiveResource | None, want: Resource | None) -> LiveResource | None:
+@dataclass(frozen=True)
+class _Unread:
+    error: GrafanaError
+
+
+def _attempt(read: Callable[[], Any]) -> Any:
+    """`read()`, or `_Unread` when it failed after its retries in a way another request may not (5xx, timeouts,
+    dropped connections). Credentials or permissions refused fail every request: those are raised."""
+    try:
+        return read()
+    except (ServerError, Unreachable) as exc:
+        return _Unread(exc)
+
+
+def mask_secrets(live: LiveResource | None, want: Resource | None) -> LiveResource | None:
     """Contact-point settings graf holds as `${VAR}` (or Grafana shows as [REDACTED]) compare as the placeholder:
     graf cannot see the value and must never export it."""
     if live is None or live.kind != "contact-point" or not isinstance(live.body.get("settings"), dict):
@@ -97,6 +137,6 @@ def read_plan(api: Grafana, desired: Sequence[Resource], *, only: Iterable[str] 
     """Read, then plan. `interval` (seconds, `Target.interval`): also plan the desired rules' groups'
     evaluation interval; None leaves the groups alone."""
     state = read_state(api, desired, only=only, listed=prune, intervals=interval is not None,
-                       concurrency=concurrency, kinds=kinds)
+                       concurrency=concurrency, kinds=kinds, tolerant=True)
     return plan(desired, state.resources, state.pushed, prune=prune, force=force, scope=scope, interval=interval,
-                groups=state.groups, force_v2=force_v2)
+                groups=state.groups, force_v2=force_v2, unread=state.unread)

@@ -7,13 +7,17 @@ changes from UI edits"):
   in code, not live                         create
   live, not in code, graf's record          delete with --prune (kept and listed otherwise)
   live, not in code, no record              not graf's: never touched, not listed
+  live, record written for another uid      not graf's (a copy made in the UI): as if no record
+  live, not in code, edited, --prune        conflict (--force: delete, only if the record names this uid)
   locked (provisioned / read-only)          skipped, never written
+  could not be read (5xx, dropped, timeout) unread: not written this run; the rest goes on
   live == code, record matches              unchanged (no request at all)
   live == code, no or stale record          adopt: graf writes its record, content unchanged
-  live != code, live == what graf pushed    update
+  live != code, live == what graf pushed    update (by content hash: a matching version is not enough)
   live != code, code == what graf pushed,   unchanged: Grafana rewrote parts of graf's body on save
     nobody saved since (version)              (e.g. /apis migrates schemaVersion), nothing to do
-  live != code, edited since graf's push    conflict (--force: update)
+  live != code, edited since graf's push    conflict (--force: update); also a resource deleted and
+                                            re-created with the same uid and other content
   live != code, no record                   conflict: not created by graf (--force: take over)
   live != code, stored as schema v2         conflict: a UI save on Grafana 13 converted it; --force is
                                             not enough, --force-v2 replaces it and loses its v2 layout
@@ -37,12 +41,12 @@ from graf.grafana.record import Record
 from graf.grafana.rule_groups import GROUP, GroupKey, group_of
 from graf.resources import KIND_ORDER, Resource, normal_hash
 
-Action = Literal["create", "update", "adopt", "delete", "unchanged", "conflict", "skipped", "orphan"]
+Action = Literal["create", "update", "adopt", "delete", "unchanged", "conflict", "skipped", "orphan", "unread"]
 WRITES: frozenset[str] = frozenset({"create", "update", "adopt", "delete"})
 # §6: a group created by its first rule gets DefaultRuleEvaluationInterval, 6 x the 10s scheduler tick.
 DEFAULT_GROUP_INTERVAL = 60
 SYMBOLS: Mapping[str, str] = {"create": "+", "update": "~", "adopt": "=", "delete": "-", "unchanged": " ",
-                              "conflict": "!", "skipped": "s", "orphan": "?"}
+                              "conflict": "!", "skipped": "s", "orphan": "?", "unread": "x"}
 
 
 @dataclass(frozen=True)
@@ -99,6 +103,11 @@ class Plan:
         return tuple(c for c in self.changes if c.action == "conflict")
 
     @property
+    def unread(self) -> tuple[PlannedChange, ...]:
+        """Resources (and rule groups) Grafana did not let graf read this run: not written, planned next run."""
+        return tuple(c for c in self.changes if c.action == "unread")
+
+    @property
     def pending(self) -> bool:
         """True when `graf sync` would write something or a conflict needs a decision."""
         return bool(self.writes or self.conflicts)
@@ -108,7 +117,7 @@ class Plan:
 
     def summary(self) -> str:
         counts = self.counts()
-        order = ("create", "update", "adopt", "delete", "unchanged", "conflict", "skipped", "orphan")
+        order = ("create", "update", "adopt", "delete", "unchanged", "conflict", "skipped", "orphan", "unread")
         return ", ".join(f"{counts[a]} {'to ' + a if a in WRITES else a}" for a in order if counts[a]) or "nothing"
 
 
@@ -118,14 +127,20 @@ def who(live: LiveResource) -> str:
 
 
 def untouched(record: Record, live: LiveResource) -> bool:
-    """True when live is what graf pushed: the content hash matches, or the server-owned version does.
+    """True when live is what graf pushed: the content hash of the live body is the record's.
 
-    The version check covers a server that rewrites a field on save (the hash then differs, but no
-    one else saved: every save bumps the version, and a UI save cannot set it).
+    The version alone proves nothing: a dashboard deleted and re-created with the same uid, or a copy
+    made with "Save as", starts again at version 1, the version graf records for a create.
     """
     if record.matches(live.kind, live.body):
         return True
-    return record.version is not None and live.meta.version is not None and record.version == live.meta.version
+    if not (record.bound and record.version is not None and record.version == live.meta.version):
+        return False
+    # Grafana rewrites some bodies on save (an org's first datasource becomes its default, §5; /apis migrates a
+    # dashboard's schemaVersion), so the version graf's push produced also says "nobody saved since", but only
+    # where a re-created resource cannot carry it too: a re-created one restarts at version 1 with graf's
+    # record copied in its JSON, while /apis objects graf wrote carry graf's manager annotations as well.
+    return live.kind == "datasource" or record.version > 1 or live.meta.graf_manager
 
 
 def rewritten_by_grafana(want: Resource, live: LiveResource) -> bool:
@@ -150,31 +165,39 @@ def same_content(want: Resource, live: Resource) -> bool:
 def plan(desired: Iterable[Resource], live: Mapping[tuple[str, str], LiveResource | None],
          pushed: Mapping[tuple[str, str], Record | None], *, prune: bool = False, force: bool = False,
          scope: Scope | None = None, interval: int | None = None,
-         groups: Mapping[GroupKey, int | None] | None = None, force_v2: bool = False) -> Plan:
+         groups: Mapping[GroupKey, int | None] | None = None, force_v2: bool = False,
+         unread: Mapping[tuple[str, str], str] | None = None) -> Plan:
     """One PlannedChange per resource in code or graf-managed in Grafana, sorted in apply order.
 
     A graf-managed resource the code no longer has is this environment's to prune only when it is
     inside `scope` (its folder, and not rendered by another environment on the same Grafana).
     With `interval` (the environment's alerts.interval in seconds) and `groups` (the live interval of
     each group of the desired rules, as read), the groups' intervals are planned too (`plan_groups`).
+    `unread` (key -> why) are the resources and groups a read failed for: each is an `unread` change, never
+    a create or a delete, since graf does not know what Grafana holds.
     """
+    unread = unread or {}
     wanted = {r.key: r for r in desired}
     scope = scope or Scope()
     changes = []
     present = {k for k, v in live.items() if v is not None and (k in wanted or scope.owns(v))}
-    for key in sorted(set(wanted) | present, key=_order):
+    for key in sorted((set(wanted) | present) - set(unread), key=_order):
         change = _decide(wanted.get(key), live.get(key), pushed.get(key), prune=prune, force=force,
                          force_v2=force_v2)
         if change is not None:
             changes.append(change)
+    for key, why in unread.items():
+        if key[0] != GROUP:
+            changes.append(PlannedChange(key[0], key[1], "unread", f"could not read it ({why}); not written this "
+                                         "run, graf sync again plans it", wanted.get(key)))
     if interval is not None:
-        changes.extend(plan_groups(changes, interval, groups or {}, scope))
-        changes.sort(key=lambda c: _order(c.key))
+        changes.extend(plan_groups(changes, interval, groups or {}, scope, unread))
+    changes.sort(key=lambda c: _order(c.key))
     return Plan(tuple(changes))
 
 
 def plan_groups(changes: Iterable[PlannedChange], interval: int, groups: Mapping[GroupKey, int | None],
-                scope: Scope) -> list[PlannedChange]:
+                scope: Scope, unread: Mapping[tuple[str, str], str] | None = None) -> list[PlannedChange]:
     """An `alert-rule-group` update for each group of the desired rules whose interval is not `interval`.
 
     A group that does not exist yet gets Grafana's default when its first rule is created, so it is planned
@@ -188,6 +211,11 @@ def plan_groups(changes: Iterable[PlannedChange], interval: int, groups: Mapping
             rules.setdefault(group_of(change.desired), []).append(change)
     out = []
     for key, members in sorted(rules.items()):
+        why = (unread or {}).get((GROUP, f"{key[0]}/{key[1]}"))
+        if why is not None:
+            out.append(PlannedChange(GROUP, f"{key[0]}/{key[1]}", "unread", f"could not read its interval ({why}); "
+                                     "not written this run", group=RuleGroup(key[0], key[1], interval)))
+            continue
         live = groups.get(key)
         current = DEFAULT_GROUP_INTERVAL if live is None else live
         if current == interval or (live is None and not any(c.action in WRITES for c in members)):
@@ -258,10 +286,18 @@ def _decide(want: Resource | None, live: LiveResource | None, record: Record | N
             return change("orphan", "graf-managed but no longer in code; graf sync --prune deletes it", None, live)
         if live.meta.locked:
             return change("skipped", f"{live.meta.locked}; graf never deletes it", None, live)
-        if not untouched(record, live) and not force:
+        if untouched(record, live):
+            return change("delete", "graf-managed, no longer in code", None, live)
+        if not record.bound:
+            # A record older than the uid binding, on a body graf did not push: an edit or a copy, graf
+            # cannot tell which, so it never deletes it, not even with --force.
+            return change("conflict", f"no longer in code and differs from what graf pushed (last saved by "
+                          f"{who(live)}); its record is too old to tell an edit from a copy, so graf never "
+                          "deletes it: delete it in Grafana if it is graf's", None, live)
+        if not force:
             return change("conflict", f"no longer in code, but edited in Grafana by {who(live)} since "
                           "graf pushed it; graf export keeps the edit, --force deletes it", None, live)
-        return change("delete", "graf-managed, no longer in code", None, live)
+        return change("delete", f"--force: graf-managed, no longer in code, edited by {who(live)}", None, live)
     same = same_content(want, live)
     if live.meta.locked:
         note = "same as code" if same else "differs from code"

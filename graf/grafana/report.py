@@ -19,7 +19,7 @@ from graf.grafana.plan import SYMBOLS, WRITES, Plan, PlannedChange
 # conflicts, dim what needs nothing.
 COLOURS: Mapping[str, str] = {"create": "green", "adopt": "cyan", "update": "yellow", "delete": "red",
                               "conflict": "red", "skipped": "bright_black", "orphan": "magenta",
-                              "unchanged": "bright_black"}
+                              "unchanged": "bright_black", "unread": "red"}
 
 
 def change_line(change: PlannedChange, *, colour: bool = False) -> str:
@@ -50,7 +50,7 @@ def sync_summary(env: str, plan: Plan, result: ApplyResult) -> str:
     parts = [f"{len(result.applied)} applied"]
     if result.failed:
         parts.append(f"{len(result.failed)} failed")
-    for action in ("unchanged", "conflict", "skipped", "orphan"):
+    for action in ("unchanged", "conflict", "skipped", "orphan", "unread"):
         if counts[action]:
             parts.append(f"{counts[action]} {action}")
     return f"sync {env}: {', '.join(parts)}"

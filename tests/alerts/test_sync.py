@@ -302,4 +302,5 @@ def test_graf_records_which_project_pushed_each_resource(graf, grafana):
     assert grafana.state.dashboards["shop-prod-jvm"].data["graf"]["project"] == "shop"
     assert grafana.state.datasources["prometheus"].fields["jsonData"]["graf"]["project"] == "shop"
     rule = grafana.state.rules["shop-prod-alert-instance_down"]
-    assert rule["annotations"]["graf"].startswith("sha256:") and rule["annotations"]["graf"].endswith(" shop")
+    assert rule["annotations"]["graf"].startswith("sha256:")
+    assert rule["annotations"]["graf"].endswith(" shop uid=shop-prod-alert-instance_down")  # bound to its uid

@@ -134,10 +134,29 @@ def test_5xx_on_reads_is_retried_then_reported(graf, grafana: GrafanaServer) -> 
     grafana.fail("GET", "/api/folders/shop-prod", status=503, times=10)
     run = graf("plan", "--env", "prod")
     assert run.code == 1
-    line = _one_error_line(run.err)
-    assert line == ("error: folder/shop-prod: Grafana answered 503: injected failure after 3 retries "
-                    "(check Grafana's logs and run graf sync again; it converges)")
+    assert _one_error_line(run.err) == "error: 1 resource(s) could not be read; run graf plan again"
+    # The one resource is reported with the reason; the others are planned (a flaky read stops nothing else).
+    [line] = [line for line in run.lines if line.startswith("x unread")]
+    assert line.startswith("x unread    folder/shop-prod  'Shop prod': could not read it (folder/shop-prod: Grafana "
+                           "answered 503: injected failure after 3 retries")
+    assert any(line.startswith("+ create    dashboard/shop-prod-jvm") for line in run.lines)
     assert grafana.count("GET", "/api/folders/shop-prod") == 4
+
+
+def test_sync_writes_what_it_could_read_and_exits_1_for_the_rest(graf, grafana: GrafanaServer) -> None:
+    grafana.fail("GET", "/api/dashboards/uid/shop-prod-jvm", status=503, times=4)
+    run = graf("sync", "--env", "prod")
+    assert run.code == 1 and "1 resource(s) could not be read" in run.err
+    assert set(grafana.state.dashboards) == {"shop-prod-api"}  # never created blind: it may exist
+    assert run.lines[-1] == "sync prod: 5 applied, 1 unread"
+    assert graf("sync", "--env", "prod").code == 0
+    assert set(grafana.state.dashboards) == {"shop-prod-api", "shop-prod-jvm"}
+
+
+def test_every_read_failing_is_one_error_not_a_plan_of_unreads(graf, grafana: GrafanaServer) -> None:
+    grafana.fail("GET", "/api/*", status=503, times=1000)
+    run = graf("plan", "--env", "prod")
+    assert run.code == 1 and "Grafana answered 503" in _one_error_line(run.err)
 
 
 def test_unknown_environment_is_a_config_error(graf) -> None:

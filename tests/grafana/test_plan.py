@@ -47,9 +47,52 @@ def test_code_change_over_untouched_live_is_update() -> None:
     assert decide([want("New")], live("Old", pushed)) == [("update", "code changed since graf's last push")]
 
 
-def test_same_version_means_untouched_even_if_the_server_rewrote_a_field() -> None:
-    pushed = Record(hash="sha256:" + "0" * 64, version=3)
-    assert decide([want("New")], live("Old", pushed, version=3))[0][0] == "update"
+def test_recreated_with_the_same_uid_and_version_but_other_content_is_a_conflict() -> None:
+    """Deleted in Grafana and re-created with graf's record (version restarts at 1): the version graf
+    recorded matches, the content does not; it is not what graf pushed."""
+    pushed = record_for("dashboard", want("Old").body, 1, uid="d1")
+    [(action, reason)] = decide([want("New")], live("Re-created by hand", pushed, version=1))
+    assert action == "conflict" and "edited in Grafana by alice" in reason
+
+
+def live_copy(title: str, record: Record | None, uid: str = "d1-copy") -> LiveResource:
+    meta = LiveMeta(version=1, updated_by="alice", record=record)
+    return LiveResource("dashboard", uid, {"uid": uid, "title": title, "panels": []}, folder="f", meta=meta)
+
+
+def test_save_as_copy_keeps_a_record_of_another_uid_and_is_never_graf_s() -> None:
+    """"Save as" copies graf's key into a new dashboard at version 1: bound to d1, it makes the copy nobody's."""
+    record = record_for("dashboard", want().body, 1, "shop")
+    copy_body = {"uid": "d1-copy", "title": "Code copy", "panels": [], "graf": record.as_json()}
+    parsed = Record.from_json(copy_body["graf"], uid="d1-copy")
+    assert parsed is None and Record.from_json(copy_body["graf"], uid="d1") == record
+    copy = live_copy("Code copy", parsed)
+    state = {("dashboard", "d1-copy"): copy}
+    for force in (False, True):
+        assert plan([], state, {("dashboard", "d1-copy"): parsed}, prune=True, force=force).changes == ()
+
+
+def test_old_unbound_record_is_pruned_only_while_its_hash_matches() -> None:
+    """Records from before the uid binding: deleted when the body is exactly what graf pushed; otherwise an
+    edit and a copy look alike, so it is a conflict even with --force."""
+    old = Record(hash=record_for("dashboard", want().body).hash, version=1)  # no uid
+    state = {KEY: live("Code", old, version=1)}
+    assert [c.action for c in plan([], state, {KEY: old}, prune=True).changes] == ["delete"]
+    edited = {KEY: live("Edited", old, version=1)}
+    [change] = plan([], edited, {KEY: old}, prune=True, force=True).changes
+    assert change.action == "conflict" and "graf never deletes it" in change.reason
+
+
+def test_prune_force_deletes_an_edited_resource_bound_to_its_uid() -> None:
+    pushed = record_for("dashboard", want("Old").body, 2, uid="d1")
+    [(action, reason)] = decide([], live("Edited", pushed, version=3), prune=True, force=True)
+    assert action == "delete" and "--force" in reason
+
+
+def test_in_code_with_a_record_of_another_uid_is_not_created_by_graf() -> None:
+    foreign = Record.from_json(record_for("dashboard", want().body, 1, uid="elsewhere").as_json(), uid="d1")
+    [(action, reason)] = decide([want("New")], live("Code", foreign))
+    assert foreign is None and action == "conflict" and "graf did not create it" in reason
 
 
 def test_edit_in_grafana_is_a_conflict_naming_who_and_when() -> None:
@@ -214,8 +257,8 @@ def test_prune_never_reaches_another_projects_or_environments_resources() -> Non
     from graf.grafana.plan import Scope
 
     def orphan(uid: str, project: str | None, folder: str = "f") -> LiveResource:
-        record = Record(hash="sha256:" + "1" * 64, version=1, project=project)
         body = {"uid": uid, "title": uid, "panels": []}
+        record = record_for("dashboard", body, 1, project)
         return LiveResource("dashboard", uid, body, folder=folder, meta=LiveMeta(version=1, record=record))
 
     state = {("dashboard", r.uid): r for r in (
@@ -227,8 +270,55 @@ def test_prune_never_reaches_another_projects_or_environments_resources() -> Non
     assert sorted((c.action, c.uid) for c in result.changes) == [("delete", "legacy"), ("delete", "mine")]
 
 
-def test_record_names_its_project_in_both_forms() -> None:
+def test_record_names_its_project_and_uid_in_both_forms() -> None:
     record = record_for("dashboard", want().body, 4, "shop")
-    assert Record.from_json(record.as_json()) == record
-    assert Record.from_json(record.as_text()) == Record(hash=record.hash, project="shop")
-    assert Record.from_json(record_for("dashboard", want().body).as_text()) == Record(hash=record.hash)
+    assert record.uid == "d1" and Record.from_json(record.as_json()) == record
+    assert Record.from_json(record.as_text()) == Record(hash=record.hash, project="shop", uid="d1")
+    assert record.as_text() == f"{record.hash} shop uid=d1"
+    assert Record.from_json(record_for("dashboard", want().body).as_text()) == Record(hash=record.hash, uid="d1")
+    # Records written before the uid binding still read.
+    assert Record.from_json(f"{record.hash} shop", uid="d1") == Record(hash=record.hash, project="shop")
+    assert Record.from_json(record.as_text(), uid="other") is None
+
+
+def test_datasource_grafana_made_the_default_on_its_own_is_an_update_not_a_conflict() -> None:
+    """The first datasource of an org becomes the default (§5): not an edit, so the recorded version counts."""
+    code = Resource("datasource", "loki", {"uid": "loki", "name": "Loki", "type": "loki"})
+    pushed = record_for("datasource", code.body, 1, "shop")
+    made_default = LiveResource("datasource", "loki", {**code.body, "isDefault": True},
+                                meta=LiveMeta(version=1, record=pushed))
+    key = ("datasource", "loki")
+    # Code as pushed: Grafana's own rewrite is left alone (rewritten_by_grafana); code changed: an update.
+    assert [c.action for c in plan([code], {key: made_default}, {key: pushed}).changes] == ["unchanged"]
+    changed = Resource("datasource", "loki", {**code.body, "url": "http://loki:3100"})
+    assert [c.action for c in plan([changed], {key: made_default}, {key: pushed}).changes] == ["update"]
+    saved = LiveResource("datasource", "loki", {**code.body, "isDefault": True},
+                         meta=LiveMeta(version=2, record=pushed))
+    assert [c.action for c in plan([code], {key: saved}, {key: pushed}).changes] == ["conflict"]
+
+
+def test_a_resource_that_could_not_be_read_is_unread_never_created_or_deleted() -> None:
+    why = "dashboard/d1: Grafana answered 503"
+    [change] = plan([want()], {}, {}, unread={KEY: why}).changes
+    assert (change.action, change.desired) == ("unread", want()) and why in change.reason
+    result = plan([], {}, {}, prune=True, unread={KEY: why})
+    assert [c.action for c in result.changes] == ["unread"] and not result.writes and result.unread
+
+
+def test_a_group_whose_interval_could_not_be_read_is_unread_not_updated() -> None:
+    a = rule_resource("a", "http")
+    current = live_rule(a)
+    result = plan([a], {a.key: current}, {a.key: current.meta.record}, interval=30, groups={},
+                  unread={("alert-rule-group", "f/http"): "503"})
+    assert [(c.kind, c.action) for c in result.changes] == [("alert-rule", "unchanged"),
+                                                            ("alert-rule-group", "unread")]
+
+
+def test_matching_version_after_graf_s_update_counts_when_grafana_rewrote_the_body() -> None:
+    """Version 3 is what graf's own update produced: a body Grafana rewrote on save is still graf's."""
+    pushed = record_for("dashboard", want("Old").body, 3, uid="d1")
+    assert decide([want("New")], live("Old, rewritten by Grafana", pushed, version=3))[0][0] == "update"
+    created = record_for("dashboard", want("Old").body, 1, uid="d1")
+    graf_s = LiveResource("dashboard", "d1", {"uid": "d1", "title": "Migrated", "panels": []}, folder="f",
+                          meta=LiveMeta(version=1, record=created, graf_manager=True))
+    assert plan([want("New")], {KEY: graf_s}, {KEY: created}).changes[0].action == "update"

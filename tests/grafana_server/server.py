@@ -81,6 +81,8 @@ class GrafanaServer:
         self.requests: Counter[tuple[str, str]] = Counter()
         self.faults: list[Fault] = []
         self.hooks: list[tuple[str, str, Callable[[], None]]] = []
+        # Called for each request no fault in `faults` matched: may sleep, and may return a Fault for it.
+        self.chaos: Callable[[str, str], Fault | None] | None = None
         # §1.1: service-account tokens (Bearer) and basic-auth users; the role decides writes (§1.4).
         self.tokens: dict[str, tuple[str, str]] = {ADMIN_TOKEN: ("sa-graf", "Admin"),
                                                    VIEWER_TOKEN: ("sa-viewer", "Viewer")}
@@ -233,7 +235,7 @@ class GrafanaServer:
                 if fault.matches(method, path) and fault.times > 0:
                     fault.times -= 1
                     return fault
-        return None
+        return self.chaos(method, path) if self.chaos is not None else None
 
     def _count(self, method: str, path: str) -> None:
         with self._lock:

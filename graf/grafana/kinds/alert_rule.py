@@ -16,8 +16,11 @@ from graf.grafana.kinds.base import (
     LiveMeta,
     LiveResource,
     Write,
+    obj,
     path,
     provenance_lock,
+    reading,
+    text,
     uids,
     upsert,
     what,
@@ -38,11 +41,17 @@ def read(api: Grafana, uid: str) -> LiveResource | None:
 
 
 def normalise(answer: Any) -> LiveResource | None:
-    if not isinstance(answer, dict) or not answer.get("uid"):
+    with reading("alert-rule"):
+        return _normalise(answer)
+
+
+def _normalise(answer: Any) -> LiveResource | None:
+    uid = text(obj(answer).get("uid"))
+    if uid is None:
         return None
-    meta = LiveMeta(updated=answer.get("updated"), locked=provenance_lock(answer),
-                    record=Record.from_json((answer.get("annotations") or {}).get(MARKER)))
-    return LiveResource("alert-rule", answer["uid"], canonical("alert-rule", answer), folder=answer.get("folderUID"),
+    meta = LiveMeta(updated=text(answer.get("updated")), locked=provenance_lock(answer),
+                    record=Record.from_json(obj(answer.get("annotations")).get(MARKER), uid=uid))
+    return LiveResource("alert-rule", uid, canonical("alert-rule", answer), folder=text(answer.get("folderUID")),
                         meta=meta)
 
 

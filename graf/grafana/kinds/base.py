@@ -18,11 +18,13 @@ inside these functions.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import quote
 
+from graf.errors import GrafanaError
 from graf.grafana.client import Grafana
 from graf.grafana.record import MARKER, Record
 from graf.resources import JSON, Kind, Resource
@@ -39,6 +41,8 @@ class LiveMeta:
     record: Record | None = None
     resource_version: str | None = None  # /apis: the optimistic-locking token sent back on update
     stored_as: str | None = None  # /apis: the schema v2 version a dashboard is stored as (a UI save on 13)
+    # /apis: graf's manager annotations are on the object (metadata a UI import or re-create does not copy)
+    graf_manager: bool = False
 
 
 @dataclass(frozen=True)
@@ -95,7 +99,9 @@ def path(uid: str) -> str:
 
 def uids(items: Any) -> list[str]:
     """The sorted uids of a list answer, ignoring anything that is not an object with a uid."""
-    return sorted(i["uid"] for i in items or [] if isinstance(i, dict) and i.get("uid"))
+    if not isinstance(items, list):
+        return []
+    return sorted({i["uid"] for i in items if isinstance(i, dict) and isinstance(i.get("uid"), str) and i["uid"]})
 
 
 def upsert(api: Grafana, collection: str, resource: Resource, payload: JSON, *, exists: bool,
@@ -115,3 +121,28 @@ def with_record(body: JSON, key: str, value: Any) -> JSON:
 def provenance_lock(data: JSON) -> str | None:
     """Alerting resources provisioned from files are never written (§6)."""
     return "provisioned from a file (provenance 'file')" if data.get("provenance") == "file" else None
+
+
+def obj(value: Any) -> dict[str, Any]:
+    """`value` when the server answered an object there, else an empty one (a field of the wrong type is absent)."""
+    return value if isinstance(value, dict) else {}
+
+
+def text(value: Any) -> str | None:
+    """`value` when it is a non-empty string, else None (uids, folder uids, names from a server answer)."""
+    return value if isinstance(value, str) and value else None
+
+
+def integer(value: Any) -> int | None:
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
+@contextmanager
+def reading(kind: str) -> Iterator[None]:
+    """Around a kind's `normalise`: an answer it cannot read (a shape no Grafana sends, nesting too deep to
+    normalise) becomes one GrafanaError naming the kind instead of a traceback."""
+    try:
+        yield
+    except (TypeError, AttributeError, ValueError, KeyError, IndexError, RecursionError) as exc:
+        raise GrafanaError(kind, f"Grafana answered a {kind} in a shape graf cannot read ({type(exc).__name__})",
+                           "check that grafana.url points at Grafana itself") from None

@@ -14,8 +14,11 @@ from graf.grafana.kinds.base import (
     LiveMeta,
     LiveResource,
     Write,
+    obj,
     path,
     provenance_lock,
+    reading,
+    text,
     uids,
     upsert,
     what,
@@ -40,11 +43,17 @@ def read(api: Grafana, uid: str) -> LiveResource | None:
 
 
 def normalise(answer: Any) -> LiveResource | None:
-    if not isinstance(answer, dict) or not answer.get("uid"):
+    with reading("contact-point"):
+        return _normalise(answer)
+
+
+def _normalise(answer: Any) -> LiveResource | None:
+    uid = text(obj(answer).get("uid"))
+    if uid is None:
         return None
-    meta = LiveMeta(record=Record.from_json((answer.get("settings") or {}).get(MARKER)),
+    meta = LiveMeta(record=Record.from_json(obj(answer.get("settings")).get(MARKER), uid=uid),
                     locked=provenance_lock(answer))
-    return LiveResource("contact-point", answer["uid"], canonical("contact-point", answer), meta=meta)
+    return LiveResource("contact-point", uid, canonical("contact-point", answer), meta=meta)
 
 
 def prepare(resource: Resource, how: Write) -> JSON:

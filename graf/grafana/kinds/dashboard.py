@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from graf.grafana.client import Grafana
-from graf.grafana.kinds.base import KindIO, LiveMeta, LiveResource, Write, path, what
+from graf.grafana.kinds.base import KindIO, LiveMeta, LiveResource, Write, integer, obj, path, reading, text, what
 from graf.grafana.record import MARKER, Record
 from graf.resources import JSON, Resource, canonical
 
@@ -34,20 +34,24 @@ def read(api: Grafana, uid: str) -> LiveResource | None:
 
 
 def normalise(answer: Any) -> LiveResource | None:
-    if not isinstance(answer, dict) or not isinstance(answer.get("dashboard"), dict):
-        return None
-    dashboard, meta = answer["dashboard"], answer.get("meta") or {}
-    if not dashboard.get("uid"):
+    with reading("dashboard"):
+        return _normalise(answer)
+
+
+def _normalise(answer: Any) -> LiveResource | None:
+    dashboard, meta = obj(obj(answer).get("dashboard")), obj(obj(answer).get("meta"))
+    uid = text(dashboard.get("uid"))
+    if uid is None:
         return None
     live_meta = LiveMeta(
-        version=meta.get("version", dashboard.get("version")),
-        updated_by=meta.get("updatedBy"),
-        updated=meta.get("updated"),
-        locked="provisioned (from a file; the UI and API cannot save it)" if meta.get("provisioned") else None,
-        record=Record.from_json(dashboard.get(MARKER)),
+        version=integer(meta.get("version", dashboard.get("version"))),
+        updated_by=text(meta.get("updatedBy")),
+        updated=text(meta.get("updated")),
+        locked="provisioned (from a file; the UI and API cannot save it)" if meta.get("provisioned") is True else None,
+        record=Record.from_json(dashboard.get(MARKER), uid=uid),
     )
-    return LiveResource("dashboard", dashboard["uid"], canonical("dashboard", dashboard),
-                        folder=meta.get("folderUid") or None, meta=live_meta)
+    return LiveResource("dashboard", uid, canonical("dashboard", dashboard), folder=text(meta.get("folderUid")),
+                        meta=live_meta)
 
 
 def prepare(resource: Resource, how: Write) -> JSON:

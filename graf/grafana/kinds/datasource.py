@@ -6,7 +6,20 @@ from __future__ import annotations
 from typing import Any
 
 from graf.grafana.client import Grafana
-from graf.grafana.kinds.base import KindIO, LiveMeta, LiveResource, Write, path, uids, what, with_record
+from graf.grafana.kinds.base import (
+    KindIO,
+    LiveMeta,
+    LiveResource,
+    Write,
+    integer,
+    obj,
+    path,
+    reading,
+    text,
+    uids,
+    what,
+    with_record,
+)
 from graf.grafana.record import MARKER, Record
 from graf.resources import JSON, Resource, canonical
 
@@ -20,12 +33,18 @@ def read(api: Grafana, uid: str) -> LiveResource | None:
 
 
 def normalise(answer: Any) -> LiveResource | None:
-    if not isinstance(answer, dict) or not answer.get("uid"):
+    with reading("datasource"):
+        return _normalise(answer)
+
+
+def _normalise(answer: Any) -> LiveResource | None:
+    uid = text(obj(answer).get("uid"))
+    if uid is None:
         return None
-    record = Record.from_json((answer.get("jsonData") or {}).get(MARKER))
-    meta = LiveMeta(version=answer.get("version"), locked="read-only (provisioned from a file)"
+    record = Record.from_json(obj(answer.get("jsonData")).get(MARKER), uid=uid)
+    meta = LiveMeta(version=integer(answer.get("version")), locked="read-only (provisioned from a file)"
                     if answer.get("readOnly") else None, record=record)
-    return LiveResource("datasource", answer["uid"], canonical("datasource", answer), meta=meta)
+    return LiveResource("datasource", uid, canonical("datasource", answer), meta=meta)
 
 
 def prepare(resource: Resource, how: Write) -> JSON:

@@ -8,7 +8,20 @@ from __future__ import annotations
 from typing import Any
 
 from graf.grafana.client import Grafana
-from graf.grafana.kinds.base import KindIO, LiveMeta, LiveResource, Write, path, uids, upsert, what
+from graf.grafana.kinds.base import (
+    KindIO,
+    LiveMeta,
+    LiveResource,
+    Write,
+    integer,
+    obj,
+    path,
+    reading,
+    text,
+    uids,
+    upsert,
+    what,
+)
 from graf.resources import FOLDER_FIELDS, JSON, Resource, canonical
 
 
@@ -21,10 +34,17 @@ def read(api: Grafana, uid: str) -> LiveResource | None:
 
 
 def normalise(answer: Any) -> LiveResource | None:
-    if not isinstance(answer, dict) or not answer.get("uid"):
+    with reading("folder"):
+        return _normalise(answer)
+
+
+def _normalise(answer: Any) -> LiveResource | None:
+    uid = text(obj(answer).get("uid"))
+    if uid is None:
         return None
-    meta = LiveMeta(version=answer.get("version"), updated_by=answer.get("updatedBy"), updated=answer.get("updated"))
-    return LiveResource("folder", answer["uid"], canonical("folder", answer), meta=meta)
+    meta = LiveMeta(version=integer(answer.get("version")), updated_by=text(answer.get("updatedBy")),
+                    updated=text(answer.get("updated")))
+    return LiveResource("folder", uid, canonical("folder", answer), meta=meta)
 
 
 def prepare(resource: Resource, how: Write) -> JSON:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from graf.grafana.client import Grafana
-from graf.grafana.kinds.base import KindIO, LiveMeta, LiveResource, Write, provenance_lock, what
+from graf.grafana.kinds.base import KindIO, LiveMeta, LiveResource, Write, provenance_lock, reading, what
 from graf.resources import JSON, Resource, canonical
 
 POLICIES = "/v1/provisioning/policies"
@@ -25,6 +25,11 @@ def read(api: Grafana, uid: str) -> LiveResource | None:
 
 
 def normalise(answer: Any) -> LiveResource | None:
+    with reading("policy"):
+        return _normalise(answer)
+
+
+def _normalise(answer: Any) -> LiveResource | None:
     if not isinstance(answer, dict):
         return None
     meta = LiveMeta(locked=provenance_lock(answer))

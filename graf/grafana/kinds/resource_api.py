@@ -86,7 +86,8 @@ def live_meta(answer: JSON, record: Record | None = None, stored_as: str | None 
                     updated_by=annotations.get("grafana.app/updatedBy"),
                     updated=annotations.get("grafana.app/updatedTimestamp"),
                     locked=foreign_manager(annotations), record=record,
-                    resource_version=str(metadata.get("resourceVersion") or "") or None, stored_as=stored_as)
+                    resource_version=str(metadata.get("resourceVersion") or "") or None, stored_as=stored_as,
+                    graf_manager=all(annotations.get(k) == v for k, v in MANAGER.items()))
 
 
 def metadata_for(resource: Resource, how: Write, message: str, parent: str | None) -> JSON:
