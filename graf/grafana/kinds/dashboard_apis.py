@@ -65,26 +65,4 @@ def read_stored(api: Grafana, uid: str, stored_as: str) -> JSON | None:
 
 def kind_io(version: str) -> KindIO:
     """The dashboard kind over the resource API at `version` (one the server serves, from discovery)."""
-    base = r.collection(DASHBOARD_GROUP, version, "dashboards")
-
-    def list_all(api: Grafana) -> list[LiveResource]:
-        found = (normalise(obj) for obj in r.list_objects(api, base, "dashboards"))
-        return sorted((d for d in found if d is not None), key=lambda d: d.uid)
-
-    def list_uids(api: Grafana) -> list[str]:
-        return [d.uid for d in list_all(api)]
-
-    def read(api: Grafana, uid: str) -> LiveResource | None:
-        return normalise(api.get(f"{base}/{path(uid)}", what=what("dashboard", uid), missing_ok=True))
-
-    def prepare(resource: Resource, how: Write) -> JSON:
-        return prepare_for(version, resource, how)
-
-    def write(api: Grafana, resource: Resource, how: Write) -> Any:
-        return r.upsert(api, base, resource, prepare(resource, how), how)
-
-    def delete(api: Grafana, uid: str) -> None:
-        api.delete(f"{base}/{path(uid)}", what=what("dashboard", uid))
-
-    return KindIO("dashboard", list_uids, read, write, delete, prepare, normalise, holds_record=True,
-                  list_all=list_all, transport=f"/apis/{DASHBOARD_GROUP}/{version}")
+    return r.kind_io("dashboard", DASHBOARD_GROUP, version, "dashboards", normalise, prepare_for, holds_record=True)

@@ -9,10 +9,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from graf.grafana.client import Grafana
 from graf.grafana.discovery import FOLDER_GROUP
 from graf.grafana.kinds import resource_api as r
-from graf.grafana.kinds.base import KindIO, LiveResource, Write, path, what
+from graf.grafana.kinds.base import KindIO, LiveResource, Write
 from graf.resources import JSON, Resource, canonical
 
 
@@ -41,26 +40,4 @@ def prepare_for(version: str, resource: Resource, how: Write) -> JSON:
 
 def kind_io(version: str) -> KindIO:
     """The folder kind over the resource API at `version`."""
-    base = r.collection(FOLDER_GROUP, version, "folders")
-
-    def list_all(api: Grafana) -> list[LiveResource]:
-        found = (normalise(obj) for obj in r.list_objects(api, base, "folders"))
-        return sorted((f for f in found if f is not None), key=lambda f: f.uid)
-
-    def list_uids(api: Grafana) -> list[str]:
-        return [f.uid for f in list_all(api)]
-
-    def read(api: Grafana, uid: str) -> LiveResource | None:
-        return normalise(api.get(f"{base}/{path(uid)}", what=what("folder", uid), missing_ok=True))
-
-    def prepare(resource: Resource, how: Write) -> JSON:
-        return prepare_for(version, resource, how)
-
-    def write(api: Grafana, resource: Resource, how: Write) -> Any:
-        return r.upsert(api, base, resource, prepare(resource, how), how)
-
-    def delete(api: Grafana, uid: str) -> None:
-        api.delete(f"{base}/{path(uid)}", what=what("folder", uid))
-
-    return KindIO("folder", list_uids, read, write, delete, prepare, normalise, holds_record=False,
-                  list_all=list_all, transport=f"/apis/{FOLDER_GROUP}/{version}")
+    return r.kind_io("folder", FOLDER_GROUP, version, "folders", normalise, prepare_for, holds_record=False)

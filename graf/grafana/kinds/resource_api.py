@@ -17,12 +17,13 @@ Sources: grafana-13-api.md §4 (addressing, operations, list paging, conversion 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from graf.grafana.client import Grafana
-from graf.grafana.kinds.base import LiveMeta, Write, path, what
+from graf.grafana.kinds.base import KindIO, LiveMeta, LiveResource, Write, path, what
 from graf.grafana.record import Record
-from graf.resources import JSON, Resource
+from graf.resources import JSON, Kind, Resource
 
 NAMESPACE = "default"  # §4.1: org 1
 PAGE = 500  # objects per list request
@@ -108,3 +109,32 @@ def upsert(api: Grafana, base: str, resource: Resource, payload: JSON, how: Writ
     if how.exists:
         return api.put(f"{base}/{path(resource.uid)}", payload, what=where)
     return api.post(base, payload, what=where)
+
+
+def kind_io(kind: Kind, group: str, version: str, plural: str, normalise: Callable[[Any], LiveResource | None],
+            prepare_for: Callable[[str, Resource, Write], JSON], *, holds_record: bool) -> KindIO:
+    """`kind` over `/apis/<group>/<version>/.../<plural>`: the verbs are the same for every resource kind;
+    only its normal form (`normalise`) and the object graf writes (`prepare_for`) differ."""
+    base = collection(group, version, plural)
+
+    def list_all(api: Grafana) -> list[LiveResource]:
+        found = (normalise(obj) for obj in list_objects(api, base, plural))
+        return sorted((live for live in found if live is not None), key=lambda live: live.uid)
+
+    def list_uids(api: Grafana) -> list[str]:
+        return [live.uid for live in list_all(api)]
+
+    def read(api: Grafana, uid: str) -> LiveResource | None:
+        return normalise(api.get(f"{base}/{path(uid)}", what=what(kind, uid), missing_ok=True))
+
+    def prepare(resource: Resource, how: Write) -> JSON:
+        return prepare_for(version, resource, how)
+
+    def write(api: Grafana, resource: Resource, how: Write) -> Any:
+        return upsert(api, base, resource, prepare(resource, how), how)
+
+    def delete(api: Grafana, uid: str) -> None:
+        api.delete(f"{base}/{path(uid)}", what=what(kind, uid))
+
+    return KindIO(kind, list_uids, read, write, delete, prepare, normalise, holds_record=holds_record,
+                  list_all=list_all, transport=f"/apis/{group}/{version}")
