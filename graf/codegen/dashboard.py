@@ -556,7 +556,9 @@ def _flowed(panels: list[JSON]) -> bool:
     def places(items: list[JSON]) -> list[Any]:
         return [(p.get("id"), p.get("gridPos"), places(p.get("panels", []))) for p in items]
 
-    redone = adapter._assign_ids(adapter._layout([strip(p) for p in panels]))
+    from graf.dashboards._layout import assign_ids, layout
+
+    redone = assign_ids(layout([strip(p) for p in panels]))
     return places(redone) == places(panels)
 
 

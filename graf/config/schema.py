@@ -174,6 +174,7 @@ ENVIRONMENT = _object(
         "datasources": DATASOURCES,
         "servers": {"type": "array", "items": SERVER},
         "alerts": ALERTS,
+        "dashboards": DASHBOARDS,
         "trace_sampling": {"type": "number", "minimum": 0, "maximum": 1},
     },
     required=("grafana",),
