@@ -66,7 +66,7 @@ def test_two_files_with_one_uid_are_still_an_error(tmp_path: Path) -> None:
     for folder in ("a", "b"):
         (tmp_path / folder).mkdir()
         (tmp_path / folder / "x.json").write_text(json.dumps({"uid": "same", "title": "X", "panels": []}))
-    with pytest.raises(RenderError, match="rendered twice: by a/x.json and by b/x.json"):
+    with pytest.raises(RenderError, match=r"rendered twice: by a/x\.json and by b/x\.json"):
         _dashboards(path, "prod")
 
 
@@ -74,5 +74,5 @@ def test_an_unknown_key_in_an_environments_dashboards_is_named(tmp_path: Path) -
     from graf.errors import ConfigError
 
     path = _project(tmp_path, lambda c: c["environments"]["prod"].update(dashboards={"builtins": ["jvm"]}))
-    with pytest.raises(ConfigError, match="environments.prod.dashboards"):
+    with pytest.raises(ConfigError, match=r"environments\.prod\.dashboards"):
         load_project(path)

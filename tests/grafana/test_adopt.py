@@ -1,0 +1,83 @@
+"""The team's loop as a test: someone edits a built-in dashboard in the UI -> plan shows the conflict ->
+`graf export --adopt` takes the edit into the code -> plan shows it unchanged -> sync writes at most graf's
+record, and the next sync nothing. On 13.1 the UI save stores schema v2; graf adopts its classic read."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterator
+
+import pytest
+
+from tests.grafana.conftest import Project, Run
+from tests.grafana_server import GrafanaServer
+
+CONFIG = """\
+version: 1
+name: shop
+dashboards:
+  builtin: [overview, jvm]
+  files: []   # adopted UI edits go here
+environments:
+  prod:
+    grafana: {url: "http://127.0.0.1:9", token: "${GRAFANA_TOKEN}", timeout: 5}
+    folder: {uid: shop-prod, title: "Shop prod"}
+  dev:
+    grafana: {url: "http://127.0.0.1:9", token: "${GRAFANA_TOKEN}", timeout: 5}
+    folder: {uid: shop-dev, title: "Shop dev"}
+"""
+
+
+@pytest.fixture(params=["11.6.0", "13.1.0"])
+def grafana(request: pytest.FixtureRequest) -> Iterator[GrafanaServer]:
+    with GrafanaServer(version=request.param) as server:
+        yield server
+
+
+def _retitle(body: dict) -> None:
+    body["title"] = "JVM (tuned in the UI)"
+
+
+def test_a_ui_edit_of_a_builtin_is_kept_in_code(graf: Callable[..., Run], grafana: GrafanaServer,
+                                                project: Project) -> None:
+    project.config.write_text(CONFIG, encoding="utf-8")
+    assert graf("sync", "--env", "prod").code == 0 and graf("sync", "--env", "dev").code == 0
+    grafana.ui_save("shop-prod-jvm", _retitle)
+
+    before = graf("plan", "--env", "prod")
+    assert before.code == 3 and any("dashboard/shop-prod-jvm" in line and "conflict" in line
+                                    for line in before.lines), before.out
+
+    run = graf("export", "--env", "prod", "--adopt", "shop-prod-jvm")
+    assert run.code == 0, run.err
+    adopted = project.root / "dashboards/prod/shop-prod-jvm.json"
+    assert run.lines[0] == f"adopted dashboard/shop-prod-jvm -> {adopted} (file)"
+    assert ("schema v2" in run.out) == (grafana.version == "13.1.0")
+    config = project.config.read_text(encoding="utf-8")
+    assert '  files: ["dashboards/{env}/*.json"]  # adopted UI edits go here\n' in config  # comment kept
+    assert json.loads(adopted.read_text(encoding="utf-8"))["title"] == "JVM (tuned in the UI)"
+
+    after = graf("plan", "--env", "prod")
+    assert "conflict" not in after.out, after.out
+    jvm = [line for line in after.lines if "dashboard/shop-prod-jvm" in line]
+    assert not jvm or jvm[0].lstrip().startswith(("=", "adopt")), after.out  # only graf's record to write
+    assert graf("plan", "--env", "dev").code == 0  # dev keeps the built-in: nothing to do there
+
+    synced = graf("sync", "--env", "prod")
+    assert synced.code == 0
+    grafana.reset_counts()
+    assert graf("sync", "--env", "prod").code == 0 and grafana.writes() == {}
+    assert graf("plan", "--env", "prod").code == 0
+
+
+def test_adopting_an_unknown_uid_names_it(graf: Callable[..., Run], project: Project) -> None:
+    project.config.write_text(CONFIG, encoding="utf-8")
+    graf("sync", "--env", "prod")
+    run = graf("export", "--env", "prod", "--adopt", "nope")
+    assert run.code != 0 and "nope" in run.err and len(run.err.strip().splitlines()) <= 2
+    assert not (project.root / "dashboards/prod").exists()
+
+
+def test_adopt_takes_no_out(graf: Callable[..., Run], project: Project) -> None:
+    run = graf("export", "--env", "prod", "--adopt", "x", "--out", "somewhere")
+    assert run.code == 2 and "--adopt" in run.err
