@@ -85,8 +85,8 @@ def _adopt(app: Invocation, env: str, url: str | None, concurrency: int, uids: t
         click.echo(f"adopted dashboard/{item.uid} -> {item.path} ({kept})")
         if item.v2:
             click.echo(f"  dashboard/{item.uid} is stored as schema v2 (a UI save on Grafana 13): graf keeps "
-                       "its classic JSON (a v1 read: no tabs or auto grids) in code; Grafana keeps its v2 copy until the code "
-                       "changes")
+                       "its classic JSON (a v1 read: no tabs or auto grids) in code; Grafana keeps its v2 copy "
+                       "until the code changes")
         if item.config_edit:
             click.echo(f"  edited {item.config_edit}")
         if item.config_todo:
