@@ -37,6 +37,13 @@ class Adopted:
 def adopt(target: Target, uids: tuple[str, ...], *, form: str = "json") -> list[Adopted]:
     """Read dashboards `uids` from `target`'s Grafana and write each into the code (see the module doc)."""
     live = _read(target, uids)
+    stored_v2 = sorted(uid for uid, (_, v2) in live.items() if v2)
+    if form == "python" and stored_v2:
+        # A module renders graf's classic model; Grafana's classic read of a v2 copy differs from it (schemaVersion,
+        # panel datasources), so plan would keep the conflict. The JSON file is that read, byte for byte.
+        raise ConfigError(f"dashboard/{stored_v2[0]}", "stored as schema v2 by a UI save on Grafana 13: a module "
+                          "cannot render what Grafana holds", "adopt it as a JSON file (without --as python), or "
+                          "adopt the module and replace the v2 copy with graf sync --force-v2")
     return [_adopt_one(target.project, target.env, uid, body, v2, form) for uid, (body, v2) in live.items()]
 
 

@@ -149,7 +149,7 @@ class _Writer:
     def json_of(self, obj: Any) -> Any:
         if isinstance(obj, (dict, list, str, int, float, bool)) or obj is None:
             return adapter._drop_nulls(copy.deepcopy(obj))
-        return adapter._drop_nulls(adapter._to_json(obj))  # what grafanalib prints becomes an error, not output
+        return adapter._drop_nulls(adapter.to_json(obj, "generated module"))  # what grafanalib prints: an error
 
     def same(self, value: Any, expected: Any, shape: Callable[[Any], Any]) -> bool:
         try:
