@@ -275,7 +275,7 @@ def _decide(want: Resource | None, live: LiveResource | None, record: Record | N
             return change("update", f"--force-v2: replaces the schema {live.meta.stored_as} dashboard {who(live)} "
                           "saved with graf's classic JSON (its v2-only layout is lost)", want, live)
         return change("conflict", f"stored as a schema {live.meta.stored_as} dashboard by a save in Grafana "
-                      f"(last by {who(live)}); graf export --uid {uid} keeps it as it is; graf sync --force-v2 "
+                      f"(last by {who(live)}); {_keeps(kind, uid)} keeps it as it is; graf sync --force-v2 "
                       "replaces it with graf's classic JSON and loses what only v2 holds (tabs, rows, auto grid, "
                       "conditional visibility)", want, live)
     if not markable:
@@ -294,4 +294,9 @@ def _decide(want: Resource | None, live: LiveResource | None, record: Record | N
     if force:
         return change("update", f"--force: overwrites the edit {who(live)} made in Grafana", want, live)
     return change("conflict", f"edited in Grafana by {who(live)} since graf pushed it; "
-                  f"graf export --uid {uid} keeps the edit, graf sync --force overwrites it", want, live)
+                  f"{_keeps(kind, uid)} keeps the edit, graf sync --force overwrites it", want, live)
+
+
+def _keeps(kind: str, uid: str) -> str:
+    """The command that takes a UI edit into the code: a dashboard is adopted in one step (graf.adopt)."""
+    return f"graf export --adopt {uid}" if kind == "dashboard" else f"graf export --uid {uid}"
