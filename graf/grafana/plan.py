@@ -100,8 +100,9 @@ class Plan:
 
     @property
     def pending(self) -> bool:
-        """True when `graf sync` would write something or a conflict needs a decision."""
-        return bool(self.writes or self.conflicts)
+        """True when `graf sync` would write something, a conflict needs a decision, or a resource removed from
+        the code waits for --prune (so a CI gate on `graf plan` sees a deletion too)."""
+        return bool(self.writes or self.conflicts or any(c.action == "orphan" for c in self.changes))
 
     def counts(self) -> Counter[str]:
         return Counter(c.action for c in self.changes)
@@ -109,7 +110,11 @@ class Plan:
     def summary(self) -> str:
         counts = self.counts()
         order = ("create", "update", "adopt", "delete", "unchanged", "conflict", "skipped", "orphan")
-        return ", ".join(f"{counts[a]} {'to ' + a if a in WRITES else a}" for a in order if counts[a]) or "nothing"
+        return ", ".join(f"{counts[a]} {_LABELS.get(a, 'to ' + a if a in WRITES else a)}" for a in order
+                         if counts[a]) or "nothing"
+
+
+_LABELS: Mapping[str, str] = {"orphan": "would be deleted with --prune"}
 
 
 def who(live: LiveResource) -> str:
@@ -255,7 +260,7 @@ def _decide(want: Resource | None, live: LiveResource | None, record: Record | N
         if record is None:
             return None  # not graf's: never touched, not listed
         if not prune:
-            return change("orphan", "graf-managed but no longer in code; graf sync --prune deletes it", None, live)
+            return change("orphan", "would be deleted with --prune: graf-managed but no longer in code", None, live)
         if live.meta.locked:
             return change("skipped", f"{live.meta.locked}; graf never deletes it", None, live)
         if not untouched(record, live) and not force:
