@@ -31,6 +31,7 @@ from graf.config.model import (
     NodeExporter,
     Project,
     Retention,
+    ScrapeTarget,
     Secret,
     Server,
     Stack,
@@ -129,6 +130,18 @@ class _Builder:
                 basic_auth_password_hash=self.secret(node.get("basic_auth_password_hash"),
                                                      (*node_at, "basic_auth_password_hash")),
             ),
+            scrape=tuple(self.scrape_target(t, (*at, "scrape", i)) for i, t in enumerate(spec.get("scrape", []))),
+        )
+
+    def scrape_target(self, spec: dict[str, Any], at: KeyPath) -> ScrapeTarget:
+        return ScrapeTarget(
+            job=spec["job"],
+            port=spec["port"],
+            path=spec.get("path", "/metrics"),
+            scheme=spec.get("scheme", "http"),
+            basic_auth_user=spec.get("basic_auth_user"),
+            basic_auth_password=self.secret(spec.get("basic_auth_password"), (*at, "basic_auth_password")),
+            bearer_token=self.secret(spec.get("bearer_token"), (*at, "bearer_token")),
         )
 
     def stack(self, raw: dict[str, Any]) -> Stack:

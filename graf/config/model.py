@@ -123,11 +123,26 @@ class NodeExporter:
 
 
 @dataclass(frozen=True)
+class ScrapeTarget:
+    """Another exporter on one app server (graf.yaml `servers[].scrape`): scraped as job `job` with the
+    environment and host labels, like node_exporter; passwords and tokens are ${VAR} references."""
+
+    job: str
+    port: int
+    path: str = "/metrics"
+    scheme: Literal["http", "https"] = "http"
+    basic_auth_user: str | None = None
+    basic_auth_password: Secret | None = None
+    bearer_token: Secret | None = None
+
+
+@dataclass(frozen=True)
 class Server:
     host: str
     address: str
     apps: tuple[str, ...] = ()
     node_exporter: NodeExporter = field(default_factory=NodeExporter)
+    scrape: tuple[ScrapeTarget, ...] = ()
 
 
 @dataclass(frozen=True)
