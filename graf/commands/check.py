@@ -18,12 +18,13 @@ from graf.urls import redact, url_option
 def check(app: Invocation, env: str, prometheus_url: str | None, fmt: str) -> int:
     """Run every Prometheus query of the environment's dashboards; list each that errors or returns nothing.
 
-    Panel queries and the `label_values(...)` queries of variables are checked. Variables take
+    Panel queries and the `label_values(...)` queries of variables are checked, and that each exporter of
+    the servers' `scrape` lists is up under graf's labels ("Scrape targets"). Variables take
     their defaults (the environment's label, All), Grafana's built-ins sane values
     ($__rate_interval 1m, $__range 1h). Exit code 1 when any query fails.
     """
     from graf._render import render
-    from graf.check import PrometheusHTTP, failures, panel_queries, variable_queries
+    from graf.check import PrometheusHTTP, failures, panel_queries, scrape_queries, variable_queries
     from graf.check import check as run_check
 
     project = app.project
@@ -32,9 +33,10 @@ def check(app: Invocation, env: str, prometheus_url: str | None, fmt: str) -> in
     url = prometheus_url or datasource.url
     resources = render(project, environment)
     queries = [*variable_queries(resources), *panel_queries(resources)]
+    dashboards = len({q.dashboard_uid for q in queries})
+    queries += scrape_queries(project.labels, environment)  # each servers[].scrape exporter is up
     results = run_check(queries, PrometheusHTTP(url, datasource))
     failed = failures(results)
-    dashboards = len({q.dashboard_uid for q in queries})
     errors = sum(r.status == "error" for r in failed)
     if fmt == "json":
         echo_json({"env": env, "prometheus": url, "queries": len(queries), "dashboards": dashboards,

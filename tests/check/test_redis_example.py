@@ -5,6 +5,7 @@ a redis_exporter stand-in through the rendered job gives every panel and variabl
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -13,8 +14,8 @@ import pytest
 import yaml
 
 from graf._render import render
-from graf.check import PrometheusHTTP, QueryResult, check, panel_queries, variable_queries
-from graf.config import Project, load_project
+from graf.check import PrometheusHTTP, QueryResult, check, panel_queries, scrape_queries, variable_queries
+from graf.config import Project, ScrapeTarget, load_project
 from graf.stack.server import render_server
 from tests.check.redis_exporter import scrape
 from tests.check.test_check_prometheus import exposition_server
@@ -76,11 +77,27 @@ def checked(tmp_path_factory: pytest.TempPathFactory) -> Iterator[list[QueryResu
         prom = stack.enter_context(prometheus(yaml.safe_dump(config), root))
         prom.wait_for('count(redis_up{environment="prod", job="redis"} == 1) == 1')
         prom.wait_for('sum(rate(redis_commands_processed_total{environment="prod"}[1m])) > 0')
-        resources = [r for r in render(project, project.environment("prod")) if r.uid == UID]
-        yield check([*variable_queries(resources), *panel_queries(resources)], PrometheusHTTP(prom.url))
+        prod = project.environment("prod")
+        resources = [r for r in render(project, prod) if r.uid == UID]
+        # graf check's queries: the dashboard's, and its "Scrape targets" check that the exporter is up
+        yield check([*variable_queries(resources), *panel_queries(resources), *scrape_queries(project.labels, prod)],
+                    PrometheusHTTP(prom.url)), PrometheusHTTP(prom.url), project
 
 
-def test_every_panel_and_variable_gets_data(checked: list[QueryResult]) -> None:
-    assert len(checked) >= 14  # 2 variables and the panels' queries were found
-    assert {(r.query.panel_title, r.query.ref_id): r.answer.error or "no series" for r in checked
+def test_every_panel_and_variable_gets_data(checked: tuple[list[QueryResult], PrometheusHTTP, Project]) -> None:
+    results, _, _ = checked
+    assert len(results) >= 15  # 2 variables, the panels' queries and the scrape target were found
+    assert {(r.query.panel_title, r.query.ref_id): r.answer.error or "no series" for r in results
             if r.status != "ok"} == {}
+    assert [r.query.panel_title for r in results if r.query.dashboard_title == "Scrape targets"] == [
+        "redis on prod-app-1"]
+
+
+def test_an_exporter_prometheus_does_not_scrape_is_reported(
+        checked: tuple[list[QueryResult], PrometheusHTTP, Project]) -> None:
+    _, prometheus_http, project = checked
+    dev = project.environment("dev")
+    server = dataclasses.replace(dev.servers[0], scrape=(ScrapeTarget("redis", 9121),))
+    dev = dataclasses.replace(dev, servers=(server, *dev.servers[1:]))
+    [result] = check(scrape_queries(project.labels, dev), prometheus_http)
+    assert result.status == "empty" and result.query.panel_title == f"redis on {server.host}"
