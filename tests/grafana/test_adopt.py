@@ -110,3 +110,30 @@ def test_a_ui_edit_adopted_as_a_module(graf: Callable[..., Run], grafana: Grafan
     assert graf("sync", "--env", "prod").code == 0
     grafana.reset_counts()
     assert graf("sync", "--env", "prod").code == 0 and grafana.writes() == {}
+
+
+def test_without_a_safe_edit_graf_yaml_is_left_alone_and_the_line_printed(
+        graf: Callable[..., Run], grafana: GrafanaServer, project: Project) -> None:
+    config = CONFIG.replace("  files: []   # adopted UI edits go here\n", "")
+    project.config.write_text(config, encoding="utf-8")
+    assert graf("sync", "--env", "prod").code == 0
+    grafana.ui_save("shop-prod-jvm", _retitle)
+    run = graf("export", "--env", "prod", "--adopt", "shop-prod-jvm")
+    assert run.code == 0, run.err
+    assert '  to finish: add "dashboards/{env}/*.json" to dashboards.files (or environments.prod.dashboards.files) ' \
+           "in graf.yaml" in run.lines
+    assert project.config.read_text(encoding="utf-8") == config
+    assert (project.root / "dashboards/prod/shop-prod-jvm.json").is_file()
+
+
+def test_a_file_kept_project_overwrites_its_file(graf: Callable[..., Run], grafana: GrafanaServer,
+                                                 project: Project) -> None:
+    """The project keeps dashboards as files (dashboards/*.json): the adopted edit replaces that file."""
+    assert graf("sync", "--env", "prod").code == 0
+    grafana.ui_save("shop-prod-api", lambda d: d.update(title="API (edited)"))
+    assert graf("plan", "--env", "prod").code == 3
+    run = graf("export", "--env", "prod", "--adopt", "shop-prod-api")
+    assert run.code == 0, run.err
+    assert run.lines[0] == f"adopted dashboard/shop-prod-api -> {project.root / 'dashboards/shop-prod-api.json'} (file)"
+    after = graf("plan", "--env", "prod")
+    assert "conflict" not in after.out, after.out
