@@ -70,7 +70,7 @@ def plan(project: ProjectLike, env: str, *, url: str | None = None, only: Iterab
          force: bool = False, concurrency: int = DEFAULT_CONCURRENCY) -> Plan:
     """`graf plan`: what sync would do to `env`'s Grafana, one `PlannedChange` per resource. Writes nothing."""
     with target(project, env, url=url, concurrency=concurrency) as there:
-        return there.plan(only=only, prune=prune, force=force)
+        return there.plan(only=only, prune=prune, force=force, orphans=True)
 
 
 def sync(project: ProjectLike, env: str, *, url: str | None = None, only: Iterable[str] = (), prune: bool = False,

@@ -5,7 +5,8 @@ Producers have one signature per kind and do no I/O:
   graf/dashboards/<name>.py    dashboard(ctx) -> grafanalib Dashboard | JSON
   graf/alerts/                 resources(ctx) -> list[Resource]
 A team's own dashboard modules (graf.yaml `dashboards.modules`) follow the dashboard contract;
-dashboard JSON files (`dashboards.files`, e.g. adopted exports) are taken as they are.
+dashboard JSON files (`dashboards.files`, e.g. adopted exports) are taken as they are. Either replaces
+a built-in of the same uid in its environment.
 """
 
 from __future__ import annotations
@@ -54,20 +55,27 @@ def _datasources(ctx: RenderContext) -> list[Resource]:
 
 
 def _dashboards(ctx: RenderContext) -> list[Resource]:
+    """The environment's dashboards (`ctx.env.dashboards`). A team module or file whose uid is a built-in's
+    replaces the built-in here: that is how an adopted UI edit of a built-in is kept in one environment."""
+    chosen = ctx.env.dashboards
+    own: list[Resource] = []
+    for path in chosen.modules:
+        source = str(path)
+        module = team.load(ctx.project.root, path, kind="dashboard module", key="dashboards.modules")
+        produced = team.call(module, "dashboard", ctx, source, ctx.project.root)
+        own.append(_dashboard_resource(_model(produced, ctx, source), ctx, source, _silenced(module, source)))
+    for file in _dashboard_files(ctx):
+        own.append(_dashboard_resource(_read_json(file), ctx, str(file.relative_to(ctx.project.root))))
+    replaced = {r.uid for r in own}
     out = []
-    for name in ctx.project.dashboards.builtin:
+    for name in chosen.builtin:
+        if ctx.uid(name) in replaced:
+            continue
         module = _import_builtin("graf.dashboards", name)
         produced = team.call(module, "dashboard", ctx, module.__name__)
         out.append(_dashboard_resource(_model(produced, ctx, module.__name__), ctx, module.__name__,
                                        _silenced(module, module.__name__)))
-    for path in ctx.project.dashboards.modules:
-        source = str(path)
-        module = team.load(ctx.project.root, path, kind="dashboard module", key="dashboards.modules")
-        produced = team.call(module, "dashboard", ctx, source, ctx.project.root)
-        out.append(_dashboard_resource(_model(produced, ctx, source), ctx, source, _silenced(module, source)))
-    for file in _dashboard_files(ctx):
-        out.append(_dashboard_resource(_read_json(file), ctx, str(file.relative_to(ctx.project.root))))
-    return out
+    return out + own
 
 
 def _model(produced: Any, ctx: RenderContext, source: str) -> JSON:
@@ -105,7 +113,7 @@ def _silenced(module: ModuleType, source: str) -> frozenset[str]:
 def _dashboard_files(ctx: RenderContext) -> list[Path]:
     """Files matched by `dashboards.files` globs; `{env}` in a pattern is the environment's name."""
     files: list[Path] = []
-    for pattern in ctx.project.dashboards.files:
+    for pattern in ctx.env.dashboards.files:
         matched = sorted(ctx.project.root.glob(pattern.replace("{env}", ctx.env.name)))
         files.extend(p for p in matched if p.is_file() and p.suffix == ".json")
     return files

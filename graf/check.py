@@ -23,7 +23,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from graf.config import Datasource
+from graf.config import Datasource, Environment, Labels
 from graf.errors import PATH_SEPARATOR, GrafError
 from graf.jsoninput import BadJSON, parse_json
 from graf.resources import JSON, Resource
@@ -156,6 +156,22 @@ def variable_queries(resources: Iterable[Resource]) -> list[PanelQuery]:
                 panel_title=f"variable ${variable.get('name')}", panel_id=None, ref_id="query", expr=query,
                 query=substitute(expr, defaults), instant=False,
             ))
+    return out
+
+
+SCRAPE_DASHBOARD = "Scrape targets"
+
+
+def scrape_queries(labels: Labels, env: Environment) -> list[PanelQuery]:
+    """One `up == 1` query per exporter graf.yaml lists under the environment's servers (`servers[].scrape`): empty
+    when Prometheus does not scrape it with graf's labels, or cannot reach it."""
+    out = []
+    for server in env.servers:
+        for target in server.scrape:
+            expr = (f'up{{{labels.environment}="{env.label}", job="{target.job}", {labels.host}="{server.host}"}} '
+                    "== 1")
+            out.append(PanelQuery("scrape", SCRAPE_DASHBOARD, f"{target.job} on {server.host}", None, "up", expr,
+                                  expr, instant=True))
     return out
 
 

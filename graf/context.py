@@ -19,7 +19,8 @@ class RenderContext:
 
     `ctx.project` is graf.yaml as a whole (`ctx.project.name`, `ctx.project.dashboards.builtin`, ...);
     `ctx.env` is the environment being rendered (`ctx.env.name` such as "prod", `ctx.env.label`, the
-    value its series carry in the environment label, `ctx.env.folder`).
+    value its series carry in the environment label, `ctx.env.folder`, `ctx.env.dashboards`: the dashboards
+    this environment gets).
     """
 
     project: Project

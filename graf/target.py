@@ -124,13 +124,14 @@ class Target:
     # ------------------------------------------------------------------ what graf does there
 
     def plan(self, *, only: Iterable[str] = (), prune: bool = False, force: bool = False,
-             force_v2: bool = False) -> Plan:
+             force_v2: bool = False, orphans: bool = False) -> Plan:
         """What sync would do, per resource: read Grafana, then the three-way decision (graf.grafana.plan).
-        `force_v2`: replace dashboards a UI save stored as schema v2 with graf's classic JSON."""
+        `force_v2`: replace dashboards a UI save stored as schema v2 with graf's classic JSON. `orphans`: also
+        list the folder's dashboards the code no longer has ("would be deleted with --prune"), as `graf plan` does."""
         only = tuple(only)
         return read_plan(self.api, self.desired(only), only=only, prune=prune, force=force,
                          concurrency=self.concurrency, scope=self.scope, interval=self.interval, kinds=self.kinds,
-                         force_v2=force_v2)
+                         force_v2=force_v2, orphans=orphans)
 
     def apply(self, plan: Plan, *, force: bool = False, on_outcome: Callable[[Outcome], None] | None = None,
               on_progress: Callable[[Outcome], None] | None = None) -> ApplyResult:

@@ -28,13 +28,14 @@ def check(app: Invocation, env: str, prometheus_url: str | None, loki_url: str |
           fmt: str) -> int:
     """Run every Prometheus query of the environment's dashboards; list each that errors or returns nothing.
 
-    Panel queries and the `label_values(...)` queries of variables are checked. Variables take
+    Panel queries and the `label_values(...)` queries of variables are checked, and that each exporter of
+    the servers' `scrape` lists is up under graf's labels ("Scrape targets"). Variables take
     their defaults (the environment's label, All), Grafana's built-ins sane values
     ($__rate_interval 1m, $__range 1h). With --loki and --tempo, the LogQL panel queries and the
     TraceQL search panels are run too, each listed the same way. Exit code 1 when any query fails.
     """
     from graf._render import render
-    from graf.check import PrometheusHTTP, panel_queries, variable_queries
+    from graf.check import PrometheusHTTP, panel_queries, scrape_queries, variable_queries
     from graf.check import check as run_check
 
     project = app.project
@@ -43,6 +44,7 @@ def check(app: Invocation, env: str, prometheus_url: str | None, loki_url: str |
     url = prometheus_url or datasource.url
     resources = render(project, environment)
     queries = [*variable_queries(resources), *panel_queries(resources)]
+    queries += scrape_queries(project.labels, environment)  # each servers[].scrape exporter is up
     runs = [("prometheus", "queries", url, queries, run_check(queries, PrometheusHTTP(url, datasource)))]
     if loki_url:
         from graf.check_logs import LokiHTTP, loki_queries

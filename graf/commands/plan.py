@@ -45,7 +45,7 @@ def plan(app: Invocation, env: str, url: str | None, only: tuple[str, ...], conc
     from graf.grafana.report import plan_json, plan_lines, plan_summary
 
     with target(app.project, env, url=url, concurrency=concurrency) as there:
-        result = there.plan(only=only, prune=prune)
+        result = there.plan(only=only, prune=prune, orphans=True)
         if app.verbose:
             for line in transport_lines(there):
                 click.echo(line, err=True)

@@ -37,7 +37,7 @@ def sync(app: Invocation, env: str, url: str | None, only: tuple[str, ...], conc
 
     text, colour = fmt == "text", fmt == "text" and use_colour()
     with target(app.project, env, url=url, concurrency=concurrency) as there:
-        plan = there.plan(only=only, prune=prune, force=force, force_v2=force_v2)
+        plan = there.plan(only=only, prune=prune, force=force, force_v2=force_v2, orphans=dry_run)
         if app.verbose:
             for line in transport_lines(there):
                 click.echo(line, err=True)

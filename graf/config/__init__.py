@@ -37,6 +37,7 @@ from graf.config.model import (
     NodeExporter,
     Project,
     Retention,
+    ScrapeTarget,
     Secret,
     Server,
     Stack,
@@ -47,6 +48,6 @@ from graf.config.schema import ALERT_RULES
 __all__ = [
     "ALERT_BASE_INTERVAL", "ALERT_RULES", "BUILTIN_DASHBOARDS", "CONFIG_NAME", "DATASOURCE_TYPES", "DAY",
     "STACK_PORTS", "AlertRuleSettings", "Alerts", "App", "ContactPoint", "Dashboards", "Datasource", "Environment",
-    "Folder", "GrafanaTarget", "Jobs", "Labels", "NodeExporter", "Project", "Retention", "Secret", "Server", "Stack",
-    "Volume", "find_config", "load_project",
+    "Folder", "GrafanaTarget", "Jobs", "Labels", "NodeExporter", "Project", "Retention", "ScrapeTarget", "Secret",
+    "Server", "Stack", "Volume", "find_config", "load_project",
 ]

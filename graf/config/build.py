@@ -31,6 +31,7 @@ from graf.config.model import (
     NodeExporter,
     Project,
     Retention,
+    ScrapeTarget,
     Secret,
     Server,
     Stack,
@@ -59,12 +60,7 @@ class _Builder:
 
     def project(self, raw: dict[str, Any], path: Path) -> Project:
         apps = {name: self.app(name, spec) for name, spec in raw.get("apps", {}).items()}
-        dashboards_raw = raw.get("dashboards", {})
-        dashboards = Dashboards(
-            builtin=tuple(dashboards_raw.get("builtin", BUILTIN_DASHBOARDS)),
-            modules=tuple(Path(m) for m in dashboards_raw.get("modules", [])),
-            files=tuple(dashboards_raw.get("files", [])),
-        )
+        dashboards = _dashboards(raw.get("dashboards", {}))
         environments = {name: self.environment(raw, name, env_raw) for name, env_raw in raw["environments"].items()}
         return Project(path=path.resolve(), name=raw["name"], labels=Labels(**raw.get("labels", {})),
                        jobs=Jobs(**raw.get("jobs", {})), apps=apps, dashboards=dashboards,
@@ -86,6 +82,7 @@ class _Builder:
             alerts=self.alerts(raw.get("alerts", {}), env_raw.get("alerts", {}), (*at, "alerts"),
                                managed="alerts" in raw or "alerts" in env_raw),
             trace_sampling=env_raw.get("trace_sampling", 1.0),
+            dashboards=_dashboards({**raw.get("dashboards", {}), **env_raw.get("dashboards", {})}),
         )
 
     def grafana(self, raw: dict[str, Any], at: KeyPath) -> GrafanaTarget:
@@ -133,6 +130,18 @@ class _Builder:
                 basic_auth_password_hash=self.secret(node.get("basic_auth_password_hash"),
                                                      (*node_at, "basic_auth_password_hash")),
             ),
+            scrape=tuple(self.scrape_target(t, (*at, "scrape", i)) for i, t in enumerate(spec.get("scrape", []))),
+        )
+
+    def scrape_target(self, spec: dict[str, Any], at: KeyPath) -> ScrapeTarget:
+        return ScrapeTarget(
+            job=spec["job"],
+            port=spec["port"],
+            path=spec.get("path", "/metrics"),
+            scheme=spec.get("scheme", "http"),
+            basic_auth_user=spec.get("basic_auth_user"),
+            basic_auth_password=self.secret(spec.get("basic_auth_password"), (*at, "basic_auth_password")),
+            bearer_token=self.secret(spec.get("bearer_token"), (*at, "bearer_token")),
         )
 
     def stack(self, raw: dict[str, Any]) -> Stack:
@@ -193,6 +202,14 @@ class _Builder:
             contact_point=contact_point,
             modules=tuple(Path(m) for m in merged.get("modules", [])),
         )
+
+
+def _dashboards(raw: Mapping[str, Any]) -> Dashboards:
+    return Dashboards(
+        builtin=tuple(raw.get("builtin", BUILTIN_DASHBOARDS)),
+        modules=tuple(Path(m) for m in raw.get("modules", [])),
+        files=tuple(raw.get("files", [])),
+    )
 
 
 def build_project(raw: dict[str, Any], path: Path) -> Project:

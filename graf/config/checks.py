@@ -69,6 +69,7 @@ def servers(project: Project) -> None:
                     raise keys.error(project.path.name, (*at, "apps"),
                                      f"unknown app {app!r}{did_you_mean(app, project.apps)}", "define it under apps:")
             _node_exporter_auth(project.path.name, env, i)
+            _scrape_targets(project, env, i)
 
 
 def _node_exporter_auth(file: str, env: Environment, i: int) -> None:
@@ -79,6 +80,32 @@ def _node_exporter_auth(file: str, env: Environment, i: int) -> None:
                          "Prometheus reads it from a secret file")
     if (node.basic_auth_password or node.basic_auth_password_hash) and not node.basic_auth_user:
         raise keys.error(file, (*at, "basic_auth_user"), "a basic-auth password needs a basic_auth_user")
+
+
+def _scrape_targets(project: Project, env: Environment, i: int) -> None:
+    """A server's extra exporters: one job name each, not graf's own (their series would mix with the built-in
+    dashboards'), ports not taken by node_exporter, an app or another exporter; auth complete, one kind."""
+    server = env.servers[i]
+    taken = {server.node_exporter.port: "node_exporter",
+             **{project.apps[a].port: f"app {a!r}" for a in server.apps if a in project.apps}}
+    jobs: set[str] = set()
+    for j, target in enumerate(server.scrape):
+        at: KeyPath = ("environments", env.name, "servers", i, "scrape", j)
+        if target.job in (project.jobs.node, project.jobs.app, project.jobs.logs):
+            raise keys.error(project.path.name, (*at, "job"), f"job {target.job!r} is one of graf's own jobs",
+                             "name the exporter's job after it, e.g. redis")
+        if target.job in jobs:
+            raise keys.error(project.path.name, (*at, "job"), f"duplicate job {target.job!r} on {server.host}")
+        if target.port in taken:
+            raise keys.error(project.path.name, (*at, "port"),
+                             f"port {target.port} is {taken[target.port]}'s on {server.host}")
+        jobs.add(target.job)
+        taken[target.port] = f"job {target.job!r}"
+        if bool(target.basic_auth_user) != (target.basic_auth_password is not None):
+            missing = "basic_auth_password: ${VAR}" if target.basic_auth_user else "basic_auth_user"
+            raise keys.error(project.path.name, (*at, missing.split(":")[0]), f"basic auth needs {missing}")
+        if target.basic_auth_user and target.bearer_token is not None:
+            raise keys.error(project.path.name, (*at, "bearer_token"), "give basic auth or a bearer token, not both")
 
 
 def contact_points(project: Project) -> None:

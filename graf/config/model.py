@@ -123,11 +123,26 @@ class NodeExporter:
 
 
 @dataclass(frozen=True)
+class ScrapeTarget:
+    """Another exporter on one app server (graf.yaml `servers[].scrape`): scraped as job `job` with the
+    environment and host labels, like node_exporter; passwords and tokens are ${VAR} references."""
+
+    job: str
+    port: int
+    path: str = "/metrics"
+    scheme: Literal["http", "https"] = "http"
+    basic_auth_user: str | None = None
+    basic_auth_password: Secret | None = None
+    bearer_token: Secret | None = None
+
+
+@dataclass(frozen=True)
 class Server:
     host: str
     address: str
     apps: tuple[str, ...] = ()
     node_exporter: NodeExporter = field(default_factory=NodeExporter)
+    scrape: tuple[ScrapeTarget, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -160,6 +175,17 @@ class Alerts:
 
 
 @dataclass(frozen=True)
+class Dashboards:
+    """Which dashboards an environment gets: built-ins by name, the team's modules, JSON files (globs,
+    `{env}` is the environment's name). A file or module whose uid is a built-in's replaces that built-in
+    in the environment (an adopted UI edit), so the other dashboards keep linking to it."""
+
+    builtin: tuple[str, ...] = BUILTIN_DASHBOARDS
+    modules: tuple[Path, ...] = ()
+    files: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class Environment:
     name: str
     label: str
@@ -169,13 +195,8 @@ class Environment:
     servers: tuple[Server, ...] = ()
     alerts: Alerts = field(default_factory=Alerts)
     trace_sampling: float = 1.0
-
-
-@dataclass(frozen=True)
-class Dashboards:
-    builtin: tuple[str, ...] = BUILTIN_DASHBOARDS
-    modules: tuple[Path, ...] = ()
-    files: tuple[str, ...] = ()
+    # graf.yaml's `dashboards`, each key overridden by `environments.<env>.dashboards` where given.
+    dashboards: Dashboards = field(default_factory=Dashboards)
 
 
 STACK_PORTS: Mapping[str, int] = {"grafana": 3000, "prometheus": 9090, "loki": 3100, "tempo": 3200,

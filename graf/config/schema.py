@@ -148,12 +148,27 @@ NODE_EXPORTER = _object(
     }
 )
 
+# Another exporter on the server (Redis, Postgres, blackbox ...): one scrape job with the environment label.
+SCRAPE = _object(
+    {
+        "job": {"type": "string", "pattern": NAME_PATTERN},
+        "port": {"type": "integer", "minimum": 1, "maximum": 65535},
+        "path": {"type": "string", "pattern": "^/"},
+        "scheme": {"enum": ["http", "https"]},
+        "basic_auth_user": {"type": "string", "minLength": 1},
+        "basic_auth_password": _secret,
+        "bearer_token": _secret,
+    },
+    required=("job", "port"),
+)
+
 SERVER = _object(
     {
         "host": {"type": "string", "minLength": 1},
         "address": {"type": "string", "minLength": 1},
         "apps": {"type": "array", "items": {"type": "string"}},
         "node_exporter": NODE_EXPORTER,
+        "scrape": {"type": "array", "items": SCRAPE},
     },
     required=("host", "address"),
 )
@@ -180,6 +195,7 @@ ENVIRONMENT = _object(
         "datasources": DATASOURCES,
         "servers": {"type": "array", "items": SERVER},
         "alerts": ALERTS,
+        "dashboards": DASHBOARDS,
         "trace_sampling": {"type": "number", "minimum": 0, "maximum": 1},
     },
     required=("grafana",),

@@ -129,14 +129,15 @@ def _multi(name: str, label: str, query: str, datasource: str) -> Template:
 
 
 def links(ctx: RenderContext, current: str, *, with_application: bool) -> list[DashboardLink]:
-    """Links to the environment's other built-in dashboards, keeping time range and environment.
+    """Links to the environment's other built-in dashboards (`ctx.env.dashboards.builtin`; one replaced by an
+    adopted file keeps its uid, so its link stays), keeping time range and environment.
 
     Only the environment (and the application, between app dashboards) is carried over: the
     `instance` values differ between node_exporter and app targets, so passing them would empty
     the target dashboard.
     """
     out = []
-    for name in ctx.project.dashboards.builtin:
+    for name in ctx.env.dashboards.builtin:
         if name == current:
             continue
         params = "${environment:queryparam}"

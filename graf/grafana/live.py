@@ -41,7 +41,7 @@ class LiveState:
 
 def read_state(api: Grafana, desired: Sequence[Resource], *, only: Iterable[str] = (), listed: bool = False,
                intervals: bool = False, concurrency: int = DEFAULT_CONCURRENCY, kinds: KindSet = LEGACY,
-               tolerant: bool = False) -> LiveState:
+               tolerant: bool = False, folder: str | None = None) -> LiveState:
     """Live copies of every desired resource (a missing one is None), plus, with `listed`, every resource
     Grafana lists for the selected kinds (to find graf-managed ones the code no longer has), and with
     `intervals` the evaluation interval of each group the desired alert rules belong to.
@@ -52,7 +52,11 @@ def read_state(api: Grafana, desired: Sequence[Resource], *, only: Iterable[str]
     With `tolerant`, a read that still fails after its retries (a 5xx, a dropped connection) leaves that
     resource (for a failed list, every desired one of its kind) in `unread` instead of failing the whole read,
     so a sync makes progress on the rest; when every read fails, the first error is raised (the server is
-    down, not flaky)."""
+    down, not flaky).
+
+    Without `listed`, `folder` still finds the dashboards the code no longer has, cheaply: those of that one
+    folder (an /api/search answer, then a GET for each not in code), or, where the list carries whole
+    objects, every listed dashboard at no cost; the plan shows graf's among them as deleted with --prune."""
     chosen = [k for k in kinds if not set(only) or k.name in set(only)]
     names = {k.name for k in chosen}
     listing = [k for k in chosen if k.list_all is not None]
@@ -61,10 +65,12 @@ def read_state(api: Grafana, desired: Sequence[Resource], *, only: Iterable[str]
     if listed:
         for uids in run_all(lambda k: [(k.name, uid) for uid in k.list_uids(api)], one_by_one, concurrency):
             targets.update(uids)
+    elif folder is not None and "dashboard" in {k.name for k in one_by_one}:
+        targets.update(("dashboard", uid) for uid in _dashboards_in(api, folder))
     keys = sorted(targets, key=lambda k: (KIND_ORDER.index(k[0]), k[1]))
     groups = rule_groups(r for r in desired if r.kind in names) if intervals else []
     reads: list[Callable[[], Any]] = [partial(kinds.get(k).read, api, uid) for k, uid in keys]
-    reads += [partial(read_interval, api, folder, group) for folder, group in groups]
+    reads += [partial(read_interval, api, group_folder, group) for group_folder, group in groups]
     reads += [partial(_list_all, io, api) for io in listing]
     found = run_all((lambda read: _attempt(read)) if tolerant else (lambda read: read()), reads, concurrency)
     failed = [f for f in found if isinstance(f, _Unread)]
@@ -78,22 +84,29 @@ def read_state(api: Grafana, desired: Sequence[Resource], *, only: Iterable[str]
         else:
             live[key] = value
     group_found = found[len(keys):len(keys) + len(groups)]
-    for (folder, group), value in zip(groups, group_found, strict=True):
+    for (group_folder, group), value in zip(groups, group_found, strict=True):
         if isinstance(value, _Unread):
-            unread[(GROUP, f"{folder}/{group}")] = value.error.one_line()
+            unread[(GROUP, f"{group_folder}/{group}")] = value.error.one_line()
     for io, items in zip(listing, found[len(keys) + len(groups):], strict=True):
         if isinstance(items, _Unread):
             unread.update({r.key: items.error.one_line() for r in desired if r.kind == io.name})
             continue
         by_uid = {item.uid: item for item in items}
         live.update({r.key: by_uid.get(r.uid) for r in desired if r.kind == io.name})
-        if listed:
+        if listed or (folder is not None and io.name == "dashboard"):
             live.update({(io.name, uid): item for uid, item in by_uid.items()})
     by_key = {r.key: r for r in desired}
     resources = {key: mask_secrets(value, by_key.get(key)) for key, value in
                  sorted(live.items(), key=lambda kv: (KIND_ORDER.index(kv[0][0]), kv[0][1]))}
     intervals_read = {g: v for g, v in zip(groups, group_found, strict=True) if not isinstance(v, _Unread)}
     return LiveState(resources, intervals_read, unread)
+
+
+def _dashboards_in(api: Grafana, folder: str) -> list[str]:
+    """The uids of the dashboards in one folder (a single /api/search page: 5000 is Grafana's maximum)."""
+    hits = api.get("/search", what="dashboards", params={"type": "dash-db", "folderUIDs": folder, "limit": 5000})
+    return sorted({h["uid"] for h in hits if isinstance(h, dict) and isinstance(h.get("uid"), str) and h["uid"]}
+                  if isinstance(hits, list) else set())
 
 
 def _list_all(io: KindIO, api: Grafana) -> list[LiveResource]:
@@ -133,10 +146,13 @@ def mask_secrets(live: LiveResource | None, want: Resource | None) -> LiveResour
 
 def read_plan(api: Grafana, desired: Sequence[Resource], *, only: Iterable[str] = (), prune: bool = False,
               force: bool = False, concurrency: int = DEFAULT_CONCURRENCY, scope: Scope | None = None,
-              interval: int | None = None, kinds: KindSet = LEGACY, force_v2: bool = False) -> Plan:
+              interval: int | None = None, kinds: KindSet = LEGACY, force_v2: bool = False,
+              orphans: bool = False) -> Plan:
     """Read, then plan. `interval` (seconds, `Target.interval`): also plan the desired rules' groups'
-    evaluation interval; None leaves the groups alone."""
+    evaluation interval; None leaves the groups alone. `orphans` (without `prune`): also find the dashboards
+    of the scope's folder the code no longer has (one search on the legacy API), to show them as pending."""
     state = read_state(api, desired, only=only, listed=prune, intervals=interval is not None,
-                       concurrency=concurrency, kinds=kinds, tolerant=True)
+                       concurrency=concurrency, kinds=kinds, tolerant=True,
+                       folder=scope.folder if orphans and not prune and scope is not None else None)
     return plan(desired, state.resources, state.pushed, prune=prune, force=force, scope=scope, interval=interval,
                 groups=state.groups, force_v2=force_v2, unread=state.unread)

@@ -109,8 +109,9 @@ class Plan:
 
     @property
     def pending(self) -> bool:
-        """True when `graf sync` would write something or a conflict needs a decision."""
-        return bool(self.writes or self.conflicts)
+        """True when `graf sync` would write something, a conflict needs a decision, or a resource removed from
+        the code waits for --prune (so a CI gate on `graf plan` sees a deletion too)."""
+        return bool(self.writes or self.conflicts or any(c.action == "orphan" for c in self.changes))
 
     def counts(self) -> Counter[str]:
         return Counter(c.action for c in self.changes)
@@ -118,7 +119,11 @@ class Plan:
     def summary(self) -> str:
         counts = self.counts()
         order = ("create", "update", "adopt", "delete", "unchanged", "conflict", "skipped", "orphan", "unread")
-        return ", ".join(f"{counts[a]} {'to ' + a if a in WRITES else a}" for a in order if counts[a]) or "nothing"
+        return ", ".join(f"{counts[a]} {_LABELS.get(a, 'to ' + a if a in WRITES else a)}" for a in order
+                         if counts[a]) or "nothing"
+
+
+_LABELS: Mapping[str, str] = {"orphan": "would be deleted with --prune"}
 
 
 def who(live: LiveResource) -> str:
@@ -283,7 +288,7 @@ def _decide(want: Resource | None, live: LiveResource | None, record: Record | N
         if record is None:
             return None  # not graf's: never touched, not listed
         if not prune:
-            return change("orphan", "graf-managed but no longer in code; graf sync --prune deletes it", None, live)
+            return change("orphan", "would be deleted with --prune: graf-managed but no longer in code", None, live)
         if live.meta.locked:
             return change("skipped", f"{live.meta.locked}; graf never deletes it", None, live)
         if untouched(record, live):
@@ -311,7 +316,7 @@ def _decide(want: Resource | None, live: LiveResource | None, record: Record | N
             return change("update", f"--force-v2: replaces the schema {live.meta.stored_as} dashboard {who(live)} "
                           "saved with graf's classic JSON (its v2-only layout is lost)", want, live)
         return change("conflict", f"stored as a schema {live.meta.stored_as} dashboard by a save in Grafana "
-                      f"(last by {who(live)}); graf export --uid {uid} keeps it as it is; graf sync --force-v2 "
+                      f"(last by {who(live)}); {_keeps(kind, uid)} keeps it as it is; graf sync --force-v2 "
                       "replaces it with graf's classic JSON and loses what only v2 holds (tabs, rows, auto grid, "
                       "conditional visibility)", want, live)
     if not markable:
@@ -330,4 +335,9 @@ def _decide(want: Resource | None, live: LiveResource | None, record: Record | N
     if force:
         return change("update", f"--force: overwrites the edit {who(live)} made in Grafana", want, live)
     return change("conflict", f"edited in Grafana by {who(live)} since graf pushed it; "
-                  f"graf export --uid {uid} keeps the edit, graf sync --force overwrites it", want, live)
+                  f"{_keeps(kind, uid)} keeps the edit, graf sync --force overwrites it", want, live)
+
+
+def _keeps(kind: str, uid: str) -> str:
+    """The command that takes a UI edit into the code: a dashboard is adopted in one step (graf.adopt)."""
+    return f"graf export --adopt {uid}" if kind == "dashboard" else f"graf export --uid {uid}"

@@ -82,8 +82,9 @@ def sync_json(env: str, plan: Plan, result: ApplyResult) -> dict[str, Any]:
 
 
 def export_json(env: str, export: Export, folder: str, files: list[str]) -> dict[str, Any]:
-    """`graf export --format json`: the files written, the drift from the code and what graf does not manage."""
+    """`graf export --format json`: the files written, the drift from the code, what graf does not manage, and
+    one line per resource that could not be exported (e.g. a uid that is not a safe file name)."""
     return {"env": env, "folder": folder, "files": sorted(files),
             "drift": [{"kind": d.kind, "uid": d.uid, "title": d.title, "by": d.by,
                        "edited_outside_graf": d.edited_outside_graf} for d in export.drift],
-            "unmanaged": list(export.unmanaged)}
+            "unmanaged": list(export.unmanaged), "errors": list(export.errors)}

@@ -51,13 +51,18 @@ def published_ports(project: Project) -> dict[str, tuple[str, int, int]]:
 
 
 def node_secrets(environments: Sequence[Environment]) -> dict[str, str]:
-    """Compose secret name -> environment variable, for every node_exporter basic-auth password."""
+    """Compose secret name -> environment variable, for every node_exporter basic-auth password and scrape
+    target secret."""
     out: dict[str, str] = {}
     for env in environments:
         for server in env.servers:
             password = server.node_exporter.basic_auth_password
             if password is not None:
                 out[secret_name(server.node_exporter)] = password.name
+            for target in server.scrape:  # the scrape targets' passwords and tokens (graf.yaml servers[].scrape)
+                for secret in (target.basic_auth_password, target.bearer_token):
+                    if secret is not None:
+                        out[secret.name.lower()] = secret.name
     return out
 
 

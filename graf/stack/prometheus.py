@@ -12,7 +12,7 @@ import ipaddress
 from collections.abc import Sequence
 from typing import Any
 
-from graf.config import App, Environment, NodeExporter, Project, Server
+from graf.config import App, Environment, NodeExporter, Project, ScrapeTarget, Secret, Server
 from graf.stack._yaml import GENERATED, dump
 from graf.stack.alloy import ALLOY_JOB
 from graf.stack.alloy import listen_address as alloy_listen_address
@@ -33,6 +33,11 @@ def password_file(node: NodeExporter) -> str:
     return f"secrets/{secret_name(node)}"
 
 
+def secret_file(secret: Secret) -> str:
+    """Where Prometheus reads a `${VAR}` of a scrape target: the compose secret named after the variable."""
+    return f"secrets/{secret.name.lower()}"
+
+
 def prometheus_yml(project: Project, profile: Profile, environments: Sequence[Environment]) -> str:
     return dump(prometheus_config(project, profile, environments), GENERATED)
 
@@ -45,6 +50,7 @@ def prometheus_config(project: Project, profile: Profile, environments: Sequence
             jobs.append(_node_job(project, env, server, profile))
             jobs.append(_alloy_job(project, env, server, profile))
             jobs.extend(_app_job(project, env, server, project.apps[name], profile) for name in server.apps)
+            jobs.extend(scrape_job(project, env, server, target, profile) for target in server.scrape)
     jobs.extend(_stack_jobs(project, profile))
     return {
         "global": {
@@ -101,6 +107,22 @@ def _app_job(project: Project, env: Environment, server: Server, app: App, profi
         # target label, wins, and the copy Prometheus would keep as exported_<name> is dropped.
         "metric_relabel_configs": [{"action": "labeldrop", "regex": f"exported_{application}"}],
     }
+
+
+def scrape_job(project: Project, env: Environment, server: Server, target: ScrapeTarget,
+               profile: Profile) -> dict[str, Any]:
+    """Another exporter of the server (graf.yaml `servers[].scrape`), labelled like node_exporter."""
+    job: dict[str, Any] = {"job_name": f"{env.name}/{target.job}/{server.host}", "metrics_path": target.path,
+                           "scheme": target.scheme}
+    if target.basic_auth_user and target.basic_auth_password is not None:
+        job["basic_auth"] = {"username": target.basic_auth_user,
+                             "password_file": secret_file(target.basic_auth_password)}
+    if target.bearer_token is not None:
+        job["authorization"] = {"type": "Bearer", "credentials_file": secret_file(target.bearer_token)}
+    job.update(_limits(profile))
+    job["static_configs"] = [{"targets": [f"{server.address}:{target.port}"],
+                              "labels": _target_labels(project, env, server, target.job)}]
+    return job
 
 
 def host_node_exporter(project: Project) -> str | None:

@@ -71,5 +71,5 @@ def env_example(environments: Sequence[Environment]) -> str:
         f"{ADMIN_VARIABLE}=",
     ]
     for secret, variable in sorted(node_secrets(environments).items(), key=lambda kv: kv[1]):
-        lines += ["", f"# node_exporter basic-auth password Prometheus sends (secret {secret}).", f"{variable}="]
+        lines += ["", f"# password or token Prometheus sends to an exporter (secret {secret}).", f"{variable}="]
     return "\n".join(lines) + "\n"

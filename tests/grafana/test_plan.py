@@ -100,7 +100,7 @@ def test_edit_in_grafana_is_a_conflict_naming_who_and_when() -> None:
     [(action, reason)] = decide([want("New")], live("Edited in UI", pushed, version=3))
     assert action == "conflict"
     assert reason.startswith("edited in Grafana by alice at 2026-01-02T03:04:05Z since graf pushed it")
-    assert "graf export --uid d1 keeps the edit" in reason and "--force overwrites it" in reason
+    assert "graf export --adopt d1 keeps the edit" in reason and "--force overwrites it" in reason
 
 
 def test_force_turns_the_conflict_into_an_update() -> None:

@@ -72,7 +72,7 @@ def test_ui_edit_is_a_conflict_naming_who_and_when(graf, grafana: GrafanaServer,
     conflict = next(line for line in run.lines if line.startswith("! conflict"))
     assert "dashboard/shop-prod-jvm" in conflict
     assert f"edited in Grafana by alice at {edited.updated}" in conflict
-    assert "graf export --uid shop-prod-jvm keeps the edit" in conflict
+    assert "graf export --adopt shop-prod-jvm keeps the edit" in conflict
     assert "--force overwrites it" in conflict
     assert grafana.writes() == {}
     assert grafana.state.dashboards["shop-prod-jvm"].data["panels"][0]["title"] == "Heap (edited)"

@@ -198,3 +198,34 @@ def test_real_prometheus_scrapes_prod_with_the_environment_label(tmp_path: Path)
     assert tagged[0]["metric"]["application"] == "shop-api"
     assert "exported_application" not in tagged[0]["metric"]
     assert jvm[0]["metric"]["host"] == "prod-app-1"
+
+
+def _with_scrape(data: dict[str, Any]) -> None:
+    server = data["environments"]["prod"]["servers"][0]
+    server["scrape"] = [
+        {"job": "redis", "port": 9121},
+        {"job": "postgres", "port": 9187, "path": "/pg-metrics", "scheme": "https", "basic_auth_user": "prom",
+         "basic_auth_password": "${PG_EXPORTER_PASSWORD}"},
+        {"job": "blackbox", "port": 9115, "bearer_token": "${BLACKBOX_TOKEN}"},
+    ]
+
+
+def test_scrape_targets_are_jobs_with_the_environment_label(tmp_path: Path) -> None:
+    p = project(tmp_path, _with_scrape)
+    rendered = render_server(p)
+    jobs = _jobs(p)
+    host = p.environment("prod").servers[0].host
+    postgres = jobs[f"prod/postgres/{host}"]
+    assert postgres["metrics_path"] == "/pg-metrics" and postgres["scheme"] == "https"
+    assert postgres["basic_auth"] == {"username": "prom", "password_file": "secrets/pg_exporter_password"}
+    assert postgres["static_configs"][0]["labels"] == {"job": "postgres", "environment": "prod", "host": host}
+    assert jobs[f"prod/blackbox/{host}"]["authorization"] == {"type": "Bearer",
+                                                               "credentials_file": "secrets/blackbox_token"}
+    assert "PG_EXPORTER_PASSWORD=" in rendered.files[".env.example"].splitlines()
+    assert "pg_exporter_password" in yaml.safe_load(rendered.files["docker-compose.yml"])["secrets"]
+    assert "${" not in rendered.files["prometheus/prometheus.yml"]  # secrets are files, never values
+    (tmp_path / "secrets").mkdir()  # where compose mounts them: promtool reads a bearer token file
+    for name in ("pg_exporter_password", "blackbox_token"):
+        (tmp_path / "secrets" / name).write_text("x", encoding="utf-8")
+    result = _check(tmp_path, rendered.files["prometheus/prometheus.yml"])
+    assert result.returncode == 0, result.stdout + result.stderr
