@@ -33,7 +33,7 @@ class ObjectStore:
     @property
     def buckets(self) -> dict[str, str]:
         return {"loki_chunks": self.bucket("loki-chunks"), "loki_ruler": self.bucket("loki-ruler"),
-                "loki_admin": self.bucket("loki-admin"), "tempo": self.bucket("tempo-traces")}
+                "tempo": self.bucket("tempo-traces")}
 
 
 def object_store(url: str, region: str, path_style: bool, bucket_prefix: str) -> ObjectStore:

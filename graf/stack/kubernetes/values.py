@@ -63,8 +63,9 @@ def loki_values(profile: Profile, retention: EffectiveRetention, s: Settings) ->
                                           "schema": "v13", "index": {"prefix": "index_", "period": "24h"}}]},
             "storage": {
                 "type": "s3",
-                "bucketNames": {"chunks": store.buckets["loki_chunks"], "ruler": store.buckets["loki_ruler"],
-                                "admin": store.buckets["loki_admin"]},
+                # Commented out in the chart's values.yaml ("Please provide these values if you are using
+                # object storage"); the admin bucket is for Grafana Enterprise Logs only.
+                "bucketNames": {"chunks": store.buckets["loki_chunks"], "ruler": store.buckets["loki_ruler"]},
                 "s3": {"endpoint": store.endpoint, "region": store.region, "accessKeyId": f"${{{ACCESS_KEY}}}",
                        "secretAccessKey": f"${{{SECRET_KEY}}}", "s3ForcePathStyle": store.path_style,
                        "insecure": store.insecure},
@@ -162,12 +163,10 @@ def grafana_values(s: Settings) -> dict[str, Any]:
         "persistence": {"enabled": True, "size": "2Gi"},
         "service": {"type": "ClusterIP"},
         "ingress": {"enabled": True, "hosts": [s.grafana_host], "path": "/", "pathType": "Prefix"},
-        "grafana.ini": {
-            "server": {"root_url": f"https://{s.grafana_host}/"},
-            "users": {"allow_sign_up": False},
-            "auth.anonymous": {"enabled": False},
-            "analytics": {"reporting_enabled": False, "check_for_updates": False},
-        },
+        "grafana.ini": {"analytics": {"check_for_updates": False}},
+        # The same settings as the compose target's, as Grafana environment variables (`env` is an open map).
+        "env": {"GF_SERVER_ROOT_URL": f"https://{s.grafana_host}/", "GF_USERS_ALLOW_SIGN_UP": "false",
+                "GF_AUTH_ANONYMOUS_ENABLED": "false", "GF_ANALYTICS_REPORTING_ENABLED": "false"},
     }
 
 
