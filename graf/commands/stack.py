@@ -60,9 +60,11 @@ def _render_server(app: Invocation, out: Path | None, profile: str | None,
 @env_option(multiple=True)
 @_out_option("stack-out/server, or stack-out/kubernetes")
 @_profile_option
-@click.option("--target", type=click.Choice(["compose", "kubernetes"]), default="compose", show_default=True,
-              help="compose: one server's docker-compose stack; kubernetes: Helm values for the official charts")
-@click.option("--namespace", default="monitoring", show_default=True, help="[kubernetes] Namespace of the releases")
+@click.option("--target", type=click.Choice(["compose", "kubernetes"]), default=None,
+              help="compose: one server's docker-compose stack; kubernetes: Helm values for the official charts "
+                   "[default: stack.target of graf.yaml, else compose]")
+@click.option("--namespace", default=None,
+              help="[kubernetes] Namespace of the releases [default: stack.namespace of graf.yaml, else monitoring]")
 @click.option("--s3-endpoint", default="https://s3.amazonaws.com", show_default=True, metavar="URL",
               help="[kubernetes] S3-compatible object store (http:// for a plain-HTTP in-cluster store)")
 @click.option("--s3-region", default="us-east-1", show_default=True, help="[kubernetes] Object store region")
@@ -78,13 +80,15 @@ def _render_server(app: Invocation, out: Path | None, profile: str | None,
 @click.option("--series", type=click.IntRange(min=1), default=10_000, show_default=True,
               help="[kubernetes] Expected active series: sizes Prometheus")
 @click.pass_obj
-def render(app: Invocation, envs: tuple[str, ...], out: Path | None, profile: str | None, target: str,
-           namespace: str, s3_endpoint: str, s3_region: str, s3_path_style: bool, bucket_prefix: str | None,
+def render(app: Invocation, envs: tuple[str, ...], out: Path | None, profile: str | None, target: str | None,
+           namespace: str | None, s3_endpoint: str, s3_region: str, s3_path_style: bool, bucket_prefix: str | None,
            kafka: str | None, grafana_host: str | None, series: int) -> None:
     """Write docker-compose.yml, the Prometheus, Loki and Tempo configs and .env.example
     (--target kubernetes: Helm values for each chart and install.sh)."""
-    if target == "kubernetes":
-        _render_kubernetes(app, envs, out, profile, namespace, s3_endpoint, s3_region, s3_path_style, bucket_prefix,
+    stack_cfg = app.project.stack
+    if (target or stack_cfg.target) == "kubernetes":
+        _render_kubernetes(app, envs, out, profile, namespace or stack_cfg.namespace, s3_endpoint, s3_region,
+                           s3_path_style, bucket_prefix,
                            kafka, grafana_host, series)
         return
     _, result, folder, stale = _render_server(app, out, profile, envs)

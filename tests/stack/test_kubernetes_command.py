@@ -133,3 +133,50 @@ def test_plan_capacity_command(tmp_path: Path) -> None:
     assert "small box (2048 MiB): holds 36352 series, 1 GB/day, 80 spans/s: too small for series, logs, spans" \
         in big.output
     assert big.output.splitlines()[-1] == "target: kubernetes (graf stack render --target kubernetes)"
+
+
+def _on_kubernetes(data: dict[str, Any]) -> None:
+    """graf.yaml for a stack on Kubernetes: `stack.target`, and no datasource URLs given."""
+    data["stack"]["target"] = "kubernetes"
+    data["stack"]["namespace"] = "obs"
+    del data["datasources"]
+
+
+def test_stack_target_kubernetes_makes_the_default_urls_in_cluster(tmp_path: Path) -> None:
+    moved = project(tmp_path, _on_kubernetes)
+    for env in moved.environments.values():
+        assert {n: ds.url for n, ds in env.datasources.items()} == {
+            "prometheus": "http://prometheus-server.obs.svc.cluster.local",
+            "loki": "http://loki-gateway.obs.svc.cluster.local",
+            "tempo": "http://tempo-query-frontend.obs.svc.cluster.local:3200"}
+    (tmp_path / "c").mkdir()
+    compose = project(tmp_path / "c", lambda d: d.__delitem__("datasources"))
+    assert compose.environment("prod").datasources["loki"].url == "http://loki:3100"  # the compose default stays
+
+
+def test_a_given_url_wins_over_the_kubernetes_default(tmp_path: Path) -> None:
+    def given(data: dict[str, Any]) -> None:
+        _on_kubernetes(data)
+        data["environments"]["prod"]["datasources"] = {"loki": {"url": "http://loki.elsewhere:3100"}}
+
+    env = project(tmp_path, given).environment("prod")
+    assert env.datasources["loki"].url == "http://loki.elsewhere:3100"
+    assert env.datasources["tempo"].url == "http://tempo-query-frontend.obs.svc.cluster.local:3200"
+
+
+def test_stack_target_picks_what_render_writes(tmp_path: Path) -> None:
+    config = write_project(tmp_path, _on_kubernetes)
+    out = tmp_path / "out"
+    result = _invoke(config, "stack", "render", "--grafana-host", HOST, "--out", str(out))
+    assert result.exit_code == 0, result.output
+    assert (out / "install.sh").exists() and not (out / "docker-compose.yml").exists()
+    assert "--namespace obs" in (out / "install.sh").read_text()
+
+
+@pytest.mark.parametrize(("key", "value"), [("target", "helm"), ("namespace", "Obs_Space")])
+def test_bad_stack_target_settings_name_the_key(tmp_path: Path, key: str, value: str) -> None:
+    config = write_project(tmp_path, lambda d: d["stack"].__setitem__(key, value))
+    result = subprocess.run([sys.executable, "-m", "graf", "--config", str(config), "stack", "plan-capacity"],
+                            capture_output=True, text=True, timeout=60)
+    assert result.returncode != 0
+    assert f"stack.{key}" in result.stderr and "Traceback" not in result.stderr
