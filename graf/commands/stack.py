@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     from graf.stack.server import ServerFiles
 
 PROFILES = ("small", "medium", "large")
+KUBERNETES_PROFILE = "large"
 
 
 def write_files(out: Path, files: Mapping[str, str], private: Collection[str] = ()) -> list[str]:
@@ -115,7 +116,9 @@ def _render_kubernetes(app: Invocation, envs: tuple[str, ...], out: Path | None,
                                            f"({host or 'none'})", "give --grafana-host grafana.example.com")
     settings = Settings(namespace, object_store(s3_endpoint, s3_region, s3_path_style, bucket_prefix or project.name),
                         kafka or f"kafka.{namespace}.svc.cluster.local:9092", host, series)
-    result = render_kubernetes(project, settings, profile, selected)
+    # A cluster starts from the large profile's limits (Loki streams and rates, Tempo's live traces and
+    # generator series) unless --profile says otherwise; stack.profile sizes the box.
+    result = render_kubernetes(project, settings, profile or KUBERNETES_PROFILE, selected)
     folder = out or project.root / "stack-out" / "kubernetes"
     stale = write_files(folder, result.files)
     click.echo(f"wrote {len(result.files)} files to {folder}" + (f" (removed {len(stale)} stale)" if stale else ""))

@@ -180,3 +180,13 @@ def test_bad_stack_target_settings_name_the_key(tmp_path: Path, key: str, value:
                             capture_output=True, text=True, timeout=60)
     assert result.returncode != 0
     assert f"stack.{key}" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_kubernetes_limits_start_from_the_large_profile(tmp_path: Path) -> None:
+    config = write_project(tmp_path)
+    for args, streams in (((), PROFILES["large"].loki_max_streams), (("--profile", "small"), 1000)):
+        out = tmp_path / f"k8s{len(args)}"
+        assert _invoke(config, "stack", "render", "--target", "kubernetes", "--grafana-host", HOST,
+                       "--out", str(out), *args).exit_code == 0
+        loki = yaml.safe_load((out / "loki.yaml").read_text())
+        assert loki["loki"]["structuredConfig"]["limits_config"]["max_global_streams_per_user"] == streams

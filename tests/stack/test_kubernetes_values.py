@@ -262,3 +262,9 @@ def test_datasource_urls_follow_the_charts_naming_rules() -> None:
     urls = charts.endpoints("<ns>")
     assert f"Grafana Loki datasource: `{urls['loki']}`" in readme
     assert f"Grafana Tempo datasource: `{urls['tempo']}`" in readme
+
+
+def test_alloy_scrapes_annotated_pods_under_the_app_job(tmp_path: Path) -> None:
+    content = rendered(tmp_path).values["alloy-prod.yaml"]["alloy"]["configMap"]["content"]
+    assert 'job_name   = "spring-boot"' in content  # jobs.app of the example graf.yaml
+    assert '"__meta_kubernetes_pod_annotation_prometheus_io_scrape"' in content

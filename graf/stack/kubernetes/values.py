@@ -206,8 +206,25 @@ loki.write "default" {{
   external_labels = {{ {label} = "{value}" }}
 }}
 
+// Metrics from pods that ask for it (prometheus.io/scrape, prometheus.io/path), under the app job's name
+// so graf's dashboards and alert rules find them as they do on the box.
+discovery.relabel "metrics" {{
+  targets = discovery.relabel.pods.output
+  rule {{
+    source_labels = ["__meta_kubernetes_pod_annotation_prometheus_io_scrape"]
+    action        = "keep"
+    regex         = "true"
+  }}
+  rule {{
+    source_labels = ["__meta_kubernetes_pod_annotation_prometheus_io_path"]
+    target_label  = "__metrics_path__"
+    regex         = "(.+)"
+  }}
+}}
+
 prometheus.scrape "pods" {{
-  targets    = discovery.relabel.pods.output
+  targets    = discovery.relabel.metrics.output
+  job_name   = "{project.jobs.app}"
   forward_to = [prometheus.remote_write.default.receiver]
 }}
 
