@@ -48,7 +48,7 @@ def render_kubernetes(project: Project, settings: Settings, profile_name: str | 
     envs = tuple(environments) or tuple(project.environments.values())
     retention = effective_retention(project.stack)
     values: dict[str, dict[str, Any]] = {
-        charts.PROMETHEUS.values_file: prometheus_values(project, retention, settings, envs),
+        charts.PROMETHEUS.values_file: prometheus_values(retention, settings),
         charts.LOKI.values_file: loki_values(profile, retention, settings),
         charts.TEMPO.values_file: tempo_values(project, profile, retention, settings),
         charts.GRAFANA_CHART.values_file: grafana_values(settings),

@@ -8,7 +8,6 @@ checks them. What the chart owns (ports, storage, ring, receivers) is set throug
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -86,11 +85,6 @@ def loki_values(profile: Profile, retention: EffectiveRetention, s: Settings) ->
     }
 
 
-def tempo_structured(profile: Profile, retention: EffectiveRetention) -> dict[str, Any]:
-    built = tempo_config(profile, retention, metrics_generator=True, major=3)
-    return {k: v for k, v in built.items() if k not in _TEMPO_CHART_OWNED}
-
-
 def tempo_values(project: Project, profile: Profile, retention: EffectiveRetention, s: Settings) -> dict[str, Any]:
     built = tempo_config(profile, retention, metrics_generator=True, major=3)
     store = s.store
@@ -110,7 +104,8 @@ def tempo_values(project: Project, profile: Profile, retention: EffectiveRetenti
     label = project.labels.environment
     generator["processor"] = {"span_metrics": {"dimensions": [label]}, "service_graphs": {"dimensions": [label]}}
     return {
-        "tempo": {"image": {"tag": charts.TEMPO.image_tag}, "structuredConfig": tempo_structured(profile, retention)},
+        "tempo": {"image": {"tag": charts.TEMPO.image_tag},
+                  "structuredConfig": {k: v for k, v in built.items() if k not in _TEMPO_CHART_OWNED}},
         "reportingEnabled": False,
         "ingest": {"kafka": {"address": s.kafka, "auto_create_topic_default_partitions": partitions}},
         "storage": {"trace": {"backend": "s3", "s3": {
@@ -131,8 +126,7 @@ def tempo_values(project: Project, profile: Profile, retention: EffectiveRetenti
     }
 
 
-def prometheus_values(project: Project, retention: EffectiveRetention, s: Settings,
-                      environments: Sequence[Environment]) -> dict[str, Any]:
+def prometheus_values(retention: EffectiveRetention, s: Settings) -> dict[str, Any]:
     """prometheus-community/prometheus: one server with the remote-write receiver (Tempo's generator and
     Alloy write to it); no Alertmanager (Grafana alerts), no bundled exporters (Alloy runs on the nodes)."""
     return {
