@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     from graf.stack.server import ServerFiles
 
 PROFILES = ("small", "medium", "large")
+KUBERNETES_PROFILE = "large"
 
 
 def write_files(out: Path, files: Mapping[str, str], private: Collection[str] = ()) -> list[str]:
@@ -58,13 +59,73 @@ def _render_server(app: Invocation, out: Path | None, profile: str | None,
 
 @stack.command()
 @env_option(multiple=True)
-@_out_option("stack-out/server")
+@_out_option("stack-out/server, or stack-out/kubernetes")
 @_profile_option
+@click.option("--target", type=click.Choice(["compose", "kubernetes"]), default=None,
+              help="compose: one server's docker-compose stack; kubernetes: Helm values for the official charts "
+                   "[default: stack.target of graf.yaml, else compose]")
+@click.option("--namespace", default=None,
+              help="[kubernetes] Namespace of the releases [default: stack.namespace of graf.yaml, else monitoring]")
+@click.option("--s3-endpoint", default="https://s3.amazonaws.com", show_default=True, metavar="URL",
+              help="[kubernetes] S3-compatible object store (http:// for a plain-HTTP in-cluster store)")
+@click.option("--s3-region", default="us-east-1", show_default=True, help="[kubernetes] Object store region")
+@click.option("--s3-path-style/--s3-virtual-host", default=False,
+              help="[kubernetes] Path-style bucket URLs (MinIO and most S3-compatible stores) [default: virtual host]")
+@click.option("--bucket-prefix", default=None,
+              help="[kubernetes] Bucket names start with this (default: the project name)")
+@click.option("--kafka", default=None, metavar="HOST:PORT",
+              help="[kubernetes] Kafka for Tempo 3 (default: kafka.<namespace>.svc.cluster.local:9092)")
+@click.option("--grafana-host", default=None,
+              help="[kubernetes] Host name of Grafana's ingress "
+                   "(default: the host of the first environment's grafana.url)")
+@click.option("--series", type=click.IntRange(min=1), default=10_000, show_default=True,
+              help="[kubernetes] Expected active series: sizes Prometheus")
 @click.pass_obj
-def render(app: Invocation, envs: tuple[str, ...], out: Path | None, profile: str | None) -> None:
-    """Write docker-compose.yml, the Prometheus, Loki and Tempo configs and .env.example."""
+def render(app: Invocation, envs: tuple[str, ...], out: Path | None, profile: str | None, target: str | None,
+           namespace: str | None, s3_endpoint: str, s3_region: str, s3_path_style: bool, bucket_prefix: str | None,
+           kafka: str | None, grafana_host: str | None, series: int) -> None:
+    """Write docker-compose.yml, the Prometheus, Loki and Tempo configs and .env.example
+    (--target kubernetes: Helm values for each chart and install.sh)."""
+    stack_cfg = app.project.stack
+    if (target or stack_cfg.target) == "kubernetes":
+        _render_kubernetes(app, envs, out, profile, namespace or stack_cfg.namespace, s3_endpoint, s3_region,
+                           s3_path_style, bucket_prefix,
+                           kafka, grafana_host, series)
+        return
     _, result, folder, stale = _render_server(app, out, profile, envs)
     _summary(result, folder, stale)
+
+
+def _render_kubernetes(app: Invocation, envs: tuple[str, ...], out: Path | None, profile: str | None,
+                       namespace: str, s3_endpoint: str, s3_region: str, s3_path_style: bool,
+                       bucket_prefix: str | None, kafka: str | None, grafana_host: str | None, series: int) -> None:
+    from urllib.parse import urlsplit
+
+    from graf.stack.kubernetes.render import render_kubernetes
+    from graf.stack.kubernetes.storage import object_store
+    from graf.stack.kubernetes.values import Settings, retention_note
+
+    project = app.project
+    selected = project.select(envs)
+    first = (selected or list(project.environments.values()))[0]
+    host = grafana_host or urlsplit(first.grafana.url).hostname or ""
+    if not host or host.replace(".", "").isdigit() or ":" in host:
+        from graf.errors import UsageError
+
+        raise UsageError("--grafana-host", f"{first.name}'s grafana.url has no host name for an ingress "
+                                           f"({host or 'none'})", "give --grafana-host grafana.example.com")
+    settings = Settings(namespace, object_store(s3_endpoint, s3_region, s3_path_style, bucket_prefix or project.name),
+                        kafka or f"kafka.{namespace}.svc.cluster.local:9092", host, series)
+    # A cluster starts from the large profile's limits (Loki streams and rates, Tempo's live traces and
+    # generator series) unless --profile says otherwise; stack.profile sizes the box.
+    result = render_kubernetes(project, settings, profile or KUBERNETES_PROFILE, selected)
+    folder = out or project.root / "stack-out" / "kubernetes"
+    stale = write_files(folder, result.files)
+    click.echo(f"wrote {len(result.files)} files to {folder}" + (f" (removed {len(stale)} stale)" if stale else ""))
+    click.echo(f"retention: {retention_note(result.retention)}; memory per component: {folder / 'SIZING.md'}")
+    click.echo(f"datasources for graf.yaml: {folder / 'graf-datasources.yaml'}")
+    click.echo("next: export S3_ACCESS_KEY_ID, S3_SECRET_ACCESS_KEY, GRAFANA_ADMIN_PASSWORD; "
+               f"sh {folder / 'install.sh'}")
 
 
 def _summary(result: ServerFiles, folder: Path, stale: list[str]) -> None:
@@ -156,6 +217,25 @@ def agent(app: Invocation, env: str, host: str, out: Path | None, shipper: str) 
     click.echo(f"wrote {len(files)} files to {folder}" + (f" (removed {len(stale)} stale)" if stale else ""))
     for name in sorted(files):
         click.echo(f"  {name}")
+
+
+@stack.command("plan-capacity")
+@click.option("--series", type=click.IntRange(min=0), default=None, help="Expected active series [default: 10000]")
+@click.option("--logs-gb-day", type=click.FloatRange(min=0), default=None,
+              help="Expected raw logs per day in GB [default: stack.volume.logs_per_day]")
+@click.option("--spans-per-second", type=click.FloatRange(min=0), default=None,
+              help="Expected spans per second [default: from stack.volume.traces_per_day]")
+@click.pass_obj
+def plan_capacity(app: Invocation, series: int | None, logs_gb_day: float | None,
+                  spans_per_second: float | None) -> None:
+    """Say which target fits the expected volumes: a box profile or Kubernetes, with the figures behind it."""
+    from graf.stack.kubernetes.capacity import expected_from, report_lines
+    from graf.stack.sizing import effective_retention
+
+    project = app.project
+    expected = expected_from(project.stack, series, logs_gb_day, spans_per_second)
+    for line in report_lines(expected, effective_retention(project.stack)):
+        click.echo(line)
 
 
 def _image_pair(_ctx: click.Context, _param: click.Parameter, values: tuple[str, ...]) -> dict[str, str] | None:

@@ -43,6 +43,17 @@ _DEFAULT_DATASOURCE_URLS = {"prometheus": "http://prometheus:9090", "loki": "htt
                             "tempo": "http://tempo:3200"}
 
 
+def _default_urls(stack: Mapping[str, Any]) -> Mapping[str, str]:
+    """Datasource URLs where graf.yaml gives none: the compose stack's, or with `stack.target: kubernetes`
+    the charts' gateway and query-frontend Services in `stack.namespace` (graf/stack/kubernetes/charts.py)."""
+    if stack.get("target") != "kubernetes":
+        return _DEFAULT_DATASOURCE_URLS
+    from graf.stack.kubernetes.charts import endpoints
+
+    urls = endpoints(stack.get("namespace", "monitoring"))
+    return {logical: urls[logical] for logical in DATASOURCE_TYPES}
+
+
 class _Builder:
     """Builds one file's objects; knows the file's name so every key path is formatted once, here."""
 
@@ -77,7 +88,8 @@ class _Builder:
             label=env_raw.get("label", name),
             grafana=self.grafana(env_raw["grafana"], (*at, "grafana")),
             folder=Folder(**{"uid": f"graf-{name}", "title": f"{raw['name']} · {name}", **env_raw.get("folder", {})}),
-            datasources=self.datasources(raw.get("datasources", {}), env_raw.get("datasources", {}), at),
+            datasources=self.datasources(raw.get("datasources", {}), env_raw.get("datasources", {}), at,
+                                         _default_urls(raw.get("stack", {}))),
             servers=tuple(self.server(spec, (*at, "servers", i)) for i, spec in enumerate(env_raw.get("servers", []))),
             alerts=self.alerts(raw.get("alerts", {}), env_raw.get("alerts", {}), (*at, "alerts"),
                                managed="alerts" in raw or "alerts" in env_raw),
@@ -95,10 +107,11 @@ class _Builder:
             timeout=float(raw.get("timeout", 10.0)),
         )
 
-    def datasources(self, defaults: dict[str, Any], overrides: dict[str, Any], at: KeyPath) -> dict[str, Datasource]:
+    def datasources(self, defaults: dict[str, Any], overrides: dict[str, Any], at: KeyPath,
+                    default_urls: Mapping[str, str] = _DEFAULT_DATASOURCE_URLS) -> dict[str, Datasource]:
         out: dict[str, Datasource] = {}
         for logical in DATASOURCE_TYPES:
-            spec = {"uid": logical, "url": _DEFAULT_DATASOURCE_URLS[logical], "name": logical.capitalize(),
+            spec = {"uid": logical, "url": default_urls[logical], "name": logical.capitalize(),
                     **defaults.get(logical, {}), **overrides.get(logical, {})}
             key: KeyPath = (*at, "datasources", logical)
             out[logical] = Datasource(
@@ -160,6 +173,8 @@ class _Builder:
             agent_endpoints=dict(raw.get("agent_endpoints", {})),
             metrics_generator=raw.get("metrics_generator", True),
             scrape_interval=raw.get("scrape_interval", "15s"),
+            target=raw.get("target", "compose"),
+            namespace=raw.get("namespace", "monitoring"),
         )
 
     def retention(self, raw: dict[str, Any], at: KeyPath) -> Retention:

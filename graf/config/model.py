@@ -238,6 +238,8 @@ class Stack:
     agent_endpoints: Mapping[str, str] = field(default_factory=dict)
     metrics_generator: bool = True
     scrape_interval: str = "15s"
+    target: str = "compose"  # compose | kubernetes: what `graf stack render` writes, and default datasource URLs
+    namespace: str = "monitoring"  # the Kubernetes target's namespace
 
     @property
     def grafana_bind(self) -> str:

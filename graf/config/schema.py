@@ -227,6 +227,8 @@ STACK = _object(
                                     "otlp": {"type": "string", "pattern": "^https?://"}}),
         "metrics_generator": {"type": "boolean"},
         "scrape_interval": _duration,
+        "target": {"enum": ["compose", "kubernetes"]},
+        "namespace": {"type": "string", "pattern": "^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$"},  # a DNS label
     }
 )
 
