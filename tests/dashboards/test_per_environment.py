@@ -41,7 +41,7 @@ def test_an_environment_chooses_its_own_builtins(tmp_path: Path) -> None:
     path = _project(tmp_path, lambda c: c["environments"]["prod"].update(dashboards={"builtin": ["overview", "jvm"]}))
     prod, dev = _dashboards(path, "prod"), _dashboards(path, "dev")
     assert set(prod) == {"shop-prod-overview", "shop-prod-jvm"}
-    assert len(dev) == 5
+    assert len(dev) == 6  # every built-in of graf.yaml (monitoring included)
     assert _link_targets(prod["shop-prod-overview"]) == {"shop-prod-jvm"}  # no link to a dashboard prod lacks
     assert "shop-dev-node" in _link_targets(dev["shop-dev-overview"])
 
@@ -56,7 +56,7 @@ def test_an_adopted_file_replaces_the_builtin_in_its_environment_only(tmp_path: 
     prod, dev = _dashboards(path, "prod"), _dashboards(path, "dev")
     assert prod["shop-prod-jvm"].source == "dashboards/prod/shop-prod-jvm.json"
     assert prod["shop-prod-jvm"].body["title"] == "JVM (edited in the UI)"
-    assert len(prod) == 5 and dev["shop-dev-jvm"].source == "graf.dashboards.jvm"
+    assert len(prod) == 6 and dev["shop-dev-jvm"].source == "graf.dashboards.jvm"
     assert "shop-prod-jvm" in _link_targets(prod["shop-prod-overview"])  # the others still link to it
 
 
