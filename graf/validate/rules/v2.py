@@ -16,7 +16,7 @@ from graf.validate.context import BUILTIN_DATASOURCE_TYPES, BUILTIN_DATASOURCES,
 from graf.validate.findings import Finding
 from graf.validate.rules._base import finding
 from graf.validate.rules.datasources import _unknown
-from graf.validate.rules.identity import _UID, _UID_CHAR, MAX_UID
+from graf.uids import MAX_UID, invalid_characters
 from graf.validate.rules.queries import _check
 from graf.validate.variables import samples
 
@@ -37,8 +37,8 @@ def identity(resource: Resource, ctx: ValidationContext) -> Iterator[Finding]:
     if uid and len(uid) > MAX_UID:
         yield finding(ctx, resource, _NAME, "G101", f"uid {uid!r} is {len(uid)} characters; Grafana allows at most "
                                                     f"{MAX_UID}")
-    if uid and not _UID.match(uid):
-        bad = sorted(set(_UID_CHAR.sub("", uid)))
+    bad = invalid_characters(uid) if uid else []
+    if bad:
         yield finding(ctx, resource, _NAME, "G101", f"uid {uid!r} contains {' '.join(repr(c) for c in bad)}; only "
                                                     "letters, digits, '-' and '_' are allowed")
     title = v2.spec_of(resource.body).get("title")
