@@ -9,7 +9,6 @@ RUNS runs and the ratio to the baseline. Targets (issue 14): build under 0.3 s, 
 from __future__ import annotations
 
 import argparse
-import statistics
 import sys
 import tempfile
 from pathlib import Path

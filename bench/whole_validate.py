@@ -29,7 +29,8 @@ from bench._whole import GRAF, PYTHON, checked, measure, row  # noqa: E402
 
 REFERENCE = Path(os.environ.get("GRAF_REFERENCE", ROOT.parent / "shared" / "reference"))
 
-READ_ALL = "import json, pathlib, sys\nfor p in sorted(pathlib.Path(sys.argv[1]).glob('*.json')): json.loads(p.read_bytes())\n"
+READ_ALL = ("import json, pathlib, sys\n"
+            "for p in sorted(pathlib.Path(sys.argv[1]).glob('*.json')): json.loads(p.read_bytes())\n")
 
 
 def _panels(body: dict[str, Any]) -> list[dict[str, Any]]:
@@ -70,7 +71,8 @@ def main() -> int:
         folder.mkdir()
         size = write_copies(base, args.count, folder)
         print(f"{args.count} copies of node-exporter-full.json, every query distinct, {size / 1e6:.0f} MB on disk; "
-              f"graf validate --jobs {args.jobs}; whole processes (wall, user+system CPU, peak RSS of the main process)")
+              f"graf validate --jobs {args.jobs}; whole processes (wall, user+system CPU, peak RSS of the "
+              "main process)")
         command = [*GRAF, "validate", str(folder), "--jobs", str(args.jobs), "--format", "json"]
         env = {"XDG_CACHE_HOME": str(cache)}
         baseline = checked(measure([PYTHON, "-c", READ_ALL, str(folder)]), "json read")
@@ -86,7 +88,8 @@ def main() -> int:
         print(row("graf validate, cold cache", cold, f"  {findings} findings"))
         print(row("graf validate, warm cache (unchanged)", warm))
         print(row("graf validate, cache off", plain))
-        print(f"  cold / baseline = {cold.wall / baseline.wall:.1f}x; cold < 5 s: {'met' if cold.wall < 5 else 'NOT MET'}; "
+        print(f"  cold / baseline = {cold.wall / baseline.wall:.1f}x; "
+              f"cold < 5 s: {'met' if cold.wall < 5 else 'NOT MET'}; "
               f"peak < 400 MB: {'met' if cold.rss_mb < 400 else 'NOT MET'}; "
               f"warm < 2 s: {'met' if warm.wall < 2 else 'NOT MET'}; "
               f"{cold.rss_mb / (size / 1e6):.2f} MB peak RSS per MB of input")

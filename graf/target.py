@@ -50,8 +50,10 @@ class Target:
     @cached_property
     def _desired(self) -> tuple[Resource, ...]:
         from graf._render import render
+        from graf.diff._gc import gc_paused
 
-        out = [r.normalised() for r in render(self.project, self.env)]
+        with gc_paused():  # a run's worth of fresh JSON trees, no cycles: see graf.diff._gc
+            out = [r.normalised() for r in render(self.project, self.env)]
         return tuple(sorted(out, key=lambda r: (KIND_ORDER.index(r.kind), r.uid)))
 
     def desired(self, only: Iterable[str] = ()) -> list[Resource]:
@@ -127,10 +129,13 @@ class Target:
              force_v2: bool = False) -> Plan:
         """What sync would do, per resource: read Grafana, then the three-way decision (graf.grafana.plan).
         `force_v2`: replace dashboards a UI save stored as schema v2 with graf's classic JSON."""
+        from graf.diff._gc import gc_paused
+
         only = tuple(only)
-        return read_plan(self.api, self.desired(only), only=only, prune=prune, force=force,
-                         concurrency=self.concurrency, scope=self.scope, interval=self.interval, kinds=self.kinds,
-                         force_v2=force_v2)
+        desired = self.desired(only)
+        with gc_paused():
+            return read_plan(self.api, desired, only=only, prune=prune, force=force, concurrency=self.concurrency,
+                             scope=self.scope, interval=self.interval, kinds=self.kinds, force_v2=force_v2)
 
     def apply(self, plan: Plan, *, force: bool = False, on_outcome: Callable[[Outcome], None] | None = None,
               on_progress: Callable[[Outcome], None] | None = None) -> ApplyResult:

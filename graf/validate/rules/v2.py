@@ -11,12 +11,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from graf.resources import Resource
+from graf.uids import MAX_UID, invalid_characters
 from graf.validate import schema, v2
 from graf.validate.context import BUILTIN_DATASOURCE_TYPES, BUILTIN_DATASOURCES, ValidationContext, uid_space
 from graf.validate.findings import Finding
 from graf.validate.rules._base import finding
 from graf.validate.rules.datasources import _unknown
-from graf.uids import MAX_UID, invalid_characters
 from graf.validate.rules.queries import _check
 from graf.validate.variables import samples
 
