@@ -57,9 +57,8 @@ def _findings(app: Invocation, envs: tuple[str, ...], paths: tuple[Path, ...],
 
     skipped: list[Path] = []
     if paths:
-        from graf.validate.load import load_dashboards
-
         from graf.diff._gc import gc_paused
+        from graf.validate.load import load_dashboards
 
         with gc_paused():  # a large input is thousands of fresh JSON trees: see graf.diff._gc
             loaded = load_dashboards(paths)
