@@ -279,6 +279,8 @@ def _normal(value: Any) -> Any:
     if kind is dict:
         # sorted by str(key) (stable, so equal strings keep their order); `sorted(keys, key=str)` runs at C speed
         return {str(k): _normal(v) for k in sorted(value, key=str) if (v := value[k]) is not None}
+    if kind is list:
+        return [_normal(v) for v in value]
     return _normal_other(value)
 
 

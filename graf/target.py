@@ -50,9 +50,9 @@ class Target:
     @cached_property
     def _desired(self) -> tuple[Resource, ...]:
         from graf._render import render
-        from graf.diff._gc import gc_paused
+        from graf.diff._gc import gc_held
 
-        with gc_paused():  # a run's worth of fresh JSON trees, no cycles: see graf.diff._gc
+        with gc_held():  # a run's worth of fresh JSON trees, no cycles: see graf.diff._gc
             out = [r.normalised() for r in render(self.project, self.env)]
         return tuple(sorted(out, key=lambda r: (KIND_ORDER.index(r.kind), r.uid)))
 
@@ -129,11 +129,11 @@ class Target:
              force_v2: bool = False) -> Plan:
         """What sync would do, per resource: read Grafana, then the three-way decision (graf.grafana.plan).
         `force_v2`: replace dashboards a UI save stored as schema v2 with graf's classic JSON."""
-        from graf.diff._gc import gc_paused
+        from graf.diff._gc import gc_held
 
         only = tuple(only)
         desired = self.desired(only)
-        with gc_paused():
+        with gc_held():
             return read_plan(self.api, desired, only=only, prune=prune, force=force, concurrency=self.concurrency,
                              scope=self.scope, interval=self.interval, kinds=self.kinds, force_v2=force_v2)
 
