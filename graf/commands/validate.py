@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gc
 import json
+import multiprocessing
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -56,6 +57,16 @@ def _findings(app: Invocation, envs: tuple[str, ...], paths: tuple[Path, ...],
     from graf.validate import validate_rendered
 
     skipped: list[Path] = []
+    if paths and not envs and jobs > 1:
+        from graf.validate import PARALLEL_FROM
+        from graf.validate.load import entries
+
+        files = entries(paths)
+        if len(files) >= PARALLEL_FROM and "fork" in multiprocessing.get_all_start_methods():
+            from graf.validate.sharded import validate_files
+
+            load_findings, found, count, skipped = validate_files(files, jobs)
+            return load_findings + found, count, skipped
     if paths:
         from graf.diff._gc import gc_paused
         from graf.validate.load import load_dashboards
