@@ -65,8 +65,7 @@ def _findings(app: Invocation, envs: tuple[str, ...], paths: tuple[Path, ...],
         if len(files) >= PARALLEL_FROM and "fork" in multiprocessing.get_all_start_methods():
             from graf.validate.sharded import validate_files
 
-            load_findings, found, count, skipped = validate_files(files, jobs)
-            return load_findings + found, count, skipped
+            return validate_files(files, jobs)
     if paths:
         from graf.diff._gc import gc_paused
         from graf.validate.load import load_dashboards

@@ -1,53 +1,59 @@
 """`graf validate FILE_OR_DIR... --jobs N` on many files: each worker reads and checks its own share.
 
-The parent never holds the dashboards (1,000 large ones are a gigabyte of Python objects): it lists
-the files and forks N workers, each given a contiguous share. One rule needs all of them at once,
-G103 (a uid used twice), so a worker first sends a stub of each resource it read (kind, uid,
-title, file); the parent hands every worker the stubs of all shares, in file order; a worker then
-validates its own resources in a context holding its real resources and the others' stubs, in the
-place each file has in the whole list. The findings, concatenated in share order, are those of the
-one-process run (tests/validate/test_verdict_cache.py compares them).
+The parent never holds the dashboards (1,000 large ones are a gigabyte of Python objects), and a
+worker holds only `CHUNK` of them at a time: it reads a chunk, checks it, keeps the findings and
+a stub of each resource (kind, uid, title, file) and drops the rest. One rule needs every resource
+at once, G103 (a uid used twice: identity.uid_is_unique, and v2.identity for v2 files): workers
+leave it out, and the parent adds it from the stubs, with the message those rules write, at the
+path the worker worked out from the real body, in the place the sort by (path, rule) gives it.
+The findings are those of the one-process run, in the same order (tests/validate/test_verdict_cache.py).
 """
 
 from __future__ import annotations
 
 import multiprocessing
+from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
-from graf.resources import Resource
-from graf.validate.findings import Finding
+from graf.resources import Kind, Resource
+from graf.validate.findings import CODES, Finding
 from graf.validate.load import load_entries
 
+CHUNK = 32
 _TITLE_KEYS = ("title", "name", "apiVersion")
 
 
-def validate_files(files: Sequence[tuple[Path, bool]],
-                   jobs: int) -> tuple[list[Finding], list[Finding], int, list[Path]]:
-    """(load findings, rule findings, resources, skipped files) of `files`, read and checked in `jobs` workers."""
+class Stub(NamedTuple):
+    kind: Kind
+    uid: Any
+    body: dict[str, Any]  # only what Resource.title reads
+    source: str
+    uid_path: str  # where a G103 finding about this resource points
+
+
+class Share(NamedTuple):
+    load_findings: list[Finding]
+    skipped: list[Path]
+    stubs: list[Stub]
+    findings: list[list[Finding]]  # per resource, without G103
+
+
+def validate_files(files: Sequence[tuple[Path, bool]], jobs: int) -> tuple[list[Finding], int, list[Path]]:
+    """(findings, resources, skipped files) of `files`, read and checked in `jobs` forked workers."""
     context = multiprocessing.get_context("fork")
     size = -(-len(files) // jobs)
-    shares = [files[start:start + size] for start in range(0, len(files), size)]
     pipes, workers = [], []
-    for share in shares:
-        mine, theirs = context.Pipe()
-        worker = context.Process(target=_worker, args=(share, theirs), daemon=True)
+    for start in range(0, len(files), size):
+        mine, theirs = context.Pipe(duplex=False)
+        worker = context.Process(target=_worker, args=(files[start:start + size], theirs), daemon=True)
         worker.start()
         theirs.close()
         pipes.append(mine)
         workers.append(worker)
     try:
-        read = [pipe.recv() for pipe in pipes]
-        for answer in read:
-            if isinstance(answer, BaseException):
-                raise answer
-        stubs = [stub for _, _, share_stubs in read for stub in share_stubs]
-        offset = 0
-        for pipe, (_, _, share_stubs) in zip(pipes, read, strict=True):
-            pipe.send((stubs, offset))
-            offset += len(share_stubs)
-        found = [pipe.recv() for pipe in pipes]
+        shares = [pipe.recv() for pipe in pipes]
     finally:
         for pipe in pipes:
             pipe.close()
@@ -55,40 +61,75 @@ def validate_files(files: Sequence[tuple[Path, bool]],
             worker.join(timeout=5)
             if worker.is_alive():
                 worker.terminate()
-    if any(isinstance(f, BaseException) for f in found):
-        raise next(f for f in found if isinstance(f, BaseException))
-    load_findings = [f for share_findings, _, _ in read for f in share_findings]
-    skipped = [p for _, share_skipped, _ in read for p in share_skipped]
-    return load_findings, [f for share in found for f in share], len(stubs), skipped
+    for share in shares:
+        if isinstance(share, BaseException):
+            raise share
+    stubs = [stub for share in shares for stub in share.stubs]
+    per_resource = [found for share in shares for found in share.findings]
+    _add_duplicates(stubs, per_resource)
+    load_findings = [f for share in shares for f in share.load_findings]
+    return (load_findings + [f for found in per_resource for f in found], len(stubs),
+            [p for share in shares for p in share.skipped])
 
 
-def _stub(resource: Resource) -> tuple[str, str, dict[str, Any], str]:
+def _add_duplicates(stubs: list[Stub], per_resource: list[list[Finding]]) -> None:
+    """G103 as identity.uid_is_unique and v2.identity write it, into each resource's sorted findings."""
+    from graf.validate.context import uid_space
+
+    resources = [Resource(s.kind, s.uid, s.body, source=s.source) for s in stubs]
+    counts = Counter((uid_space(r.kind), r.uid) for r in resources)
+    for resource, stub, found in zip(resources, stubs, per_resource, strict=True):
+        if not resource.uid or counts[(uid_space(resource.kind), resource.uid)] < 2:
+            continue
+        others = [r for r in resources if r is not resource and r.uid == resource.uid
+                  and uid_space(r.kind) == uid_space(resource.kind)]
+        named = ", ".join(f"{r.kind} {r.title!r}" + (f" ({r.source})" if r.source else "") for r in others)
+        found.append(Finding(stub.uid_path, "G103", CODES["G103"].severity,
+                             f"uid {resource.uid!r} is also used by {named}"))
+        found.sort(key=lambda f: (f.path, f.rule))
+
+
+def _stub(resource: Resource, uid_path: str) -> Stub:
     body = {k: resource.body[k] for k in _TITLE_KEYS if k in resource.body}
     spec = resource.body.get("spec")
     if isinstance(spec, dict) and "title" in spec:
         body["spec"] = {"title": spec["title"]}
-    return resource.kind, resource.uid, body, resource.source
+    return Stub(resource.kind, resource.uid, body, resource.source, uid_path)
+
+
+def _check(share: Sequence[tuple[Path, bool]]) -> Share:
+    from graf.diff._gc import gc_held
+    from graf.validate import _validate, v2
+    from graf.validate.context import ValidationContext
+    from graf.validate.rules import RULES
+    from graf.validate.rules.v2 import _NAME
+
+    out = Share([], [], [], [])
+    for start in range(0, len(share), CHUNK):
+        with gc_held():
+            loaded = load_entries(share[start:start + CHUNK])
+        ctx = ValidationContext.standalone(loaded.resources)
+        out.load_findings.extend(loaded.findings)
+        out.skipped.extend(loaded.skipped)
+        for resource in loaded.resources:
+            found = _validate([resource], ctx, RULES)
+            out.findings.append([f for f in found if f.rule != "G103"])
+            where = _NAME if resource.kind == "dashboard" and v2.is_v2(resource.body) else ("uid",)
+            out.stubs.append(_stub(resource, ctx.path(resource, where)))
+        del loaded, ctx
+    return out
 
 
 def _worker(share: Sequence[tuple[Path, bool]], pipe: Any) -> None:
-    from graf.diff._gc import gc_held
-    from graf.validate import _validate, verdicts
-    from graf.validate.context import ValidationContext
-    from graf.validate.rules import RULES
+    from graf.validate import verdicts
 
     try:
-        with gc_held():
-            loaded = load_entries(share)
-        pipe.send((loaded.findings, loaded.skipped, [_stub(r) for r in loaded.resources]))
-        stubs, offset = pipe.recv()
-        others = [Resource(kind, uid, body, source=source) for kind, uid, body, source in stubs]
-        resources = [*others[:offset], *loaded.resources, *others[offset + len(loaded.resources):]]
-        found: Any = _validate(loaded.resources, ValidationContext.standalone(resources), RULES)
+        answer: Any = _check(share)
         verdicts.save()
     except BaseException as exc:  # handed to the parent, which raises it: a worker never dies silently
-        found = RuntimeError(f"validate worker: {type(exc).__name__}: {exc}")
+        answer = RuntimeError(f"validate worker: {type(exc).__name__}: {exc}")
     try:
-        pipe.send(found)
+        pipe.send(answer)
         pipe.close()
     except OSError:
-        pass  # the parent has gone (it failed on another worker's answer)
+        pass  # the parent has gone
