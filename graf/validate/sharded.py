@@ -1,8 +1,9 @@
 """`graf validate FILE_OR_DIR... --jobs N` on many files: each worker reads and checks its own share.
 
 The parent never holds the dashboards (1,000 large ones are a gigabyte of Python objects), and a
-worker holds only `CHUNK` of them at a time: it reads a chunk, checks it, keeps the findings and
-a stub of each resource (kind, uid, title, file) and drops the rest. One rule needs every resource
+worker holds one at a time: it reads a file, checks it, keeps the findings and a stub of the
+resource (kind, uid, title, file) and drops the rest. With the verdict cache on (graf.validate.verdicts)
+a file whose bytes and path were checked before is not parsed at all. One rule needs every resource
 at once, G103 (a uid used twice: identity.uid_is_unique, and v2.identity for v2 files): workers
 leave it out, and the parent adds it from the stubs, with the message those rules write, at the
 path the worker worked out from the real body, in the place the sort by (path, rule) gives it.
@@ -21,7 +22,7 @@ from graf.resources import Kind, Resource
 from graf.validate.findings import CODES, Finding
 from graf.validate.load import load_entries
 
-CHUNK = 32
+CHUNK = 32  # files between two saves of what a worker learnt
 _TITLE_KEYS = ("title", "name", "apiVersion")
 
 
@@ -98,26 +99,85 @@ def _stub(resource: Resource, uid_path: str) -> Stub:
 
 
 def _check(share: Sequence[tuple[Path, bool]]) -> Share:
+    """Each file on its own (G103 aside, a file's findings depend on nothing else), from the verdict
+    cache when its bytes and path were checked before."""
+    from graf.validate import verdicts
+
+    out = Share([], [], [], [])
+    for count, (file, named) in enumerate(share, 1):
+        digest = _digest(file, named) if verdicts.enabled() else None
+        known: Any = verdicts.lookup(digest) if digest is not None else verdicts.MISSING
+        try:
+            result = _result(known)
+        except (TypeError, ValueError):  # not cached, or not in the shape this code writes: checked again
+            known = _one(file, named)
+            result = _result(known)
+            if digest is not None:
+                verdicts.remember(digest, known)
+        load_findings, skipped, stub, findings = result
+        out.load_findings.extend(load_findings)
+        if skipped:
+            out.skipped.append(file)
+        if stub is not None:
+            out.stubs.append(stub)
+            out.findings.append(findings)
+        if count % CHUNK == 0:
+            verdicts.save()  # a worker stopped midway keeps what it learnt
+    return out
+
+
+def _result(known: Any) -> tuple[list[Finding], bool, Stub | None, list[Finding]]:
+    """A file's verdict as `_one` writes it, back in objects; TypeError or ValueError when it is not one."""
+    load_findings, skipped, stub, findings = known
+    stub_ok = stub is None or (isinstance(stub, tuple) and len(stub) == len(Stub._fields) and isinstance(stub[2], dict))
+    if not isinstance(skipped, bool) or not stub_ok:
+        raise ValueError("not a file verdict")
+    return ([Finding(*_four(f)) for f in load_findings], skipped, None if stub is None else Stub(*stub),
+            [Finding(*_four(f)) for f in findings])
+
+
+def _four(finding: Any) -> tuple[str, str, Any, str]:
+    if not (isinstance(finding, tuple) and len(finding) == 4 and all(isinstance(x, str) for x in finding)):
+        raise ValueError("not a finding")
+    return finding
+
+
+def _digest(file: Path, named: bool) -> str | None:
+    import hashlib
+
+    from graf.validate import verdicts
+
+    try:
+        if not file.is_file():
+            return None  # a pipe or /dev/stdin is read once, by the loader
+        content = hashlib.blake2b(file.read_bytes(), digest_size=16).hexdigest()
+    except OSError:
+        return None
+    return verdicts.key("file", content, str(file), named)
+
+
+def _one(file: Path, named: bool) -> tuple[Any, ...]:
+    """(load findings, skipped, stub or None, findings without G103) of one file, as plain tuples."""
     from graf.diff._gc import gc_held
     from graf.validate import _validate, v2
     from graf.validate.context import ValidationContext
     from graf.validate.rules import RULES
     from graf.validate.rules.v2 import _NAME
 
-    out = Share([], [], [], [])
-    for start in range(0, len(share), CHUNK):
-        with gc_held():
-            loaded = load_entries(share[start:start + CHUNK])
-        ctx = ValidationContext.standalone(loaded.resources)
-        out.load_findings.extend(loaded.findings)
-        out.skipped.extend(loaded.skipped)
-        for resource in loaded.resources:
-            found = _validate([resource], ctx, RULES)
-            out.findings.append([f for f in found if f.rule != "G103"])
-            where = _NAME if resource.kind == "dashboard" and v2.is_v2(resource.body) else ("uid",)
-            out.stubs.append(_stub(resource, ctx.path(resource, where)))
-        del loaded, ctx
-    return out
+    with gc_held():
+        loaded = load_entries([(file, named)])
+    stub: tuple[Any, ...] | None = None
+    findings: tuple[tuple[str, str, str, str], ...] = ()
+    for resource in loaded.resources:  # at most one
+        ctx = ValidationContext.standalone([resource])
+        findings = tuple(_plain(f) for f in _validate([resource], ctx, RULES) if f.rule != "G103")
+        where = _NAME if resource.kind == "dashboard" and v2.is_v2(resource.body) else ("uid",)
+        stub = tuple(_stub(resource, ctx.path(resource, where)))
+    return tuple(_plain(f) for f in loaded.findings), bool(loaded.skipped), stub, findings
+
+
+def _plain(finding: Finding) -> tuple[str, str, str, str]:
+    return finding.path, finding.rule, finding.severity, finding.message
 
 
 def _worker(share: Sequence[tuple[Path, bool]], pipe: Any) -> None:

@@ -1,8 +1,9 @@
 """Query verdicts remembered on disk between `graf validate` runs, in the user's cache directory.
 
 A verdict is what graf validate concluded about one query (does it parse; which selectors lack the
-environment label) for one set of variable samples. It depends only on the query text, the samples,
-promql-parser and graf's own query code, so it is kept under a folder named by all of those:
+environment label) for one set of variable samples, or about one dashboard file read on its own
+(graf.validate.sharded: its findings, keyed by the file's bytes and path). It depends only on those,
+promql-parser and graf's validation code, so it is kept under a folder named by all of those:
 
     $XDG_CACHE_HOME/graf/verdicts/<python>-<promql-parser version>-<graf version>-<code hash>/
 
@@ -70,10 +71,16 @@ def _generation() -> str:
 
     code = hashlib.sha256()
     here = Path(__file__).resolve().parent
-    for name in ("promql.py", "variables.py", "verdicts.py"):
-        code.update((here / name).read_bytes())
+    package = here.parent
+    sources = sorted(p for p in here.rglob("*") if p.suffix in (".py", ".json"))
+    for file in [*sources, *(package / name for name in _ALSO_READ)]:
+        code.update(file.read_bytes())
     return (f"py{sys.version_info[0]}{sys.version_info[1]}-promql-parser-{of('promql-parser')}-graf-{of('graf')}-"
             f"{code.hexdigest()[:12]}")
+
+
+# Outside graf/validate, the code a file's findings depend on (all of graf/validate is hashed).
+_ALSO_READ = ("jsoninput.py", "resources.py", "uids.py", "errors.py", "wording.py", "units.py")
 
 
 def key(*parts: Any) -> str:

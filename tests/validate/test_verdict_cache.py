@@ -63,8 +63,9 @@ def test_cache_and_workers_give_the_plain_findings(inputs: Path, capsys: pytest.
     cold = _findings(capsys, inputs, "--jobs", "1")
     assert list(verdicts.folder().glob("*.shard")), "the cold run wrote what it learnt"
     warm = _findings(capsys, inputs, "--jobs", "1")
-    workers_warm = _findings(capsys, inputs, "--jobs", "2")
-    assert cold == warm == workers_warm == plain
+    workers_warm = _findings(capsys, inputs, "--jobs", "2")  # query verdicts known, file verdicts learnt
+    files_known = _findings(capsys, inputs, "--jobs", "2")  # no file parsed
+    assert cold == warm == workers_warm == files_known == plain
     for shard in verdicts.folder().glob("*.shard"):
         shard.unlink()
     workers_cold = _findings(capsys, inputs, "--jobs", "2")
@@ -78,6 +79,19 @@ def test_a_broken_shard_is_ignored(inputs: Path, capsys: pytest.CaptureFixture[s
         shard.write_bytes(b"\x00not marshal")
     (verdicts.folder() / "other.shard").write_bytes(b"")
     assert _findings(capsys, inputs, "--jobs", "1") == plain
+
+
+def test_a_changed_file_is_checked_again(inputs: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    first = _findings(capsys, inputs, "--jobs", "2")
+    victim = sorted(inputs.glob("*.json"))[3]
+    body = json.loads(victim.read_text(encoding="utf-8"))
+    body["uid"] = "same-uid"
+    victim.write_text(json.dumps(body), encoding="utf-8")
+    again = _findings(capsys, inputs, "--jobs", "2")
+    assert again != first
+    for shard in verdicts.folder().glob("*.shard"):
+        shard.unlink()
+    assert _findings(capsys, inputs, "--jobs", "2") == again
 
 
 def test_the_cache_lives_in_the_user_cache_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
