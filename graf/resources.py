@@ -276,6 +276,19 @@ def _without_panel_volatile(panel: Any) -> Any:
 
 
 def _normal(value: Any) -> Any:
+    kind = type(value)
+    if kind is str or kind is int or kind is bool or value is None:
+        return value  # the common leaves first: this runs once per value of every body graf reads or renders
+    if kind is dict:
+        # sorted by str(key) (stable, so equal strings keep their order); `sorted(keys, key=str)` runs at C speed
+        return {str(k): _normal(v) for k in sorted(value, key=str) if (v := value[k]) is not None}
+    if kind is list:
+        return [_normal(v) for v in value]
+    return _normal_other(value)
+
+
+def _normal_other(value: Any) -> Any:
+    """`_normal` of a value that is not a plain str, int, bool, None or dict (the plain definition)."""
     if isinstance(value, Mapping):
         return {str(k): _normal(v) for k, v in sorted(value.items(), key=lambda kv: str(kv[0])) if v is not None}
     if isinstance(value, (list, tuple)):

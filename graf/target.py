@@ -50,8 +50,10 @@ class Target:
     @cached_property
     def _desired(self) -> tuple[Resource, ...]:
         from graf._render import render
+        from graf.diff._gc import gc_held
 
-        out = [r.normalised() for r in render(self.project, self.env)]
+        with gc_held():  # a run's worth of fresh JSON trees, no cycles: see graf.diff._gc
+            out = [r.normalised() for r in render(self.project, self.env)]
         return tuple(sorted(out, key=lambda r: (KIND_ORDER.index(r.kind), r.uid)))
 
     def desired(self, only: Iterable[str] = ()) -> list[Resource]:
@@ -128,10 +130,14 @@ class Target:
         """What sync would do, per resource: read Grafana, then the three-way decision (graf.grafana.plan).
         `force_v2`: replace dashboards a UI save stored as schema v2 with graf's classic JSON. `orphans`: also
         list the folder's dashboards the code no longer has ("would be deleted with --prune"), as `graf plan` does."""
+        from graf.diff._gc import gc_held
+
         only = tuple(only)
-        return read_plan(self.api, self.desired(only), only=only, prune=prune, force=force,
-                         concurrency=self.concurrency, scope=self.scope, interval=self.interval, kinds=self.kinds,
-                         force_v2=force_v2, orphans=orphans)
+        desired = self.desired(only)
+        with gc_held():
+            return read_plan(self.api, desired, only=only, prune=prune, force=force, concurrency=self.concurrency,
+                             scope=self.scope, interval=self.interval, kinds=self.kinds, force_v2=force_v2,
+                             orphans=orphans)
 
     def apply(self, plan: Plan, *, force: bool = False, on_outcome: Callable[[Outcome], None] | None = None,
               on_progress: Callable[[Outcome], None] | None = None) -> ApplyResult:

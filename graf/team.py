@@ -21,6 +21,7 @@ from __future__ import annotations
 import hashlib
 import importlib.util
 import os
+import re
 import signal
 import sys
 import threading
@@ -97,7 +98,8 @@ def _package(folder: Path) -> str:
     """A fresh package for `folder` (its name derives from the folder's path), registered for imports."""
     resolved = folder.resolve()
     name = "graf_team_" + hashlib.sha256(str(resolved).encode()).hexdigest()[:12]
-    for loaded in [m for m in sys.modules if m == name or m.startswith(name + ".")]:
+    members = re.compile(re.escape(name) + r"(?:\.|$)").match  # filtered at C speed: runs once per module load
+    for loaded in list(filter(members, list(sys.modules))):
         del sys.modules[loaded]  # fresh helpers for every load: a team file may have changed since
     package = ModuleType(name, f"a team's modules in {resolved}")
     package.__path__ = [str(resolved)]

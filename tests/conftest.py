@@ -17,11 +17,13 @@ EXAMPLE = ROOT / "graf.yaml"
 
 
 @pytest.fixture(autouse=True)
-def _clean_environment(monkeypatch: pytest.MonkeyPatch) -> None:
-    """No GRAF_* or GRAFANA_* variable of the developer's shell leaks into a test."""
+def _clean_environment(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory) -> None:
+    """No GRAF_* or GRAFANA_* variable of the developer's shell leaks into a test; the user cache directory
+    (graf validate's verdicts) is a fresh one per test, never the developer's."""
     for name in list(os.environ):
         if name.startswith(("GRAF_", "GRAFANA_")) and name != "GRAF_REFERENCE":
             monkeypatch.delenv(name)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path_factory.mktemp("cache")))
 
 
 @pytest.fixture

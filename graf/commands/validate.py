@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gc
 import json
+import multiprocessing
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -36,15 +37,41 @@ def validate(app: Invocation, envs: tuple[str, ...], paths: tuple[Path, ...], st
     Exit 0 clean, 1 with errors, 2 bad usage.
     """
     from graf.validate import strict as as_strict
+    from graf.validate import verdicts
+
+    jobs = jobs or os.cpu_count() or 1
+    verdicts.enable()
+    try:
+        findings, count, skipped = _findings(app, envs, paths, jobs)
+    finally:
+        verdicts.save()
+        verdicts.disable()
+    if strict:
+        findings = as_strict(findings)
+    return _report(findings, count, skipped, strict, fmt)
+
+
+def _findings(app: Invocation, envs: tuple[str, ...], paths: tuple[Path, ...],
+              jobs: int) -> tuple[list[Finding], int, list[Path]]:
     from graf.validate import validate as run
     from graf.validate import validate_rendered
 
-    jobs = jobs or os.cpu_count() or 1
     skipped: list[Path] = []
+    if paths and not envs and jobs > 1:
+        from graf.validate import PARALLEL_FROM
+        from graf.validate.load import entries
+
+        files = entries(paths)
+        if len(files) >= PARALLEL_FROM and "fork" in multiprocessing.get_all_start_methods():
+            from graf.validate.sharded import validate_files
+
+            return validate_files(files, jobs)
     if paths:
+        from graf.diff._gc import gc_paused
         from graf.validate.load import load_dashboards
 
-        loaded = load_dashboards(paths)
+        with gc_paused():  # a large input is thousands of fresh JSON trees: see graf.diff._gc
+            loaded = load_dashboards(paths)
         if envs:
             from graf._render import render_all
 
@@ -64,9 +91,7 @@ def validate(app: Invocation, envs: tuple[str, ...], paths: tuple[Path, ...], st
         with _frozen_for_gc():
             findings = validate_rendered(project, rendered, jobs=jobs)
         count = sum(len(rs) for rs in rendered.values())
-    if strict:
-        findings = as_strict(findings)
-    return _report(findings, count, skipped, strict, fmt)
+    return findings, count, skipped
 
 
 def _report(findings: list[Finding], count: int, skipped: list[Path], strict: bool, fmt: str) -> int:

@@ -63,8 +63,12 @@ def _in_workers(resources: Sequence[Resource], ctx: ValidationContext, rules: tu
 
 def _validate_slice(bounds: tuple[int, int]) -> list[Finding]:
     assert _shared is not None, "only called in a worker forked by _in_workers"
+    from graf.validate import verdicts
+
     resources, ctx, rules = _shared
-    return _validate(resources[bounds[0]:bounds[1]], ctx, rules)
+    found = _validate(resources[bounds[0]:bounds[1]], ctx, rules)
+    verdicts.save()  # what this worker learnt (the parent never sees its caches)
+    return found
 
 
 def _validate(resources: Sequence[Resource], ctx: ValidationContext, rules: tuple[Rule, ...]) -> list[Finding]:

@@ -15,7 +15,8 @@ from typing import Any
 
 Check = Callable[[Any], bool]
 
-_ANNOTATIONS = frozenset({"$schema", "$id", "$defs", "title", "description", "$comment", "examples", "default"})
+_ANNOTATIONS = frozenset({"$schema", "$id", "$defs", "title", "description", "$comment", "examples", "default",
+                          "readOnly", "writeOnly", "deprecated"})
 
 
 def compile_schema(root: dict[str, Any]) -> Check:
@@ -227,6 +228,20 @@ def _minimum(arg: Any, schema: Any, build: Any, resolve: Any) -> Check:
     return lambda v: not _is_number(v) or v >= arg
 
 
+def _exclusive_minimum(arg: Any, schema: Any, build: Any, resolve: Any) -> Check:
+    return lambda v: not _is_number(v) or v > arg
+
+
+def _min_properties(arg: Any, schema: Any, build: Any, resolve: Any) -> Check:
+    return lambda v: type(v) is not dict or len(v) >= arg
+
+
+def _unique_items(arg: Any, schema: Any, build: Any, resolve: Any) -> Check:
+    if arg is not True:
+        return _always
+    return lambda v: type(v) is not list or not any(_json_equal(a, b) for i, a in enumerate(v) for b in v[i + 1:])
+
+
 def _maximum(arg: Any, schema: Any, build: Any, resolve: Any) -> Check:
     return lambda v: not _is_number(v) or v <= arg
 
@@ -262,6 +277,9 @@ _KEYWORDS: dict[str, Callable[[Any, Any, Any, Any], Check]] = {
     "not": _not,
     "if": _if,
     "minimum": _minimum,
+    "exclusiveMinimum": _exclusive_minimum,
+    "minProperties": _min_properties,
+    "uniqueItems": _unique_items,
     "maximum": _maximum,
     "minLength": _min_length,
     "maxLength": _max_length,

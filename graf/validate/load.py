@@ -29,13 +29,24 @@ class Loaded:
 
 
 def load_dashboards(paths: Sequence[Path]) -> Loaded:
-    loaded = Loaded()
+    return load_entries(entries(paths))
+
+
+def entries(paths: Sequence[Path]) -> list[tuple[Path, bool]]:
+    """(file, named on the command line) for every file `paths` stand for, in the order they are read."""
+    out: list[tuple[Path, bool]] = []
     for path in paths:
         if path.is_dir():  # anything else (a file, a pipe, /dev/stdin) is read as one JSON file
-            for file in sorted(p for p in path.rglob("*.json") if p.is_file()):
-                _load(file, loaded, named=False)
+            out.extend((file, False) for file in sorted(p for p in path.rglob("*.json") if p.is_file()))
         else:
-            _load(path, loaded, named=True)
+            out.append((path, True))
+    return out
+
+
+def load_entries(files: Sequence[tuple[Path, bool]]) -> Loaded:
+    loaded = Loaded()
+    for file, named in files:
+        _load(file, loaded, named=named)
     return loaded
 
 

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from typing import Any
 
+from graf.validate import verdicts
 from graf.validate.variables import Samples, substitute
 
 # Grafana's Prometheus variable-query functions (not PromQL themselves).
@@ -15,7 +17,14 @@ _OTHER_FUNCTIONS = re.compile(r"^\s*(label_values|label_names|metrics)\s*\(", re
 
 def check(expr: str, values: Samples = ()) -> str | None:
     """None when `expr` parses for some substitution of its variables; else the parser's message."""
-    return _check(normal_form(expr), values)
+    if not verdicts.enabled():
+        return _check(normal_form(expr), values)
+    digest = verdicts.key("check", expr, values)
+    known = verdicts.lookup(digest)
+    if known is verdicts.MISSING:
+        known = _check(normal_form(expr), values)
+        verdicts.remember(digest, known)
+    return known  # type: ignore[no-any-return]
 
 
 # A string literal, with what precedes it: regex matchers (=~, !~) keep their text, since the
@@ -57,28 +66,43 @@ def check_variable_query(query: str, values: Samples = ()) -> str | None:
 
 def parse_error(expr: str) -> str | None:
     """promql-parser's message for `expr`, None when it parses."""
+    return _parsed(expr)[1]
+
+
+@lru_cache(maxsize=64)
+def _parsed(text: str) -> tuple[Any, str | None]:
+    """(tree, None) or (None, the parser's message). A few recent ones are kept: G501 (`check`) and G503
+    (`unfiltered`) read the same substituted query one after the other, and parse it once."""
     import promql_parser
 
     try:
-        promql_parser.parse(expr)
+        return promql_parser.parse(text), None
     except ValueError as exc:
-        return str(exc) or "does not parse"
-    return None
+        return None, str(exc) or "does not parse"
 
 
-@lru_cache(maxsize=16384)
 def unfiltered(expr: str, values: Samples, label: str) -> tuple[str, ...]:
     """Metric names of the selectors in `expr` that have no matcher on `label` ("" for a selector
     without a metric name; empty when the query does not parse: G501 reports that)."""
+    if not verdicts.enabled():
+        return _unfiltered(expr, values, label)
+    digest = verdicts.key("unfiltered", expr, values, label)
+    known = verdicts.lookup(digest)
+    if known is verdicts.MISSING:
+        known = _unfiltered(expr, values, label)
+        verdicts.remember(digest, known)
+    return known  # type: ignore[no-any-return]
+
+
+@lru_cache(maxsize=16384)
+def _unfiltered(expr: str, values: Samples, label: str) -> tuple[str, ...]:
     import promql_parser
 
     tree = None
     for fallback in ("x", "1"):
-        try:
-            tree = promql_parser.parse(substitute(expr, values, fallback=fallback))
+        tree = _parsed(substitute(expr, values, fallback=fallback))[0]
+        if tree is not None:
             break
-        except ValueError:
-            continue
     missing: list[str] = []
 
     def visit(node: object) -> None:

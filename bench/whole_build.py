@@ -1,0 +1,50 @@
+"""`graf build` of the example project and `graf --help`, as a user runs them (whole processes).
+
+Baseline in the same run: `python -c pass` (the interpreter's own start-up). Prints medians of
+RUNS runs and the ratio to the baseline. Targets (issue 14): build under 0.3 s, --help under 0.1 s.
+
+    .venv/bin/python bench/whole_build.py [--runs 7]
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from bench._whole import GRAF, PYTHON, Run, checked, measure  # noqa: E402
+
+
+def median(runs: list[Run]) -> Run:
+    by_wall = sorted(runs, key=lambda r: r.wall)
+    return by_wall[len(by_wall) // 2]
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=7)
+    runs = parser.parse_args().runs
+    with tempfile.TemporaryDirectory() as tmp:
+        cases = {"python -c pass (baseline)": [PYTHON, "-c", "pass"],
+                 "graf --help": [*GRAF, "--help"],
+                 "graf build (the example)": [*GRAF, "build", "--out", str(Path(tmp) / "build")]}
+        for args in cases.values():
+            checked(measure(args), "warm-up")  # writes __pycache__, as installing graf does
+        results = {name: median([checked(measure(args), name) for _ in range(runs)]) for name, args in cases.items()}
+    base = results["python -c pass (baseline)"].wall
+    targets = {"graf --help": 0.1, "graf build (the example)": 0.3}
+    print(f"median of {runs} runs, whole processes")
+    for name, run in results.items():
+        target = targets.get(name)
+        extra = "" if target is None else (f"  {run.wall / base:4.1f}x the interpreter; target < {target} s: "
+                                           f"{'met' if run.wall < target else 'NOT MET'}")
+        print(f"  {name:<28} {run.wall:6.3f} s wall {run.cpu:6.3f} s CPU {run.rss_mb:6.1f} MB peak{extra}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
