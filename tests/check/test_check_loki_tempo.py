@@ -13,11 +13,10 @@ from __future__ import annotations
 
 import contextlib
 import json
-import threading
 import urllib.parse
 from collections.abc import Iterator
 from dataclasses import replace
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any
 
 import pytest
@@ -28,6 +27,7 @@ from graf.check_logs import LokiHTTP, TempoHTTP, loki_queries, tempo_queries
 from graf.cli import main
 from graf.config import load_project
 from tests.conftest import EXAMPLE
+from tests.serve import serving
 
 TRACE_ID = "4bf92f3577b34da6a3ce929d0e0e4736"
 NOW = 1_764_550_000.0
@@ -103,14 +103,8 @@ def fake_backends(requests: list[tuple[str, dict[str, str]]]) -> Iterator[str]:
         def log_message(self, *args: object) -> None:
             pass
 
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
+    with serving(Handler) as address:
+        yield f"http://{address}"
 
 
 @pytest.fixture

@@ -10,13 +10,14 @@ import json
 import threading
 import urllib.parse
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 
 import pytest
 
 from graf.cli import main
 from tests.preview.dom import panels
+from tests.serve import serving
 
 pytest.importorskip("matplotlib", reason="the preview extra (matplotlib) draws the series")
 
@@ -53,14 +54,8 @@ def loki() -> Iterator[tuple[str, list[dict[str, str]]]]:
         def log_message(self, *args: object) -> None:
             pass
 
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}", asked
-    finally:
-        server.shutdown()
-        server.server_close()
+    with serving(Handler) as address:
+        yield f"http://{address}", asked
 
 
 def test_logs_panels_show_the_newest_lines(example_project: Path, tmp_path: Path,
