@@ -108,6 +108,25 @@ def _scrape_targets(project: Project, env: Environment, i: int) -> None:
             raise keys.error(project.path.name, (*at, "bearer_token"), "give basic auth or a bearer token, not both")
 
 
+def urls(project: Project) -> None:
+    """Every URL graf.yaml gives parses (host, a port in range): the schema only sees `^https?://`, and the
+    stack, the checks and the Grafana client read these URLs' parts later (graf.urls.check_url's rule)."""
+    from graf.errors import UsageError
+    from graf.urls import check_url
+
+    found: list[tuple[KeyPath, str]] = []
+    for env in project.environments.values():
+        found.append((("environments", env.name, "grafana", "url"), env.grafana.url))
+        found += [(("environments", env.name, "datasources", name, "url"), ds.url)
+                  for name, ds in env.datasources.items()]
+    found += [(("stack", "agent_endpoints", name), url) for name, url in project.stack.agent_endpoints.items()]
+    for at, url in found:
+        try:
+            check_url(url, "")
+        except UsageError as exc:
+            raise keys.error(project.path.name, at, exc.message, exc.hint) from None
+
+
 def contact_points(project: Project) -> None:
     for env in project.environments.values():
         contact = env.alerts.contact_point
@@ -121,5 +140,5 @@ def contact_points(project: Project) -> None:
 
 
 RULES: tuple[Callable[[Project], None], ...] = (
-    grafana_credentials, trace_id_regexes, servers, contact_points,
+    grafana_credentials, trace_id_regexes, servers, urls, contact_points,
 )

@@ -173,3 +173,13 @@ def test_a_config_that_is_not_a_file_is_one_line(tmp_path: Path) -> None:
     assert _one_error_line(result) == "error: /dev/zero: larger than 1024 KiB: not a graf.yaml"
     with pytest.raises(ConfigError, match="cannot read: Is a directory"):
         load_project(tmp_path)  # the CLI's --config refuses a folder itself
+
+
+@pytest.mark.parametrize(("url", "reason"), [("http://10.0.0.10:99999", "(Port out of range 0-65535)"),
+                                             ("http://10.0.0.10:3000:3000", "(Port could not be cast")])
+def test_a_url_that_does_not_parse_is_one_line_naming_its_key(tmp_path: Path, url: str, reason: str) -> None:
+    """Found by the fuzz test: a grafana.url with a bad port passed the schema's `^https?://` and was a
+    traceback in `graf stack render`; every URL of graf.yaml is now checked when it loads."""
+    text = EXAMPLE.read_text(encoding="utf-8").replace('"http://10.0.0.10:3000"', f'"{url}"', 1)
+    line = _one_error_line(_graf(tmp_path, text))
+    assert line.startswith(f"error: graf.yaml: environments.dev.grafana.url: not a valid URL: '{url}' {reason}")
