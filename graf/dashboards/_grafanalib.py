@@ -1,40 +1,55 @@
-"""The one adapter between grafanalib and graf: grafanalib objects -> the current dashboard model.
+"""The one adapter between grafanalib and graf: a module's dashboard -> the dashboard graf pushes.
+
+graf modernises what grafanalib writes; what a module writes as JSON, graf keeps as written.
 
 grafanalib 0.7.1 (its last release) writes schemaVersion 12, every attribute even when `None`,
 legacy keys (`rows`, `style`, `span`, `height`, ...), datasources as name strings and Prometheus-
-only targets. `to_model` turns that (or a dashboard dict) into what Grafana 11 saves itself:
+only targets. Each part it serialises (the Dashboard, a panel, a row, a Template, a link, an
+annotation) is brought to what Grafana 11 saves itself:
 
 - `schemaVersion` of Grafana 11, no nulls, no legacy keys, the built-in annotation;
 - every datasource as `{type, uid}` of graf's own datasources (a logical name such as
   `"prometheus"`, the datasource's name or its uid are all accepted);
 - targets in the shape of their datasource type (Prometheus, Loki, Tempo);
-- thresholds as `{color, value}` steps;
-- unique panel ids, and `gridPos` on a 24-column grid (graf.dashboards._layout).
+- thresholds as `{color, value}` steps.
 
-It also defines the targets grafanalib lacks: `PrometheusTarget` (with the exemplar flag),
-`LokiTarget` and `TempoTarget`. This is the only module that calls grafanalib's `to_json_data`;
-anything grafanalib prints while serialising becomes a `RenderError` instead of stray output.
+A *written* part is JSON the module wrote itself: the dict `dashboard(ctx)` returns, a dict panel,
+row, variable, dashboard link or annotation inside a grafanalib Dashboard, and the keys of an
+`ExtendedDashboard`'s `extraJson` (graf.dashboards.exported). It is kept as written; graf only
+(graf.dashboards._written) fills in what Grafana needs and the part leaves out (`schemaVersion`,
+panel ids and `gridPos`, flowed like grafanalib's panels; a panel with a complete `gridPos` never
+moves), and turns a logical datasource name Grafana could not resolve (`"prometheus"` where no
+datasource is named or has the uid `prometheus`) into `{type, uid}`. A written dashboard without
+an `annotations` key gets the built-in annotation (Grafana adds it on load, so a UI save would);
+one that has the key keeps its list as written.
 
-Why one module past 300 lines: it is the only place grafanalib is called (STYLE), so the targets
-grafanalib lacks and every key it writes wrong live together; layout is already apart.
+Either way every panel gets a unique id and a `gridPos` on the 24-column grid
+(graf.dashboards._layout). `serialise` records which parts grafanalib wrote: it is the only
+place that calls grafanalib's `to_json_data`, and anything grafanalib prints meanwhile becomes a
+`RenderError` instead of stray output. The targets grafanalib lacks live in
+graf.dashboards._targets.
 """
 
 from __future__ import annotations
 
 import contextlib
+import copy
 import io
 import json
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
-import attr
-from grafanalib.core import Target
-
 from graf.context import RenderContext
-from graf.dashboards._layout import assign_ids, layout
+from graf.dashboards import _written as written
+from graf.dashboards._layout import Path, assign_ids, layout
+from graf.dashboards._targets import LokiTarget, PrometheusTarget, TempoTarget
 from graf.errors import RenderError
 from graf.resources import JSON
 from graf.wording import clipped
+
+__all__ = ["BUILTIN_ANNOTATION", "SCHEMA_VERSION", "LokiTarget", "PrometheusTarget", "Serialised", "TempoTarget",
+           "serialise", "to_json", "to_model"]
 
 SCHEMA_VERSION = 41  # Grafana 11.6 (the stack's pinned image) saves 41: a UI save does not bump it
 
@@ -51,15 +66,7 @@ QUERYLESS_VARIABLE_KEYS: Mapping[str, tuple[str, ...]] = {
 PANEL_DEFAULTS: Mapping[str, Any] = {"hideTimeOverride": False, "transparent": False, "maxDataPoints": 100,
                                      "links": [], "transformations": [], "repeatDirection": "h"}
 
-BUILTIN_ANNOTATION: JSON = {
-    "builtIn": 1,
-    "datasource": {"type": "grafana", "uid": "-- Grafana --"},
-    "enable": True,
-    "hide": True,
-    "iconColor": "rgba(0, 211, 255, 1)",
-    "name": "Annotations & Alerts",
-    "type": "dashboard",
-}
+BUILTIN_ANNOTATION: JSON = written.BUILTIN_ANNOTATION
 SPECIAL_DATASOURCES: Mapping[str, JSON] = {
     "-- Grafana --": {"type": "grafana", "uid": "grafana"},
     "-- Mixed --": {"type": "datasource", "uid": "-- Mixed --"},
@@ -67,105 +74,116 @@ SPECIAL_DATASOURCES: Mapping[str, JSON] = {
 }
 
 
-# ---------------------------------------------------------------------------- targets grafanalib lacks
+# ---------------------------------------------------------------------------- serialising, with provenance
 
 
-@attr.s
-class PrometheusTarget(Target):
-    """grafanalib's Target with the exemplar flag, written in the current Prometheus query model."""
+@dataclass(frozen=True)
+class Serialised:
+    """A module's dashboard as JSON, and which of its parts grafanalib wrote.
 
-    exemplar: bool = attr.ib(default=False, validator=attr.validators.instance_of(bool))
+    `made` holds the key path of every part grafanalib serialised: `()` for the Dashboard itself,
+    `("panels", 2)`, `("panels", 4, "panels", 0)` (a row's panel), `("templating", "list", 1)`,
+    `("annotations", "list", 0)`, `("links", 0)`. Every other part is written. `written_keys` are the
+    Dashboard's own keys an `extraJson` set."""
 
-    def to_json_data(self) -> JSON:
-        body: JSON = {
-            "refId": self.refId,
-            "datasource": self.datasource,
-            "editorMode": "code",
-            "expr": self.expr,
-            "legendFormat": self.legendFormat or None,
-            "range": not self.instant,
-            "instant": self.instant or None,
-            "format": self.format if self.format != "time_series" else None,
-            "interval": self.interval or None,
-            "exemplar": self.exemplar or None,
-            "hide": self.hide or None,
-        }
-        return body
+    body: JSON
+    made: frozenset[Path] = frozenset()
+    written_keys: frozenset[str] = frozenset()
 
 
-@attr.s(frozen=True)
-class LokiTarget:
-    """A LogQL query: log lines (`queryType="range"` on a logs panel) or a metric query."""
-
-    expr: str = attr.ib(validator=attr.validators.instance_of(str))
-    refId: str = attr.ib(default="")
-    datasource: Any = attr.ib(default="loki")
-    legendFormat: str = attr.ib(default="")
-    queryType: str = attr.ib(default="range", validator=attr.validators.in_(("range", "instant", "stream")))
-    maxLines: int | None = attr.ib(default=None)
-
-    def to_json_data(self) -> JSON:
-        return {"refId": self.refId, "datasource": self.datasource, "editorMode": "code", "expr": self.expr,
-                "queryType": self.queryType, "legendFormat": self.legendFormat or None, "maxLines": self.maxLines}
-
-
-@attr.s(frozen=True)
-class TempoTarget:
-    """A TraceQL search (`queryType="traceql"`) listing traces or spans in a table."""
-
-    query: str = attr.ib(validator=attr.validators.instance_of(str))
-    refId: str = attr.ib(default="")
-    datasource: Any = attr.ib(default="tempo")
-    queryType: str = attr.ib(default="traceql")
-    limit: int = attr.ib(default=20)
-    tableType: str = attr.ib(default="traces", validator=attr.validators.in_(("traces", "spans", "raw")))
-
-    def to_json_data(self) -> JSON:
-        return {"refId": self.refId, "datasource": self.datasource, "queryType": self.queryType,
-                "query": self.query, "limit": self.limit, "tableType": self.tableType, "filters": []}
-
-
-# ---------------------------------------------------------------------------- the adapter
-
-
-def to_model(dashboard: Any, ctx: RenderContext) -> JSON:
-    """A grafanalib Dashboard (or a dashboard dict) as a current-model dashboard dict."""
-    raw = dashboard if isinstance(dashboard, dict) else to_json(dashboard, "dashboard(ctx)")
-    body = _drop_nulls(raw)
-    where = f"dashboard/{clipped(str(body.get('uid') or body.get('title', '?')), 60)}"
-    refs = _Refs(ctx, where)
-    for key in LEGACY_KEYS:
-        body.pop(key, None)
-    body["schemaVersion"] = SCHEMA_VERSION
-    body["annotations"] = _annotations(body.get("annotations", {}), refs)
-    body["templating"] = {"list": [_variable(v, refs) for v in body.get("templating", {}).get("list", [])]}
-    body["links"] = [_link(link) for link in body.get("links", [])]
-    if isinstance(body.get("timepicker"), dict):
-        body["timepicker"] = {k: v for k, v in body["timepicker"].items()
-                              if k not in ("time_options", "nowDelay") and not (k == "hidden" and v is False)}
-    panels = [_panel(p, refs, None) for p in body.get("panels", [])]
-    body["panels"] = assign_ids(layout(panels))
-    return body
+def serialise(dashboard: Any, where: str) -> Serialised:
+    """A grafanalib Dashboard (or a dashboard dict, all written) as JSON with its provenance; anything
+    grafanalib prints or raises meanwhile is a RenderError naming `where`."""
+    if isinstance(dashboard, dict):
+        return Serialised(dashboard)
+    if not hasattr(dashboard, "to_json_data"):
+        raise RenderError(where, f"returned {type(dashboard).__name__}, expected a grafanalib Dashboard "
+                                 "or a dashboard dict")
+    extra = getattr(dashboard, "extraJson", None) if _is_extended(dashboard) else None
+    keys = frozenset(str(k) for k in extra) if isinstance(extra, dict) else frozenset()
+    made: set[Path] = set()
+    printed = io.StringIO()
+    try:
+        with contextlib.redirect_stdout(printed):
+            body = _made(dashboard.to_json_data(), (), made, keys)
+    except Exception as exc:  # grafanalib walking a module's objects: any failure comes from what it returned
+        raise RenderError(where, f"grafanalib cannot serialise the {type(dashboard).__name__} returned: "
+                                 f"{type(exc).__name__}: {clipped(str(exc))}") from None
+    _no_prints(dashboard, printed)
+    return Serialised(body, frozenset(made), keys)
 
 
 def to_json(dashboard: Any, where: str) -> JSON:
-    """A grafanalib Dashboard as plain JSON; anything grafanalib prints or raises meanwhile is a RenderError."""
-    from grafanalib._gen import DashboardEncoder
-
+    """A grafanalib object as plain JSON (nulls kept); anything grafanalib prints or raises meanwhile is a
+    RenderError."""
     if not hasattr(dashboard, "to_json_data"):
         raise RenderError(where, f"returned {type(dashboard).__name__}, expected a grafanalib Dashboard "
                                  "or a dashboard dict")
     printed = io.StringIO()
     try:
         with contextlib.redirect_stdout(printed):
-            data = json.loads(json.dumps(dashboard.to_json_data(), cls=DashboardEncoder))
+            data: JSON = _plain(dashboard.to_json_data())
     except Exception as exc:  # grafanalib walking a module's objects: any failure comes from what it returned
         raise RenderError(where, f"grafanalib cannot serialise the {type(dashboard).__name__} returned: "
                                  f"{type(exc).__name__}: {clipped(str(exc))}") from None
+    _no_prints(dashboard, printed)
+    return data
+
+
+def _is_extended(dashboard: Any) -> bool:
+    from graf.dashboards.exported import ExtendedDashboard
+
+    return isinstance(dashboard, ExtendedDashboard)
+
+
+def _no_prints(dashboard: Any, printed: io.StringIO) -> None:
     if printed.getvalue().strip():
         title = clipped(str(getattr(dashboard, "title", "?")), 60)
         raise RenderError(f"dashboard {title!r}", f"grafanalib: {clipped(printed.getvalue().strip().splitlines()[0])}")
-    return data
+
+
+def _made(data: Any, path: Path, made: set[Path], written_keys: frozenset[str] = frozenset()) -> Any:
+    """What grafanalib serialised at `path`, without nulls; its parts (panels, a frame's links, variables
+    and annotations) each by their own provenance, `written_keys` as written."""
+    if not isinstance(data, dict):
+        return _drop_nulls(_plain(data))
+    made.add(path)
+    parts: dict[str, Any] = {}
+    for key, value in data.items():
+        if key in written_keys:
+            parts[key] = _plain(value)
+        elif isinstance(value, (list, tuple)) and (key == "panels" or (key == "links" and not path)):
+            parts[key] = [_part(item, (*path, key, i), made) for i, item in enumerate(value)]
+        elif key in ("templating", "annotations") and not path:
+            holder = value.to_json_data() if hasattr(value, "to_json_data") else value
+            items = holder.get("list") if isinstance(holder, dict) else None
+            if isinstance(items, (list, tuple)):
+                parts[key] = {**_drop_nulls(_plain({k: v for k, v in holder.items() if k != "list"})),
+                              "list": [_part(item, (key, "list", i), made) for i, item in enumerate(items)]}
+    rest = _drop_nulls(_plain({k: v for k, v in data.items() if k not in parts}))
+    out = {}
+    for key in data:
+        value = parts[key] if key in parts else rest.get(key)
+        if value is not None:  # an extraJson key set to None: left out
+            out[key] = value
+    return out
+
+
+def _part(value: Any, path: Path, made: set[Path]) -> Any:
+    """A part: grafanalib's when it is a grafanalib object, else written by the module."""
+    return _made(value.to_json_data(), path, made) if hasattr(value, "to_json_data") else _plain(value)
+
+
+class _Encoder(json.JSONEncoder):
+    """grafanalib objects inside a written part: as grafanalib serialises them, without its nulls."""
+
+    def default(self, o: Any) -> Any:
+        to_json_data = getattr(o, "to_json_data", None)
+        return _drop_nulls(to_json_data()) if to_json_data else super().default(o)
+
+
+def _plain(value: Any) -> Any:
+    return json.loads(json.dumps(value, cls=_Encoder))
 
 
 def _drop_nulls(value: Any) -> Any:
@@ -176,13 +194,48 @@ def _drop_nulls(value: Any) -> Any:
     return value
 
 
+# ---------------------------------------------------------------------------- the adapter
+
+
+def to_model(dashboard: Any, ctx: RenderContext) -> JSON:
+    """A module's dashboard (grafanalib Dashboard, dashboard dict or `Serialised`) as graf pushes it."""
+    done = dashboard if isinstance(dashboard, Serialised) else serialise(dashboard, "dashboard(ctx)")
+    body = done.body if () in done.made else copy.deepcopy(done.body)
+    where = f"dashboard/{clipped(str(body.get('uid') or body.get('title', '?')), 60)}"
+    parts = _Parts(_Refs(ctx, where), done.made)
+    if () not in done.made:
+        return parts.written_dashboard(body)
+    mine = [key for key in LEGACY_KEYS if key not in done.written_keys]
+    for key in mine:
+        body.pop(key, None)
+    if "schemaVersion" not in done.written_keys:
+        body["schemaVersion"] = SCHEMA_VERSION
+    if "annotations" not in done.written_keys:
+        body["annotations"] = _annotations(body.get("annotations", {}), parts)
+    if "templating" not in done.written_keys:
+        body["templating"] = {"list": [parts.variable(v, ("templating", "list", i))
+                                       for i, v in enumerate(body.get("templating", {}).get("list", []))]}
+    if "links" not in done.written_keys:
+        body["links"] = [_link(link) if ("links", i) in done.made else link
+                         for i, link in enumerate(body.get("links", []))]
+    if "timepicker" not in done.written_keys and isinstance(body.get("timepicker"), dict):
+        body["timepicker"] = {k: v for k, v in body["timepicker"].items()
+                              if k not in ("time_options", "nowDelay") and not (k == "hidden" and v is False)}
+    written_parts = {k: body[k] for k in ("annotations", "templating") if k in done.written_keys and k in body}
+    body.update(written.listed(written_parts, parts.refs.written))
+    body["panels"] = parts.panels(body.get("panels", []))  # extraJson's panels are written ones
+    return body
+
+
 class _Refs:
     """Datasource references -> `{type, uid}` of the environment's datasources."""
 
     def __init__(self, ctx: RenderContext, where: str) -> None:
         self.where = where
         self.by_key: dict[str, JSON] = {}
+        self.grafana_names: set[str] = set()  # what Grafana itself resolves: the datasources' names and uids
         for logical, ds in ctx.env.datasources.items():
+            self.grafana_names.update((ds.name, ds.uid))
             for key in (logical, ds.name, ds.uid):
                 self.by_key.setdefault(key, dict(ds.ref))
 
@@ -204,10 +257,49 @@ class _Refs:
         raise RenderError(self.where,
                           f"datasource must be a name or a {{type, uid}} dict, got {clipped(repr(value), 80)}")
 
+    def written(self, value: Any) -> Any:
+        """A written datasource reference: a logical name Grafana cannot resolve as `{type, uid}`, else as is."""
+        if isinstance(value, str) and value in self.by_key and value not in self.grafana_names:
+            return dict(self.by_key[value])
+        return value
 
-def _annotations(annotations: JSON, refs: _Refs) -> JSON:
-    items = [dict(a, datasource=refs.ref(a.get("datasource"))) if "datasource" in a else a
-             for a in annotations.get("list", [])]
+
+class _Parts:
+    """Each part by its provenance: `made` (the key paths grafanalib serialised) modernised, the rest written."""
+
+    def __init__(self, refs: _Refs, made: frozenset[Path]) -> None:
+        self.refs = refs
+        self.made = made
+
+    def panels(self, items: list[JSON]) -> list[JSON]:
+        """A dashboard's panels, each by its provenance, on the grid and with unique ids; a written panel with a
+        complete gridPos stays where it is."""
+        out = [self.panel(p, ("panels", i)) for i, p in enumerate(items)]
+        return assign_ids(layout(out, written.fixed(out, lambda path: path not in self.made)))
+
+    def panel(self, panel: JSON, path: Path) -> JSON:
+        if path in self.made:
+            return _panel(panel, self.refs, None, self, path)
+        return written.panel(panel, self.refs.written, lambda child, i: self.panel(child, (*path, "panels", i)))
+
+    def variable(self, variable: JSON, path: Path) -> JSON:
+        return _variable(variable, self.refs) if path in self.made else written.datasource(variable, self.refs.written)
+
+    def annotation(self, annotation: JSON, path: Path) -> JSON:
+        if path not in self.made:
+            return written.datasource(annotation, self.refs.written)
+        return dict(annotation, datasource=self.refs.ref(annotation.get("datasource"))) if "datasource" in annotation \
+            else annotation
+
+    def written_dashboard(self, body: JSON) -> JSON:
+        out = written.dashboard(body, self.refs.written, SCHEMA_VERSION)
+        if isinstance(out.get("panels"), list):
+            out["panels"] = self.panels(out["panels"])
+        return out
+
+
+def _annotations(annotations: JSON, parts: _Parts) -> JSON:
+    items = [parts.annotation(a, ("annotations", "list", i)) for i, a in enumerate(annotations.get("list", []))]
     if not any(a.get("builtIn") == 1 for a in items):
         items.insert(0, dict(BUILTIN_ANNOTATION))
     return {"list": items}
@@ -240,7 +332,8 @@ def _link(link: JSON) -> JSON:
     return out
 
 
-def _panel(panel: JSON, refs: _Refs, inherited: JSON | None) -> JSON:
+def _panel(panel: JSON, refs: _Refs, inherited: JSON | None, parts: _Parts | None = None, path: Path = ()) -> JSON:
+    """A panel grafanalib serialised, in the current model; a row's panels each by their provenance (`parts`)."""
     out = {k: v for k, v in panel.items() if k not in PANEL_LEGACY_KEYS and PANEL_DEFAULTS.get(k, ...) != v}
     if not out.get("repeat"):
         for key in ("repeat", "repeatDirection", "maxPerRow"):
@@ -252,7 +345,8 @@ def _panel(panel: JSON, refs: _Refs, inherited: JSON | None) -> JSON:
         out.pop("options", None)
         out.pop("maxDataPoints", None)
         out.pop("transformations", None)
-        out["panels"] = [_panel(p, refs, None) for p in out.get("panels", [])]
+        out["panels"] = [parts.panel(p, (*path, "panels", i)) if parts else _panel(p, refs, None)
+                         for i, p in enumerate(out.get("panels", []))]
         return out
     if out.get("type") == "text":
         for key in ("datasource", "targets", "maxDataPoints", "fieldConfig"):
