@@ -170,8 +170,15 @@ def _made(data: Any, path: Path, made: set[Path], written_keys: frozenset[str] =
 
 
 def _part(value: Any, path: Path, made: set[Path]) -> Any:
-    """A part: grafanalib's when it is a grafanalib object, else written by the module."""
-    return _made(value.to_json_data(), path, made) if hasattr(value, "to_json_data") else _plain(value)
+    """A part: grafanalib's when it is a grafanalib object, else written by the module (a written row's
+    panels each by their own provenance)."""
+    if hasattr(value, "to_json_data"):
+        return _made(value.to_json_data(), path, made)
+    if isinstance(value, dict) and isinstance(value.get("panels"), (list, tuple)):
+        rest = _plain({k: v for k, v in value.items() if k != "panels"})
+        panels = [_part(item, (*path, "panels", i), made) for i, item in enumerate(value["panels"])]
+        return {**rest, "panels": panels}
+    return _plain(value)
 
 
 class _Encoder(json.JSONEncoder):
