@@ -228,7 +228,7 @@ def to_model(dashboard: Any, ctx: RenderContext) -> JSON:
     if "timepicker" not in done.written_keys and isinstance(body.get("timepicker"), dict):
         body["timepicker"] = {k: v for k, v in body["timepicker"].items()
                               if k not in ("time_options", "nowDelay") and not (k == "hidden" and v is False)}
-    written_parts = {k: body[k] for k in ("annotations", "templating") if k in done.written_keys and k in body}
+    written_parts: dict[str, Any] = {k: body[k] for k in ("annotations", "templating") if k in done.written_keys and k in body}
     body.update(written.listed(written_parts, parts.refs.written))
     body["panels"] = parts.panels(body.get("panels", []))  # extraJson's panels are written ones
     return body

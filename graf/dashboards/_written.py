@@ -14,7 +14,7 @@ names Grafana could not resolve itself (graf.dashboards._grafanalib says which p
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from graf.dashboards._layout import Path, placed
@@ -43,7 +43,7 @@ def dashboard(body: JSON, resolve: Resolve, schema_version: int) -> JSON:
     return out
 
 
-def listed(holders: dict[str, Any], resolve: Resolve) -> dict[str, Any]:
+def listed(holders: Mapping[str, Any], resolve: Resolve) -> dict[str, Any]:
     """`annotations` / `templating` with each item's datasource resolved; their other keys as written."""
     out = {}
     for key, holder in holders.items():
@@ -72,7 +72,7 @@ def panel(part: JSON, resolve: Resolve, child: Callable[[JSON, int], JSON]) -> J
 
 def fixed(panels: list[JSON], written: Callable[[Path], bool]) -> frozenset[tuple[int, ...]]:
     """Positions (`(i,)`, or `(i, j)` in a row) of the written panels with a complete gridPos: never moved."""
-    out = set()
+    out: set[tuple[int, ...]] = set()
     for i, item in enumerate(panels):
         if written(("panels", i)) and placed(item):
             out.add((i,))
