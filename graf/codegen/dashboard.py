@@ -33,6 +33,7 @@ from typing import Any
 from graf.codegen.literal import Call, Code, FString, source, string
 from graf.context import RenderContext, make_uid
 from graf.dashboards import _grafanalib as adapter
+from graf.dashboards._serialise import drop_nulls
 from graf.errors import GrafError
 from graf.resources import JSON, canonical
 
@@ -152,8 +153,8 @@ class _Writer:
 
     def json_of(self, obj: Any) -> Any:
         if isinstance(obj, (dict, list, str, int, float, bool)) or obj is None:
-            return adapter._drop_nulls(copy.deepcopy(obj))
-        return adapter._drop_nulls(adapter.to_json(obj, "generated module"))  # grafanalib's prints: an error
+            return drop_nulls(copy.deepcopy(obj))
+        return drop_nulls(adapter.to_json(obj, "generated module"))  # grafanalib's prints: an error
 
     def same(self, value: Any, expected: Any, shape: Callable[[Any], Any]) -> bool:
         try:

@@ -24,25 +24,22 @@ an `annotations` key gets the built-in annotation (Grafana adds it on load, so a
 one that has the key keeps its list as written.
 
 Either way every panel gets a unique id and a `gridPos` on the 24-column grid
-(graf.dashboards._layout). `serialise` records which parts grafanalib wrote: it is the only
-place that calls grafanalib's `to_json_data`, and anything grafanalib prints meanwhile becomes a
-`RenderError` instead of stray output. The targets grafanalib lacks live in
+(graf.dashboards._layout). graf.dashboards._serialise records which parts grafanalib wrote (the
+only place that calls grafanalib's `to_json_data`); the targets grafanalib lacks are in
 graf.dashboards._targets.
 """
 
 from __future__ import annotations
 
-import contextlib
 import copy
-import io
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import Any
 
 from graf.context import RenderContext
 from graf.dashboards import _written as written
 from graf.dashboards._layout import Path, assign_ids, layout
+from graf.dashboards._serialise import Serialised, serialise, to_json
 from graf.dashboards._targets import LokiTarget, PrometheusTarget, TempoTarget
 from graf.errors import RenderError
 from graf.resources import JSON
@@ -74,133 +71,6 @@ SPECIAL_DATASOURCES: Mapping[str, JSON] = {
 }
 
 
-# ---------------------------------------------------------------------------- serialising, with provenance
-
-
-@dataclass(frozen=True)
-class Serialised:
-    """A module's dashboard as JSON, and which of its parts grafanalib wrote.
-
-    `made` holds the key path of every part grafanalib serialised: `()` for the Dashboard itself,
-    `("panels", 2)`, `("panels", 4, "panels", 0)` (a row's panel), `("templating", "list", 1)`,
-    `("annotations", "list", 0)`, `("links", 0)`. Every other part is written. `written_keys` are the
-    Dashboard's own keys an `extraJson` set."""
-
-    body: JSON
-    made: frozenset[Path] = frozenset()
-    written_keys: frozenset[str] = frozenset()
-
-
-def serialise(dashboard: Any, where: str) -> Serialised:
-    """A grafanalib Dashboard (or a dashboard dict, all written) as JSON with its provenance; anything
-    grafanalib prints or raises meanwhile is a RenderError naming `where`."""
-    if isinstance(dashboard, dict):
-        return Serialised(dashboard)
-    if not hasattr(dashboard, "to_json_data"):
-        raise RenderError(where, f"returned {type(dashboard).__name__}, expected a grafanalib Dashboard "
-                                 "or a dashboard dict")
-    extra = getattr(dashboard, "extraJson", None) if _is_extended(dashboard) else None
-    keys = frozenset(str(k) for k in extra) if isinstance(extra, dict) else frozenset()
-    made: set[Path] = set()
-    printed = io.StringIO()
-    try:
-        with contextlib.redirect_stdout(printed):
-            body = _made(dashboard.to_json_data(), (), made, keys)
-    except Exception as exc:  # grafanalib walking a module's objects: any failure comes from what it returned
-        raise RenderError(where, f"grafanalib cannot serialise the {type(dashboard).__name__} returned: "
-                                 f"{type(exc).__name__}: {clipped(str(exc))}") from None
-    _no_prints(dashboard, printed)
-    return Serialised(body, frozenset(made), keys)
-
-
-def to_json(dashboard: Any, where: str) -> JSON:
-    """A grafanalib object as plain JSON (nulls kept); anything grafanalib prints or raises meanwhile is a
-    RenderError."""
-    if not hasattr(dashboard, "to_json_data"):
-        raise RenderError(where, f"returned {type(dashboard).__name__}, expected a grafanalib Dashboard "
-                                 "or a dashboard dict")
-    printed = io.StringIO()
-    try:
-        with contextlib.redirect_stdout(printed):
-            data: JSON = _plain(dashboard.to_json_data())
-    except Exception as exc:  # grafanalib walking a module's objects: any failure comes from what it returned
-        raise RenderError(where, f"grafanalib cannot serialise the {type(dashboard).__name__} returned: "
-                                 f"{type(exc).__name__}: {clipped(str(exc))}") from None
-    _no_prints(dashboard, printed)
-    return data
-
-
-def _is_extended(dashboard: Any) -> bool:
-    from graf.dashboards.exported import ExtendedDashboard
-
-    return isinstance(dashboard, ExtendedDashboard)
-
-
-def _no_prints(dashboard: Any, printed: io.StringIO) -> None:
-    if printed.getvalue().strip():
-        title = clipped(str(getattr(dashboard, "title", "?")), 60)
-        raise RenderError(f"dashboard {title!r}", f"grafanalib: {clipped(printed.getvalue().strip().splitlines()[0])}")
-
-
-def _made(data: Any, path: Path, made: set[Path], written_keys: frozenset[str] = frozenset()) -> Any:
-    """What grafanalib serialised at `path`, without nulls; its parts (panels, a frame's links, variables
-    and annotations) each by their own provenance, `written_keys` as written."""
-    if not isinstance(data, dict):
-        return _drop_nulls(_plain(data))
-    made.add(path)
-    parts: dict[str, Any] = {}
-    for key, value in data.items():
-        if key in written_keys:
-            parts[key] = _plain(value)
-        elif isinstance(value, (list, tuple)) and (key == "panels" or (key == "links" and not path)):
-            parts[key] = [_part(item, (*path, key, i), made) for i, item in enumerate(value)]
-        elif key in ("templating", "annotations") and not path:
-            holder = value.to_json_data() if hasattr(value, "to_json_data") else value
-            items = holder.get("list") if isinstance(holder, dict) else None
-            if isinstance(items, (list, tuple)):
-                parts[key] = {**_drop_nulls(_plain({k: v for k, v in holder.items() if k != "list"})),
-                              "list": [_part(item, (key, "list", i), made) for i, item in enumerate(items)]}
-    rest = _drop_nulls(_plain({k: v for k, v in data.items() if k not in parts}))
-    out = {}
-    for key in data:
-        value = parts[key] if key in parts else rest.get(key)
-        if value is not None:  # an extraJson key set to None: left out
-            out[key] = value
-    return out
-
-
-def _part(value: Any, path: Path, made: set[Path]) -> Any:
-    """A part: grafanalib's when it is a grafanalib object, else written by the module (a written row's
-    panels each by their own provenance)."""
-    if hasattr(value, "to_json_data"):
-        return _made(value.to_json_data(), path, made)
-    if isinstance(value, dict) and isinstance(value.get("panels"), (list, tuple)):
-        rest = _plain({k: v for k, v in value.items() if k != "panels"})
-        panels = [_part(item, (*path, "panels", i), made) for i, item in enumerate(value["panels"])]
-        return {**rest, "panels": panels}
-    return _plain(value)
-
-
-class _Encoder(json.JSONEncoder):
-    """grafanalib objects inside a written part: as grafanalib serialises them, without its nulls."""
-
-    def default(self, o: Any) -> Any:
-        to_json_data = getattr(o, "to_json_data", None)
-        return _drop_nulls(to_json_data()) if to_json_data else super().default(o)
-
-
-def _plain(value: Any) -> Any:
-    return json.loads(json.dumps(value, cls=_Encoder))
-
-
-def _drop_nulls(value: Any) -> Any:
-    if isinstance(value, dict):
-        return {k: _drop_nulls(v) for k, v in value.items() if v is not None}
-    if isinstance(value, list):
-        return [_drop_nulls(v) for v in value]
-    return value
-
-
 # ---------------------------------------------------------------------------- the adapter
 
 
@@ -211,25 +81,35 @@ def to_model(dashboard: Any, ctx: RenderContext) -> JSON:
     where = f"dashboard/{clipped(str(body.get('uid') or body.get('title', '?')), 60)}"
     parts = _Parts(_Refs(ctx, where), done.made)
     if () not in done.made:
-        return parts.written_dashboard(body)
-    mine = [key for key in LEGACY_KEYS if key not in done.written_keys]
-    for key in mine:
+        out = written.dashboard(body, parts.refs.written, SCHEMA_VERSION)
+        if isinstance(out.get("panels"), list):
+            out["panels"] = parts.panels(out["panels"])
+        return out
+    return _frame(body, done.written_keys, parts)
+
+
+def _frame(body: JSON, written_keys: frozenset[str], parts: _Parts) -> JSON:
+    """grafanalib's Dashboard in the current model, the keys its `extraJson` set as written."""
+    def ours(key: str) -> bool:
+        return key not in written_keys
+
+    for key in filter(ours, LEGACY_KEYS):
         body.pop(key, None)
-    if "schemaVersion" not in done.written_keys:
+    if ours("schemaVersion"):
         body["schemaVersion"] = SCHEMA_VERSION
-    if "annotations" not in done.written_keys:
+    if ours("annotations"):
         body["annotations"] = _annotations(body.get("annotations", {}), parts)
-    if "templating" not in done.written_keys:
+    if ours("templating"):
         body["templating"] = {"list": [parts.variable(v, ("templating", "list", i))
                                        for i, v in enumerate(body.get("templating", {}).get("list", []))]}
-    if "links" not in done.written_keys:
-        body["links"] = [_link(link) if ("links", i) in done.made else link
+    if ours("links"):
+        body["links"] = [_link(link) if ("links", i) in parts.made else link
                          for i, link in enumerate(body.get("links", []))]
-    if "timepicker" not in done.written_keys and isinstance(body.get("timepicker"), dict):
+    if ours("timepicker") and isinstance(body.get("timepicker"), dict):
         body["timepicker"] = {k: v for k, v in body["timepicker"].items()
                               if k not in ("time_options", "nowDelay") and not (k == "hidden" and v is False)}
-    written_parts: dict[str, Any] = {k: body[k] for k in ("annotations", "templating") if k in done.written_keys and k in body}
-    body.update(written.listed(written_parts, parts.refs.written))
+    body.update(written.listed({k: body[k] for k in ("annotations", "templating") if not ours(k) and k in body},
+                               parts.refs.written))
     body["panels"] = parts.panels(body.get("panels", []))  # extraJson's panels are written ones
     return body
 
@@ -298,11 +178,6 @@ class _Parts:
         return dict(annotation, datasource=self.refs.ref(annotation.get("datasource"))) if "datasource" in annotation \
             else annotation
 
-    def written_dashboard(self, body: JSON) -> JSON:
-        out = written.dashboard(body, self.refs.written, SCHEMA_VERSION)
-        if isinstance(out.get("panels"), list):
-            out["panels"] = self.panels(out["panels"])
-        return out
 
 
 def _annotations(annotations: JSON, parts: _Parts) -> JSON:

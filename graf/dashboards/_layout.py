@@ -125,7 +125,7 @@ def assign_ids(panels: list[JSON]) -> list[JSON]:
     out = []
     for panel in panels:
         panel = with_id(panel)
-        if panel.get("type") == "row":
-            panel["panels"] = [with_id(p) for p in panel.get("panels", [])]
+        if panel.get("type") == "row" and "panels" in panel:
+            panel["panels"] = [with_id(p) for p in panel["panels"]]
         out.append(panel)
     return out
