@@ -1,15 +1,19 @@
 """A dashboard (as Grafana or graf renders it) -> the source of a graf dashboard module.
 
-The module's `dashboard(ctx)` returns what graf renders back to the same dashboard (the same
-canonical JSON as the input after graf's adapter, `to_model`). Every piece is proposed in the most
-readable form first and kept only if it renders exactly to its part of the input:
+The module's `dashboard(ctx)` returns what graf renders back to the same dashboard: the same
+canonical JSON as the input itself. graf keeps what a module writes as JSON and modernises what
+grafanalib writes (graf.dashboards._grafanalib), so the target is the dashboard as given (`target_of`:
+only what graf fills in for a written dashboard is added, e.g. a missing `schemaVersion`). Every
+piece is proposed in the most readable form first and kept only if it renders exactly to its part:
 
 - panels through graf's helpers (`timeseries`, `stat`, `table`, `logs`, `text`, `row`, ...) and
-  queries through `prom`/`loki`/`traceql`; else the panel as a dict literal;
+  queries through `prom`/`loki`/`traceql`, when grafanalib's output, modernised, is that panel;
+  else the panel as a dict literal, as the dashboard has it;
 - variables through `graf.dashboards.common`'s (`environment_variable(ctx)`, ...); else dicts;
 - the frame through `common.frame(ctx, name, ...)` for a dashboard shaped like a built-in; else
-  `ExtendedDashboard(...)` with the fields grafanalib lacks in `extraJson`;
-- graf's datasources by logical name, its uids as `ctx.uid(name)`, the environment's name and
+  grafanalib's `Dashboard(...)`, or `ExtendedDashboard(...)` with every field the Dashboard would
+  render otherwise (fields grafanalib lacks, an older `schemaVersion`, ...) in `extraJson`;
+- graf's datasources as `ctx.ref(name)`, its uids as `ctx.uid(name)`, the environment's name and
   label as `ctx.env.name` / `ctx.env.label`.
 
 The whole module is then executed and rendered once more; a difference is a `CodegenError`.

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import re
 from pathlib import Path
 from typing import Any
 
@@ -201,3 +202,19 @@ def test_a_dict_module_like_the_readme_renders_validates_and_is_checked(tmp_path
     checked = [q for q in [*panel_queries(resources), *variable_queries(resources)]
                if q.dashboard_uid == "shop-prod-orders"]
     assert [(q.panel_title, q.ref_id) for q in checked] == [("Orders", "A"), ("variable $environment", "query")]
+
+
+def test_the_readme_dict_example_renders_as_it_says(ctx: RenderContext) -> None:
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = text.split("### What graf changes in a module's dashboard", 1)[1].split("\n### ", 1)[0]
+    [code] = re.findall(r"```python\n(.*?)```", section, flags=re.S)
+    namespace: dict[str, Any] = {}
+    exec(compile(code, "README.md", "exec"), namespace)
+    returned = namespace["dashboard"](ctx)
+    body = to_model(copy.deepcopy(returned), ctx)
+    [panel] = body["panels"]
+    assert panel == {**returned["panels"][0], "gridPos": {"h": 8, "w": 12, "x": 0, "y": 0}, "id": 1}
+    assert panel["datasource"] == "prometheus"  # graf's Prometheus has the uid `prometheus`: Grafana resolves it
+    assert {k: v for k, v in body.items() if k != "panels"} == {
+        **{k: v for k, v in returned.items() if k != "panels"}, "schemaVersion": SCHEMA_VERSION,
+        "annotations": {"list": [BUILTIN_ANNOTATION]}}
