@@ -370,7 +370,7 @@ class _Writer:
                 if self.same(call, variable, lambda v: self.refs_variable(v)):
                     self.used.add("common")
                     return call
-        out = _ordered(self.local(variable), VARIABLE_KEYS)
+        out = _ordered(self.local(drop_nulls(variable)), VARIABLE_KEYS)  # nulls: not in graf's normal form
         current = out.get("current")
         if isinstance(current, dict) and current.get("value") == self.ctx.env.label \
                 and self.ctx.labels.environment in str(out.get("query", "")):
@@ -396,7 +396,7 @@ class _Writer:
                 if self.same(call, want, self.refs_panel):
                     self.mark(call)
                     return self.placed(call, panel)
-        out = _ordered(self.local(panel), PANEL_KEYS)
+        out = _ordered(self.local(drop_nulls(panel)), PANEL_KEYS)
         if isinstance(out.get("targets"), list):
             out["targets"] = [_ordered(t, TARGET_KEYS) if isinstance(t, dict) else t for t in out["targets"]]
         if children:

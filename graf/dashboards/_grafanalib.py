@@ -31,7 +31,6 @@ graf.dashboards._targets.
 
 from __future__ import annotations
 
-import copy
 import json
 from collections.abc import Mapping
 from typing import Any
@@ -39,7 +38,7 @@ from typing import Any
 from graf.context import RenderContext
 from graf.dashboards import _written as written
 from graf.dashboards._layout import Path, assign_ids, layout
-from graf.dashboards._serialise import Serialised, serialise, to_json
+from graf.dashboards._serialise import Serialised, drop_nulls, serialise, to_json
 from graf.dashboards._targets import LokiTarget, PrometheusTarget, TempoTarget
 from graf.errors import RenderError
 from graf.resources import JSON
@@ -77,7 +76,7 @@ SPECIAL_DATASOURCES: Mapping[str, JSON] = {
 def to_model(dashboard: Any, ctx: RenderContext) -> JSON:
     """A module's dashboard (grafanalib Dashboard, dashboard dict or `Serialised`) as graf pushes it."""
     done = dashboard if isinstance(dashboard, Serialised) else serialise(dashboard, "dashboard(ctx)")
-    body = done.body if () in done.made else copy.deepcopy(done.body)
+    body = drop_nulls(done.body)  # a copy: the module's own dicts stay as they are
     where = f"dashboard/{clipped(str(body.get('uid') or body.get('title', '?')), 60)}"
     parts = _Parts(_Refs(ctx, where), done.made)
     if () not in done.made:

@@ -55,7 +55,7 @@ def _complete(panels: Iterable[JSON]) -> bool:
 def layout(panels: list[JSON], fixed: frozenset[tuple[int, ...]] = frozenset()) -> list[JSON]:
     """Panels with gridPos: kept if already a valid layout, else flowed in order keeping each size, except
     those at the positions `fixed` names (`(i,)`, or `(i, j)` inside row i)."""
-    if _complete(panels) and all(_complete(p.get("panels", [])) for p in panels if p.get("type") == "row"):
+    if _complete(panels) and all(_complete(p.get("panels") or []) for p in panels if p.get("type") == "row"):
         return panels
     out: list[JSON] = []
     y, run = 0, []
@@ -72,7 +72,7 @@ def layout(panels: list[JSON], fixed: frozenset[tuple[int, ...]] = frozenset()) 
         else:
             w, h = _size(panel)
             grid = {"h": h, "w": w, "x": 0, "y": y}
-        inner = [(p, (i, j) in fixed) for j, p in enumerate(panel.get("panels", []))]
+        inner = [(p, (i, j) in fixed) for j, p in enumerate(panel.get("panels") or [])]
         inner_placed, _ = _flow(inner, y + ROW_HEIGHT)  # a collapsed row's panels, below its header
         row = dict(panel, gridPos=grid)
         if "panels" in panel:
@@ -106,7 +106,7 @@ def _flow(panels: list[tuple[JSON, bool]], top: int) -> tuple[list[JSON], int]:
 
 def assign_ids(panels: list[JSON]) -> list[JSON]:
     """Unique ids: ids already given (and unique) are kept, the rest count up from 1."""
-    every = [*panels, *(p for row in panels for p in row.get("panels", []))]
+    every = [*panels, *(p for row in panels for p in (row.get("panels") or []))]
     taken: set[int] = set()
     for panel in every:
         pid = panel.get("id")

@@ -85,29 +85,25 @@ def _no_prints(dashboard: Any, printed: io.StringIO) -> None:
 
 
 def _made(data: Any, path: Path, made: set[Path], written_keys: frozenset[str] = frozenset()) -> Any:
-    """What grafanalib serialised at `path`, without nulls; its parts (panels, a frame's links, variables
-    and annotations) each by their own provenance, `written_keys` as written."""
+    """What grafanalib serialised at `path`; its parts (panels, a frame's links, variables and annotations)
+    each by their own provenance, `written_keys` as written."""
     if not isinstance(data, dict):
-        return drop_nulls(_plain(data))
+        return _plain(data)
     made.add(path)
-    parts: dict[str, Any] = {}
+    out: dict[str, Any] = {}
     for key, value in data.items():
-        if key in written_keys:
-            parts[key] = _plain(value)
-        elif isinstance(value, (list, tuple)) and (key == "panels" or (key == "links" and not path)):
-            parts[key] = [_part(item, (*path, key, i), made) for i, item in enumerate(value)]
-        elif key in ("templating", "annotations") and not path:
-            holder = value.to_json_data() if hasattr(value, "to_json_data") else value
-            items = holder.get("list") if isinstance(holder, dict) else None
-            if isinstance(items, (list, tuple)):
-                parts[key] = {**drop_nulls(_plain({k: v for k, v in holder.items() if k != "list"})),
-                              "list": [_part(item, (key, "list", i), made) for i, item in enumerate(items)]}
-    rest = drop_nulls(_plain({k: v for k, v in data.items() if k not in parts}))
-    out = {}
-    for key in data:
-        value = parts[key] if key in parts else rest.get(key)
-        if value is not None:  # an extraJson key set to None: left out
-            out[key] = value
+        if isinstance(value, (list, tuple)) and key not in written_keys and (
+                key == "panels" or (key == "links" and not path)):
+            out[key] = [_part(item, (*path, key, i), made) for i, item in enumerate(value)]
+            continue
+        holder = value.to_json_data() if key in ("templating", "annotations") and hasattr(value, "to_json_data") \
+            else value
+        items = holder.get("list") if isinstance(holder, dict) and not path and key not in written_keys else None
+        if key in ("templating", "annotations") and isinstance(items, (list, tuple)):
+            out[key] = {**_plain({k: v for k, v in holder.items() if k != "list"}),
+                        "list": [_part(item, (key, "list", i), made) for i, item in enumerate(items)]}
+        else:
+            out[key] = _plain(value)
     return out
 
 
@@ -123,19 +119,15 @@ def _part(value: Any, path: Path, made: set[Path]) -> Any:
     return _plain(value)
 
 
-class _Encoder(json.JSONEncoder):
-    """grafanalib objects inside a written part: as grafanalib serialises them, without its nulls."""
-
-    def default(self, o: Any) -> Any:
-        to_json_data = getattr(o, "to_json_data", None)
-        return drop_nulls(to_json_data()) if to_json_data else super().default(o)
-
-
 def _plain(value: Any) -> Any:
-    return json.loads(json.dumps(value, cls=_Encoder))
+    from grafanalib._gen import DashboardEncoder  # type: ignore[import-untyped]
+
+    return json.loads(json.dumps(value, cls=DashboardEncoder))
 
 
 def drop_nulls(value: Any) -> Any:
+    """`value` without the nulls in its dicts (graf's normal form has none; an `extraJson` key set to None is
+    left out)."""
     if isinstance(value, dict):
         return {k: drop_nulls(v) for k, v in value.items() if v is not None}
     if isinstance(value, list):

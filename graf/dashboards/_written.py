@@ -1,7 +1,8 @@
 """What graf does to the parts of a dashboard a module wrote as JSON: keeps them as written.
 
 It only fills in what Grafana needs and the part leaves out, and resolves graf's logical datasource
-names Grafana could not resolve itself (graf.dashboards._grafanalib says which parts are written):
+names Grafana could not resolve itself (graf.dashboards._grafanalib says which parts are written;
+nulls are left out before, as graf's normal form has none):
 
 - a dashboard without `schemaVersion` gets graf's; one without an `annotations` key gets Grafana's
   built-in annotation (Grafana adds it on load, so the first UI save would); a written list of
@@ -76,7 +77,7 @@ def fixed(panels: list[JSON], written: Callable[[Path], bool]) -> frozenset[tupl
     for i, item in enumerate(panels):
         if written(("panels", i)) and placed(item):
             out.add((i,))
-        for j, inner in enumerate(item.get("panels", []) if item.get("type") == "row" else []):
+        for j, inner in enumerate((item.get("panels") or []) if item.get("type") == "row" else []):
             if written(("panels", i, "panels", j)) and placed(inner):
                 out.add((i, j))
     return frozenset(out)

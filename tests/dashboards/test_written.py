@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import json
 import re
 from pathlib import Path
 from typing import Any
@@ -218,3 +219,33 @@ def test_the_readme_dict_example_renders_as_it_says(ctx: RenderContext) -> None:
     assert {k: v for k, v in body.items() if k != "panels"} == {
         **{k: v for k, v in returned.items() if k != "panels"}, "schemaVersion": SCHEMA_VERSION,
         "annotations": {"list": [BUILTIN_ANNOTATION]}}
+
+
+def test_graf_diff_names_a_written_string_datasource_change(renamed: Project) -> None:
+    """A string datasource kept in a written part is an ordinary value to graf diff: one line, old -> new."""
+    from graf.diff.dashboard import diff_dashboard
+
+    ctx = RenderContext(renamed, renamed.environment("prod"))
+
+    def body(ref: str) -> dict[str, Any]:
+        return to_model({"uid": "d", "title": "D", "panels": [
+            {"type": "timeseries", "title": "Orders", "datasource": ref, "targets": [{"refId": "A", "expr": "up"}]}]},
+            ctx)
+
+    [change] = diff_dashboard(body("Prometheus"), body("prometheus"))  # a Grafana name -> a logical name
+    assert (change.subject, change.path, change.old, change.new) == ('panel "Orders"', "datasource", "Prometheus", PROM)
+
+
+@pytest.mark.parametrize("extra", [{"panels": None}, {"templating": None}, {"templating": {"list": None}},
+                                   {"panels": [{"type": "row", "panels": None, "gridPos": None}]}])
+def test_nulls_a_module_writes_are_left_out_as_in_graf_s_normal_form(ctx: RenderContext, extra: dict[str, Any]) -> None:
+    """Found by probing check and preview with written nulls: graf's normal form has no nulls, so a written null
+    is left out before anything reads the dashboard."""
+    from graf.preview import preview_resources
+    from graf.resources import Resource
+
+    body = to_model({"uid": "d", "title": "D", **extra}, ctx)
+    assert "null" not in json.dumps(body)
+    resources = [Resource("dashboard", "d", body)]
+    assert panel_queries(resources) == [] and variable_queries(resources) == []
+    assert "D" in preview_resources(resources)["d.html"]
