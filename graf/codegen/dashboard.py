@@ -248,6 +248,8 @@ class _Writer:
         frame = self.frame(top, variables)
         body = "\n".join(statements)
         text = f"    return {source(frame, 1, 11)}"
+        # a proposal the frame gave up (its field went to extraJson) needs no import
+        self.used = {n for n in self.used if re.search(rf"(?<![\w.]){n}[(.]", body + text)}
         return self.header() + "\n\ndef dashboard(ctx: RenderContext) -> Dashboard:\n" + \
             (f"{body}\n" if body else "") + text + "\n"
 
@@ -320,12 +322,20 @@ class _Writer:
             if key not in t and key in ("refresh", "timezone"):  # grafanalib arguments that take None
                 kwargs.append((key, None))
         # what the frame still renders otherwise is written as the dashboard has it (None: left out)
-        rendered = self.render_frame(kwargs, extra)
+        try:
+            rendered = self.render_frame(kwargs, extra)
+        except Exception:  # grafanalib's validators refusing a value the dashboard has: it is written as it is
+            extra.update({key: self.local(t[key]) if key in t else None for key, _ in kwargs[2:]})
+            kwargs = kwargs[:2]
+            rendered = self.render_frame(kwargs, extra)
         for key in [*t, *(k for k in rendered if k not in t)]:
             if key != "panels" and not _same_field(key, rendered.get(key), t.get(key)):
                 extra[key] = self.local(t[key]) if key in t else None
                 kwargs = [(k, v) for k, v in kwargs if k != key]
-        kwargs.append(("panels", panels))
+        if "panels" in t:
+            kwargs.append(("panels", panels))
+        else:
+            extra["panels"] = None
         if extra:
             kwargs.append(("extraJson", extra))
         kind = "ExtendedDashboard" if extra else "Dashboard"  # grafanalib's own when it has every field

@@ -109,7 +109,8 @@ def _frame(body: JSON, written_keys: frozenset[str], parts: _Parts) -> JSON:
                               if k not in ("time_options", "nowDelay") and not (k == "hidden" and v is False)}
     body.update(written.listed({k: body[k] for k in ("annotations", "templating") if not ours(k) and k in body},
                                parts.refs.written))
-    body["panels"] = parts.panels(body.get("panels", []))  # extraJson's panels are written ones
+    if ours("panels") or "panels" in body:  # extraJson's panels are written ones; None left them out
+        body["panels"] = parts.panels(body.get("panels", []))
     return body
 
 
