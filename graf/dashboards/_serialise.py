@@ -90,21 +90,20 @@ def _made(data: Any, path: Path, made: set[Path], written_keys: frozenset[str] =
     if not isinstance(data, dict):
         return _plain(data)
     made.add(path)
-    out: dict[str, Any] = {}
+    parts: dict[str, Any] = {}
     for key, value in data.items():
-        if isinstance(value, (list, tuple)) and key not in written_keys and (
-                key == "panels" or (key == "links" and not path)):
-            out[key] = [_part(item, (*path, key, i), made) for i, item in enumerate(value)]
+        if key in written_keys:
             continue
-        holder = value.to_json_data() if key in ("templating", "annotations") and hasattr(value, "to_json_data") \
-            else value
-        items = holder.get("list") if isinstance(holder, dict) and not path and key not in written_keys else None
-        if key in ("templating", "annotations") and isinstance(items, (list, tuple)):
-            out[key] = {**_plain({k: v for k, v in holder.items() if k != "list"}),
-                        "list": [_part(item, (key, "list", i), made) for i, item in enumerate(items)]}
-        else:
-            out[key] = _plain(value)
-    return out
+        if isinstance(value, (list, tuple)) and (key == "panels" or (key == "links" and not path)):
+            parts[key] = [_part(item, (*path, key, i), made) for i, item in enumerate(value)]
+        elif key in ("templating", "annotations") and not path:
+            holder = value.to_json_data() if hasattr(value, "to_json_data") else value
+            items = holder.get("list") if isinstance(holder, dict) else None
+            if isinstance(items, (list, tuple)):
+                parts[key] = {**_plain({k: v for k, v in holder.items() if k != "list"}),
+                              "list": [_part(item, (key, "list", i), made) for i, item in enumerate(items)]}
+    rest = _plain({k: v for k, v in data.items() if k not in parts})  # one JSON round trip for the rest
+    return {str(k): parts[k] if k in parts else rest[str(k)] for k in data}
 
 
 def _part(value: Any, path: Path, made: set[Path]) -> Any:
