@@ -14,12 +14,15 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from graf._render import render
-from graf.check import panel_queries, variable_queries
+from graf.check import datasource_types, panel_queries, variable_queries
+from graf.check_logs import loki_queries
 from graf.config import Project, load_project
 from graf.context import RenderContext
 from graf.dashboards import panels
 from graf.dashboards._grafanalib import BUILTIN_ANNOTATION, SCHEMA_VERSION, serialise, to_model
 from graf.dashboards.exported import ExtendedDashboard
+from graf.preview.data import panel_targets
+from graf.preview.layout import layout
 from graf.validate import validate_rendered
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -203,6 +206,11 @@ def test_a_dict_module_like_the_readme_renders_validates_and_is_checked(tmp_path
     checked = [q for q in [*panel_queries(resources), *variable_queries(resources)]
                if q.dashboard_uid == "shop-prod-orders"]
     assert [(q.panel_title, q.ref_id) for q in checked] == [("Orders", "A"), ("variable $environment", "query")]
+    assert [q.panel_title for q in loki_queries(resources) if q.dashboard_uid == "shop-prod-orders"] == ["Errors"]
+    boxes = layout(orders.body)  # graf preview: the string names the datasource whose data it draws
+    shown = [(t.ref_id, t.source) for t in panel_targets(orders.body, boxes, datasource_types(resources))]
+    assert shown == [("A", "prometheus"), ("A", "loki")]
+    assert len(panel_targets(orders.body, boxes)) == (0 if uid == "prometheus" else 1)  # strings name nothing
 
 
 def test_the_readme_dict_example_renders_as_it_says(ctx: RenderContext) -> None:
