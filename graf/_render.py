@@ -80,14 +80,14 @@ def _dashboards(ctx: RenderContext) -> list[Resource]:
 
 def _model(produced: Any, ctx: RenderContext, source: str) -> JSON:
     """What `dashboard(ctx)` returned, checked to be a readable dashboard, in the current model."""
-    from graf.dashboards._grafanalib import to_json, to_model
+    from graf.dashboards._grafanalib import serialise, to_model
     from graf.dashboards._input import check_dashboard
 
     where = f"{source}: dashboard(ctx)"
-    raw = produced if isinstance(produced, dict) else to_json(produced, where)
-    check_json(raw, where)
-    check_dashboard(raw, where)
-    return to_model(raw, ctx)
+    serialised = serialise(produced, where)
+    check_json(serialised.body, where)
+    check_dashboard(serialised.body, where)
+    return to_model(serialised, ctx)
 
 
 def _dashboard_resource(body: JSON, ctx: RenderContext, source: str,

@@ -114,16 +114,39 @@ def _dashboards(resources: Iterable[Resource]) -> Iterator[tuple[Resource, JSON,
             yield resource, resource.body, variable_defaults(resource.body)
 
 
+def datasource_types(resources: Iterable[Resource]) -> dict[str, str]:
+    """The type of each rendered datasource by its name and by its uid: what a datasource given as a string
+    names (a dashboard file, or a part a module wrote as JSON, may keep one; Grafana resolves it)."""
+    out: dict[str, str] = {}
+    for resource in resources:
+        kind = resource.body.get("type") if resource.kind == "datasource" else None
+        if isinstance(kind, str):
+            for key in (resource.body.get("name"), resource.uid):
+                if isinstance(key, str):
+                    out.setdefault(key, kind)
+    return out
+
+
+def datasource_type(ds: Any, types: Mapping[str, str]) -> str | None:
+    """The type a panel's or query's datasource reference names: a ref's own, a string's through `types`."""
+    if isinstance(ds, dict):
+        kind = ds.get("type")
+        return kind if isinstance(kind, str) else None
+    return types.get(ds) if isinstance(ds, str) else None
+
+
 def panel_queries(resources: Iterable[Resource]) -> list[PanelQuery]:
     """Every Prometheus target of every dashboard (hidden ones included), variables substituted."""
     out: list[PanelQuery] = []
+    resources = list(resources)
+    types = datasource_types(resources)
     for resource, body, defaults in _dashboards(resources):
         for panel in _panels(body.get("panels", [])):
             panel_ds = panel.get("datasource")
             for target in panel.get("targets", []) or []:
                 ds = target.get("datasource") or panel_ds
                 expr = target.get("expr")
-                if not _is_prometheus(ds) or not isinstance(expr, str) or not expr.strip():
+                if not _is_prometheus(ds, types) or not isinstance(expr, str) or not expr.strip():
                     continue
                 out.append(PanelQuery(
                     dashboard_uid=resource.uid, dashboard_title=str(body.get("title", resource.uid)),
@@ -141,11 +164,13 @@ def variable_queries(resources: Iterable[Resource]) -> list[PanelQuery]:
     The selector is asked for series that carry the label, grouped by it, over the same window.
     """
     out: list[PanelQuery] = []
+    resources = list(resources)
+    types = datasource_types(resources)
     for resource, body, defaults in _dashboards(resources):
         for variable in body.get("templating", {}).get("list", []):
             query = variable.get("query")
             query = query.get("query") if isinstance(query, dict) else query
-            if variable.get("type") != "query" or not _is_prometheus(variable.get("datasource")) \
+            if variable.get("type") != "query" or not _is_prometheus(variable.get("datasource"), types) \
                     or not isinstance(query, str):
                 continue
             expr = _label_values_expr(query)
@@ -194,10 +219,10 @@ def _panels(panels: list[JSON]) -> Iterable[JSON]:
         yield from _panels(panel.get("panels", []) or [])
 
 
-def _is_prometheus(ds: Any) -> bool:
-    if isinstance(ds, dict):
-        return ds.get("type") == "prometheus"
-    return ds is None  # no datasource at all: Grafana uses the default one, graf's Prometheus
+def _is_prometheus(ds: Any, types: Mapping[str, str] | None = None) -> bool:
+    if ds is None:
+        return True  # no datasource at all: Grafana uses the default one, graf's Prometheus
+    return datasource_type(ds, types or {}) == "prometheus"
 
 
 def check(queries: list[PanelQuery], run: QueryRunner, workers: int = MAX_WORKERS) -> list[QueryResult]:

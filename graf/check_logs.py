@@ -18,7 +18,15 @@ import urllib.request
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
-from graf.check import RANGE_SECONDS, Answer, PanelQuery, _auth_headers, variable_defaults
+from graf.check import (
+    RANGE_SECONDS,
+    Answer,
+    PanelQuery,
+    _auth_headers,
+    datasource_type,
+    datasource_types,
+    variable_defaults,
+)
 from graf.config import Datasource
 from graf.errors import GrafError
 from graf.resources import JSON, Resource
@@ -37,6 +45,8 @@ def _panels(panels: Iterable[JSON]) -> Iterator[JSON]:
 def datasource_queries(resources: Iterable[Resource], kind: str, field: str) -> list[PanelQuery]:
     """Every target of datasource type `kind` (`loki`, `tempo`) in every dashboard, its `field` substituted."""
     out: list[PanelQuery] = []
+    resources = list(resources)
+    types = datasource_types(resources)
     for resource in resources:
         if resource.kind != "dashboard":
             continue
@@ -46,7 +56,7 @@ def datasource_queries(resources: Iterable[Resource], kind: str, field: str) -> 
             for target in panel.get("targets") or []:
                 ds = target.get("datasource") or panel.get("datasource")
                 text = target.get(field)
-                if not (isinstance(ds, dict) and ds.get("type") == kind) or not isinstance(text, str) \
+                if datasource_type(ds, types) != kind or not isinstance(text, str) \
                         or not text.strip():
                     continue
                 out.append(PanelQuery(

@@ -1,15 +1,19 @@
 """A dashboard (as Grafana or graf renders it) -> the source of a graf dashboard module.
 
-The module's `dashboard(ctx)` returns what graf renders back to the same dashboard (the same
-canonical JSON as the input after graf's adapter, `to_model`). Every piece is proposed in the most
-readable form first and kept only if it renders exactly to its part of the input:
+The module's `dashboard(ctx)` returns what graf renders back to the same dashboard: the same
+canonical JSON as the input itself. graf keeps what a module writes as JSON and modernises what
+grafanalib writes (graf.dashboards._grafanalib), so the target is the dashboard as given (`target_of`:
+only what graf fills in for a written dashboard is added, e.g. a missing `schemaVersion`). Every
+piece is proposed in the most readable form first and kept only if it renders exactly to its part:
 
 - panels through graf's helpers (`timeseries`, `stat`, `table`, `logs`, `text`, `row`, ...) and
-  queries through `prom`/`loki`/`traceql`; else the panel as a dict literal;
+  queries through `prom`/`loki`/`traceql`, when grafanalib's output, modernised, is that panel;
+  else the panel as a dict literal, as the dashboard has it;
 - variables through `graf.dashboards.common`'s (`environment_variable(ctx)`, ...); else dicts;
 - the frame through `common.frame(ctx, name, ...)` for a dashboard shaped like a built-in; else
-  `ExtendedDashboard(...)` with the fields grafanalib lacks in `extraJson`;
-- graf's datasources by logical name, its uids as `ctx.uid(name)`, the environment's name and
+  grafanalib's `Dashboard(...)`, or `ExtendedDashboard(...)` with every field the Dashboard would
+  render otherwise (fields grafanalib lacks, an older `schemaVersion`, ...) in `extraJson`;
+- graf's datasources as `ctx.ref(name)`, its uids as `ctx.uid(name)`, the environment's name and
   label as `ctx.env.name` / `ctx.env.label`.
 
 The whole module is then executed and rendered once more; a difference is a `CodegenError`.
@@ -33,8 +37,9 @@ from typing import Any
 from graf.codegen.literal import Call, Code, FString, source, string
 from graf.context import RenderContext, make_uid
 from graf.dashboards import _grafanalib as adapter
+from graf.dashboards._serialise import drop_nulls
 from graf.errors import GrafError
-from graf.resources import JSON, _without_panel_volatile, canonical
+from graf.resources import JSON, canonical
 
 QUERY_HELPERS = ("prom", "loki", "traceql")
 PANEL_HELPERS = ("timeseries", "stat", "table", "logs", "traces", "text", "row")
@@ -152,8 +157,8 @@ class _Writer:
 
     def json_of(self, obj: Any) -> Any:
         if isinstance(obj, (dict, list, str, int, float, bool)) or obj is None:
-            return adapter._drop_nulls(copy.deepcopy(obj))
-        return adapter._drop_nulls(adapter.to_json(obj, "generated module"))  # grafanalib's prints: an error
+            return drop_nulls(copy.deepcopy(obj))
+        return drop_nulls(adapter.to_json(obj, "generated module"))  # grafanalib's prints: an error
 
     def same(self, value: Any, expected: Any, shape: Callable[[Any], Any]) -> bool:
         try:
@@ -170,7 +175,7 @@ class _Writer:
             if key == "datasource" and set(value) == {"type", "uid"}:
                 for logical, ds in self.ctx.env.datasources.items():
                     if dict(ds.ref) == value:
-                        return logical
+                        return Code(f"ctx.ref({string(logical)})")
             return {k: self.local(v, k) for k, v in value.items()}
         if isinstance(value, list):
             return [self.local(v) for v in value]
@@ -243,6 +248,8 @@ class _Writer:
         frame = self.frame(top, variables)
         body = "\n".join(statements)
         text = f"    return {source(frame, 1, 11)}"
+        # a proposal the frame gave up (its field went to extraJson) needs no import
+        self.used = {n for n in self.used if re.search(rf"(?<![\w.]){n}[(.]", body + text)}
         return self.header() + "\n\ndef dashboard(ctx: RenderContext) -> Dashboard:\n" + \
             (f"{body}\n" if body else "") + text + "\n"
 
@@ -281,8 +288,7 @@ class _Writer:
             if built is not None:
                 return built
         kwargs: list[tuple[str, Any]] = [("title", self.title(t.get("title", ""))), ("uid", self.uid(t.get("uid", "")))]
-        base = self.json_of(self.evaluate(Call("ExtendedDashboard", (), (("title", "x"),))))
-        base = adapter.to_model(base, self.ctx)
+        base = self.render_frame([("title", "x")], {})
         extra: dict[str, Any] = {}
         for key in ("description", "tags", "editable", "graphTooltip", "refresh", "timezone"):
             if key in t and t[key] != base.get(key):
@@ -307,22 +313,39 @@ class _Writer:
             kwargs.append(("templating", Call("Templating", (), (("list", variables),))))
         if t.get("links"):
             kwargs.append(("links", self.local(t["links"])))
-        kwargs.append(("panels", panels))
         handled = {"title", "uid", "description", "tags", "editable", "graphTooltip", "refresh", "timezone", "time",
-                   "annotations", "templating", "links", "panels", "schemaVersion"}
+                   "annotations", "templating", "links", "panels"}
         for key, value in t.items():
-            if key not in handled and value != base.get(key):
+            if key not in handled and not _same_field(key, value, base.get(key)):
                 extra[key] = self.local(value)
         for key in base:
             if key not in t and key in ("refresh", "timezone"):  # grafanalib arguments that take None
-                kwargs.insert(-1, (key, None))
-            elif key not in t:
-                extra[key] = None
+                kwargs.append((key, None))
+        # what the frame still renders otherwise is written as the dashboard has it (None: left out)
+        try:
+            rendered = self.render_frame(kwargs, extra)
+        except Exception:  # grafanalib's validators refusing a value the dashboard has: it is written as it is
+            extra.update({key: self.local(t[key]) if key in t else None for key, _ in kwargs[2:]})
+            kwargs = kwargs[:2]
+            rendered = self.render_frame(kwargs, extra)
+        for key in [*t, *(k for k in rendered if k not in t)]:
+            if key != "panels" and not _same_field(key, rendered.get(key), t.get(key)):
+                extra[key] = self.local(t[key]) if key in t else None
+                kwargs = [(k, v) for k, v in kwargs if k != key]
+        if "panels" in t:
+            kwargs.append(("panels", panels))
+        else:
+            extra["panels"] = None
         if extra:
             kwargs.append(("extraJson", extra))
         kind = "ExtendedDashboard" if extra else "Dashboard"  # grafanalib's own when it has every field
         self.used.add(kind)
         return Call(kind, (), tuple(kwargs))
+
+    def render_frame(self, kwargs: list[tuple[str, Any]], extra: dict[str, Any]) -> JSON:
+        """What graf renders for the dashboard frame with these arguments and no panels."""
+        call = Call("ExtendedDashboard", (), (*kwargs, ("extraJson", extra)))
+        return adapter.to_model(self.evaluate(call), self.ctx)
 
     def title(self, title: str) -> Any:
         """The dashboard's title or description, with the environment's name as `ctx.env.name`."""
@@ -357,8 +380,7 @@ class _Writer:
                 if self.same(call, variable, lambda v: self.refs_variable(v)):
                     self.used.add("common")
                     return call
-        lean = _minimal(variable, self.refs_variable, keep=("type", "name")) if self.readable else variable
-        out = _ordered(self.local(lean), VARIABLE_KEYS)
+        out = _ordered(self.local(drop_nulls(variable)), VARIABLE_KEYS)  # nulls: not in graf's normal form
         current = out.get("current")
         if isinstance(current, dict) and current.get("value") == self.ctx.env.label \
                 and self.ctx.labels.environment in str(out.get("query", "")):
@@ -384,9 +406,7 @@ class _Writer:
                 if self.same(call, want, self.refs_panel):
                     self.mark(call)
                     return self.placed(call, panel)
-        keep = ("gridPos", "id", "panels", "type", "title", "datasource")  # the reader wants the datasource named
-        lean = _minimal(panel, lambda p: _without_panel_volatile(self.refs_panel(p)), keep) if self.readable else panel
-        out = _ordered(self.local(lean), PANEL_KEYS)
+        out = _ordered(self.local(drop_nulls(panel)), PANEL_KEYS)
         if isinstance(out.get("targets"), list):
             out["targets"] = [_ordered(t, TARGET_KEYS) if isinstance(t, dict) else t for t in out["targets"]]
         if children:
@@ -503,48 +523,10 @@ def _ordered(value: JSON, first: tuple[str, ...]) -> JSON:
     return {**{k: value[k] for k in first if k in value}, **{k: v for k, v in value.items() if k not in first}}
 
 
-# Where the adapter or the normal form fills in or removes a key, its value is one of these (or the key is).
-DROPPABLE_VALUES: tuple[Any, ...] = (None, [], {}, "", False, 100, "absolute", "h")
-DROPPABLE_KEYS = frozenset({"datasource", "pluginVersion"})
-
-
-def _minimal(value: JSON, render: Callable[[Any], Any], keep: tuple[str, ...]) -> JSON:
-    """`value` without the keys graf's adapter would fill in or drop anyway (an empty `overrides`, a query's
-    datasource equal to its panel's, `pluginVersion`, ...): each is left out when that renders the same.
-    Deepest keys are tried first, so a query loses the datasource its panel still names."""
-    def rendered(candidate: JSON) -> JSON:
-        return canonical("", {"v": render(copy.deepcopy(candidate))})
-
-    want = rendered(value)
-    current = copy.deepcopy(value)
-    for path in sorted(_paths(current, keep), key=len, reverse=True):
-        candidate = copy.deepcopy(current)
-        parent = candidate
-        try:
-            for step in path[:-1]:
-                parent = parent[step]
-            del parent[path[-1]]
-            if rendered(candidate) == want:
-                current = candidate
-        except Exception:  # gone with its parent, or the adapter refusing the shorter form: keep it
-            continue
-    return current
-
-
-def _paths(value: Any, keep: tuple[str, ...], prefix: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
-    """Paths of the keys of `value`'s dicts (inside lists too), `keep` at the top level left alone."""
-    out: list[tuple[Any, ...]] = []
-    if isinstance(value, dict):
-        for key, item in value.items():
-            top_kept = not prefix and key in keep
-            if not top_kept and (key in DROPPABLE_KEYS or item in DROPPABLE_VALUES):
-                out.append((*prefix, key))
-            if not top_kept and key != "datasource":
-                out.extend(_paths(item, keep, (*prefix, key)))
-    elif isinstance(value, list):
-        for i, item in enumerate(value):
-            out.extend(_paths(item, keep, (*prefix, i)))
-    return out
+def _same_field(key: str, a: Any, b: Any) -> bool:
+    """Whether the dashboard field `key` is the same with value `a` or `b` in graf's normal form (the server's
+    own fields, such as `id` and `version`, always are)."""
+    return bool(canonical("dashboard", {key: a}) == canonical("dashboard", {key: b}))
 
 
 def _flowed(panels: list[JSON]) -> bool:

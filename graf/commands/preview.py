@@ -87,7 +87,9 @@ def preview(app: Invocation, files: tuple[Path, ...], envs: tuple[str, ...], uid
 
             loki = LokiHTTP(loki_url, datasources.get("loki"), now=lambda: now, range_seconds=range_seconds).fetch
         source = " and ".join(u for u in (prometheus_url, loki_url) if u)
-        text = preview_dashboard(body, fetch=fetch, loki=loki, source=source, now=now, range_seconds=range_seconds)
+        types = {key: str(ds.ref["type"]) for ds in datasources.values() for key in (ds.name, ds.uid)}
+        text = preview_dashboard(body, fetch=fetch, loki=loki, source=source, now=now, range_seconds=range_seconds,
+                                 datasources=types)
         path = out / folder / page_name(uid) if folder else out / page_name(uid)
         try:
             write_file(path, text)

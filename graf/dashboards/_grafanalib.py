@@ -1,40 +1,51 @@
-"""The one adapter between grafanalib and graf: grafanalib objects -> the current dashboard model.
+"""The one adapter between grafanalib and graf: a module's dashboard -> the dashboard graf pushes.
+
+graf modernises what grafanalib writes; what a module writes as JSON, graf keeps as written.
 
 grafanalib 0.7.1 (its last release) writes schemaVersion 12, every attribute even when `None`,
 legacy keys (`rows`, `style`, `span`, `height`, ...), datasources as name strings and Prometheus-
-only targets. `to_model` turns that (or a dashboard dict) into what Grafana 11 saves itself:
+only targets. Each part it serialises (the Dashboard, a panel, a row, a Template, a link, an
+annotation) is brought to what Grafana 11 saves itself:
 
 - `schemaVersion` of Grafana 11, no nulls, no legacy keys, the built-in annotation;
 - every datasource as `{type, uid}` of graf's own datasources (a logical name such as
   `"prometheus"`, the datasource's name or its uid are all accepted);
 - targets in the shape of their datasource type (Prometheus, Loki, Tempo);
-- thresholds as `{color, value}` steps;
-- unique panel ids, and `gridPos` on a 24-column grid (graf.dashboards._layout).
+- thresholds as `{color, value}` steps.
 
-It also defines the targets grafanalib lacks: `PrometheusTarget` (with the exemplar flag),
-`LokiTarget` and `TempoTarget`. This is the only module that calls grafanalib's `to_json_data`;
-anything grafanalib prints while serialising becomes a `RenderError` instead of stray output.
+A *written* part is JSON the module wrote itself: the dict `dashboard(ctx)` returns, a dict panel,
+row, variable, dashboard link or annotation inside a grafanalib Dashboard, and the keys of an
+`ExtendedDashboard`'s `extraJson` (graf.dashboards.exported). It is kept as written; graf only
+(graf.dashboards._written) fills in what Grafana needs and the part leaves out (`schemaVersion`,
+panel ids and `gridPos`, flowed like grafanalib's panels; a panel with a complete `gridPos` never
+moves), and turns a logical datasource name Grafana could not resolve (`"prometheus"` where no
+datasource is named or has the uid `prometheus`) into `{type, uid}`. A written dashboard without
+an `annotations` key gets the built-in annotation (Grafana adds it on load, so a UI save would);
+one that has the key keeps its list as written.
 
-Why one module past 300 lines: it is the only place grafanalib is called (STYLE), so the targets
-grafanalib lacks and every key it writes wrong live together; layout is already apart.
+Either way every panel gets a unique id and a `gridPos` on the 24-column grid
+(graf.dashboards._layout). graf.dashboards._serialise records which parts grafanalib wrote (the
+only place that calls grafanalib's `to_json_data`); the targets grafanalib lacks are in
+graf.dashboards._targets.
 """
 
 from __future__ import annotations
 
-import contextlib
-import io
 import json
 from collections.abc import Mapping
 from typing import Any
 
-import attr
-from grafanalib.core import Target
-
 from graf.context import RenderContext
-from graf.dashboards._layout import assign_ids, layout
+from graf.dashboards import _written as written
+from graf.dashboards._layout import Path, assign_ids, layout
+from graf.dashboards._serialise import Serialised, drop_nulls, serialise, to_json
+from graf.dashboards._targets import LokiTarget, PrometheusTarget, TempoTarget
 from graf.errors import RenderError
 from graf.resources import JSON
 from graf.wording import clipped
+
+__all__ = ["BUILTIN_ANNOTATION", "SCHEMA_VERSION", "LokiTarget", "PrometheusTarget", "Serialised", "TempoTarget",
+           "serialise", "to_json", "to_model"]
 
 SCHEMA_VERSION = 41  # Grafana 11.6 (the stack's pinned image) saves 41: a UI save does not bump it
 
@@ -51,15 +62,7 @@ QUERYLESS_VARIABLE_KEYS: Mapping[str, tuple[str, ...]] = {
 PANEL_DEFAULTS: Mapping[str, Any] = {"hideTimeOverride": False, "transparent": False, "maxDataPoints": 100,
                                      "links": [], "transformations": [], "repeatDirection": "h"}
 
-BUILTIN_ANNOTATION: JSON = {
-    "builtIn": 1,
-    "datasource": {"type": "grafana", "uid": "-- Grafana --"},
-    "enable": True,
-    "hide": True,
-    "iconColor": "rgba(0, 211, 255, 1)",
-    "name": "Annotations & Alerts",
-    "type": "dashboard",
-}
+BUILTIN_ANNOTATION: JSON = written.BUILTIN_ANNOTATION
 SPECIAL_DATASOURCES: Mapping[str, JSON] = {
     "-- Grafana --": {"type": "grafana", "uid": "grafana"},
     "-- Mixed --": {"type": "datasource", "uid": "-- Mixed --"},
@@ -67,113 +70,48 @@ SPECIAL_DATASOURCES: Mapping[str, JSON] = {
 }
 
 
-# ---------------------------------------------------------------------------- targets grafanalib lacks
-
-
-@attr.s
-class PrometheusTarget(Target):
-    """grafanalib's Target with the exemplar flag, written in the current Prometheus query model."""
-
-    exemplar: bool = attr.ib(default=False, validator=attr.validators.instance_of(bool))
-
-    def to_json_data(self) -> JSON:
-        body: JSON = {
-            "refId": self.refId,
-            "datasource": self.datasource,
-            "editorMode": "code",
-            "expr": self.expr,
-            "legendFormat": self.legendFormat or None,
-            "range": not self.instant,
-            "instant": self.instant or None,
-            "format": self.format if self.format != "time_series" else None,
-            "interval": self.interval or None,
-            "exemplar": self.exemplar or None,
-            "hide": self.hide or None,
-        }
-        return body
-
-
-@attr.s(frozen=True)
-class LokiTarget:
-    """A LogQL query: log lines (`queryType="range"` on a logs panel) or a metric query."""
-
-    expr: str = attr.ib(validator=attr.validators.instance_of(str))
-    refId: str = attr.ib(default="")
-    datasource: Any = attr.ib(default="loki")
-    legendFormat: str = attr.ib(default="")
-    queryType: str = attr.ib(default="range", validator=attr.validators.in_(("range", "instant", "stream")))
-    maxLines: int | None = attr.ib(default=None)
-
-    def to_json_data(self) -> JSON:
-        return {"refId": self.refId, "datasource": self.datasource, "editorMode": "code", "expr": self.expr,
-                "queryType": self.queryType, "legendFormat": self.legendFormat or None, "maxLines": self.maxLines}
-
-
-@attr.s(frozen=True)
-class TempoTarget:
-    """A TraceQL search (`queryType="traceql"`) listing traces or spans in a table."""
-
-    query: str = attr.ib(validator=attr.validators.instance_of(str))
-    refId: str = attr.ib(default="")
-    datasource: Any = attr.ib(default="tempo")
-    queryType: str = attr.ib(default="traceql")
-    limit: int = attr.ib(default=20)
-    tableType: str = attr.ib(default="traces", validator=attr.validators.in_(("traces", "spans", "raw")))
-
-    def to_json_data(self) -> JSON:
-        return {"refId": self.refId, "datasource": self.datasource, "queryType": self.queryType,
-                "query": self.query, "limit": self.limit, "tableType": self.tableType, "filters": []}
-
-
 # ---------------------------------------------------------------------------- the adapter
 
 
 def to_model(dashboard: Any, ctx: RenderContext) -> JSON:
-    """A grafanalib Dashboard (or a dashboard dict) as a current-model dashboard dict."""
-    raw = dashboard if isinstance(dashboard, dict) else to_json(dashboard, "dashboard(ctx)")
-    body = _drop_nulls(raw)
+    """A module's dashboard (grafanalib Dashboard, dashboard dict or `Serialised`) as graf pushes it."""
+    done = dashboard if isinstance(dashboard, Serialised) else serialise(dashboard, "dashboard(ctx)")
+    body = drop_nulls(done.body)  # a copy: the module's own dicts stay as they are
     where = f"dashboard/{clipped(str(body.get('uid') or body.get('title', '?')), 60)}"
-    refs = _Refs(ctx, where)
-    for key in LEGACY_KEYS:
+    parts = _Parts(_Refs(ctx, where), done.made)
+    if () not in done.made:
+        out = written.dashboard(body, parts.refs.written, SCHEMA_VERSION)
+        if isinstance(out.get("panels"), list):
+            out["panels"] = parts.panels(out["panels"])
+        return out
+    return _frame(body, done.written_keys, parts)
+
+
+def _frame(body: JSON, written_keys: frozenset[str], parts: _Parts) -> JSON:
+    """grafanalib's Dashboard in the current model, the keys its `extraJson` set as written."""
+    def ours(key: str) -> bool:
+        return key not in written_keys
+
+    for key in filter(ours, LEGACY_KEYS):
         body.pop(key, None)
-    body["schemaVersion"] = SCHEMA_VERSION
-    body["annotations"] = _annotations(body.get("annotations", {}), refs)
-    body["templating"] = {"list": [_variable(v, refs) for v in body.get("templating", {}).get("list", [])]}
-    body["links"] = [_link(link) for link in body.get("links", [])]
-    if isinstance(body.get("timepicker"), dict):
+    if ours("schemaVersion"):
+        body["schemaVersion"] = SCHEMA_VERSION
+    if ours("annotations"):
+        body["annotations"] = _annotations(body.get("annotations", {}), parts)
+    if ours("templating"):
+        body["templating"] = {"list": [parts.variable(v, ("templating", "list", i))
+                                       for i, v in enumerate(body.get("templating", {}).get("list", []))]}
+    if ours("links"):
+        body["links"] = [_link(link) if ("links", i) in parts.made else link
+                         for i, link in enumerate(body.get("links", []))]
+    if ours("timepicker") and isinstance(body.get("timepicker"), dict):
         body["timepicker"] = {k: v for k, v in body["timepicker"].items()
                               if k not in ("time_options", "nowDelay") and not (k == "hidden" and v is False)}
-    panels = [_panel(p, refs, None) for p in body.get("panels", [])]
-    body["panels"] = assign_ids(layout(panels))
+    body.update(written.listed({k: body[k] for k in ("annotations", "templating") if not ours(k) and k in body},
+                               parts.refs.written))
+    if ours("panels") or "panels" in body:  # extraJson's panels are written ones; None left them out
+        body["panels"] = parts.panels(body.get("panels", []))
     return body
-
-
-def to_json(dashboard: Any, where: str) -> JSON:
-    """A grafanalib Dashboard as plain JSON; anything grafanalib prints or raises meanwhile is a RenderError."""
-    from grafanalib._gen import DashboardEncoder
-
-    if not hasattr(dashboard, "to_json_data"):
-        raise RenderError(where, f"returned {type(dashboard).__name__}, expected a grafanalib Dashboard "
-                                 "or a dashboard dict")
-    printed = io.StringIO()
-    try:
-        with contextlib.redirect_stdout(printed):
-            data = json.loads(json.dumps(dashboard.to_json_data(), cls=DashboardEncoder))
-    except Exception as exc:  # grafanalib walking a module's objects: any failure comes from what it returned
-        raise RenderError(where, f"grafanalib cannot serialise the {type(dashboard).__name__} returned: "
-                                 f"{type(exc).__name__}: {clipped(str(exc))}") from None
-    if printed.getvalue().strip():
-        title = clipped(str(getattr(dashboard, "title", "?")), 60)
-        raise RenderError(f"dashboard {title!r}", f"grafanalib: {clipped(printed.getvalue().strip().splitlines()[0])}")
-    return data
-
-
-def _drop_nulls(value: Any) -> Any:
-    if isinstance(value, dict):
-        return {k: _drop_nulls(v) for k, v in value.items() if v is not None}
-    if isinstance(value, list):
-        return [_drop_nulls(v) for v in value]
-    return value
 
 
 class _Refs:
@@ -182,7 +120,9 @@ class _Refs:
     def __init__(self, ctx: RenderContext, where: str) -> None:
         self.where = where
         self.by_key: dict[str, JSON] = {}
+        self.grafana_names: set[str] = set()  # what Grafana itself resolves: the datasources' names and uids
         for logical, ds in ctx.env.datasources.items():
+            self.grafana_names.update((ds.name, ds.uid))
             for key in (logical, ds.name, ds.uid):
                 self.by_key.setdefault(key, dict(ds.ref))
 
@@ -204,10 +144,44 @@ class _Refs:
         raise RenderError(self.where,
                           f"datasource must be a name or a {{type, uid}} dict, got {clipped(repr(value), 80)}")
 
+    def written(self, value: Any) -> Any:
+        """A written datasource reference: a logical name Grafana cannot resolve as `{type, uid}`, else as is."""
+        if isinstance(value, str) and value in self.by_key and value not in self.grafana_names:
+            return dict(self.by_key[value])
+        return value
 
-def _annotations(annotations: JSON, refs: _Refs) -> JSON:
-    items = [dict(a, datasource=refs.ref(a.get("datasource"))) if "datasource" in a else a
-             for a in annotations.get("list", [])]
+
+class _Parts:
+    """Each part by its provenance: `made` (the key paths grafanalib serialised) modernised, the rest written."""
+
+    def __init__(self, refs: _Refs, made: frozenset[Path]) -> None:
+        self.refs = refs
+        self.made = made
+
+    def panels(self, items: list[JSON]) -> list[JSON]:
+        """A dashboard's panels, each by its provenance, on the grid and with unique ids; a written panel with a
+        complete gridPos stays where it is."""
+        out = [self.panel(p, ("panels", i)) for i, p in enumerate(items)]
+        return assign_ids(layout(out, written.fixed(out, lambda path: path not in self.made)))
+
+    def panel(self, panel: JSON, path: Path) -> JSON:
+        if path in self.made:
+            return _panel(panel, self.refs, None, self, path)
+        return written.panel(panel, self.refs.written, lambda child, i: self.panel(child, (*path, "panels", i)))
+
+    def variable(self, variable: JSON, path: Path) -> JSON:
+        return _variable(variable, self.refs) if path in self.made else written.datasource(variable, self.refs.written)
+
+    def annotation(self, annotation: JSON, path: Path) -> JSON:
+        if path not in self.made:
+            return written.datasource(annotation, self.refs.written)
+        return dict(annotation, datasource=self.refs.ref(annotation.get("datasource"))) if "datasource" in annotation \
+            else annotation
+
+
+
+def _annotations(annotations: JSON, parts: _Parts) -> JSON:
+    items = [parts.annotation(a, ("annotations", "list", i)) for i, a in enumerate(annotations.get("list", []))]
     if not any(a.get("builtIn") == 1 for a in items):
         items.insert(0, dict(BUILTIN_ANNOTATION))
     return {"list": items}
@@ -240,7 +214,8 @@ def _link(link: JSON) -> JSON:
     return out
 
 
-def _panel(panel: JSON, refs: _Refs, inherited: JSON | None) -> JSON:
+def _panel(panel: JSON, refs: _Refs, inherited: JSON | None, parts: _Parts | None = None, path: Path = ()) -> JSON:
+    """A panel grafanalib serialised, in the current model; a row's panels each by their provenance (`parts`)."""
     out = {k: v for k, v in panel.items() if k not in PANEL_LEGACY_KEYS and PANEL_DEFAULTS.get(k, ...) != v}
     if not out.get("repeat"):
         for key in ("repeat", "repeatDirection", "maxPerRow"):
@@ -252,7 +227,8 @@ def _panel(panel: JSON, refs: _Refs, inherited: JSON | None) -> JSON:
         out.pop("options", None)
         out.pop("maxDataPoints", None)
         out.pop("transformations", None)
-        out["panels"] = [_panel(p, refs, None) for p in out.get("panels", [])]
+        out["panels"] = [parts.panel(p, (*path, "panels", i)) if parts else _panel(p, refs, None)
+                         for i, p in enumerate(out.get("panels", []))]
         return out
     if out.get("type") == "text":
         for key in ("datasource", "targets", "maxDataPoints", "fieldConfig"):

@@ -1,8 +1,10 @@
 """A dashboard's panels on Grafana's 24-column grid, and their ids.
 
-`layout` keeps each `gridPos` as given when together they are complete and free of overlaps;
-otherwise it flows the panels left to right in order, keeping each panel's size, with a
-collapsed row's panels below its header. `assign_ids` keeps given unique ids and numbers the rest.
+`layout` keeps each `gridPos` as given when together they are complete and free of overlaps (the
+top-level panels, and each collapsed row's panels among themselves: Grafana places those when the
+row opens); otherwise it flows the panels left to right in order, keeping each panel's size, with
+a collapsed row's panels below its header, except the `fixed` ones, which keep their complete
+`gridPos` (the flow goes on below them). `assign_ids` keeps given unique ids and numbers the rest.
 """
 
 from __future__ import annotations
@@ -15,6 +17,8 @@ GRID_COLUMNS = 24
 DEFAULT_SIZE = (12, 8)  # w, h of a panel that comes without gridPos
 ROW_HEIGHT = 1
 
+Path = tuple[str | int, ...]  # a key path inside a dashboard, e.g. ("panels", 3, "panels", 0)
+
 
 def _size(panel: JSON) -> tuple[int, int]:
     grid = panel.get("gridPos") or {}
@@ -24,15 +28,22 @@ def _size(panel: JSON) -> tuple[int, int]:
     return min(int(w), GRID_COLUMNS), int(grid.get("h") or DEFAULT_SIZE[1])
 
 
+def placed(panel: JSON) -> bool:
+    """The panel has a full gridPos inside the grid."""
+    grid = panel.get("gridPos")
+    if not isinstance(grid, dict) or any(type(grid.get(k)) is not int for k in ("x", "y", "w", "h")):
+        return False
+    return not (grid["x"] < 0 or grid["y"] < 0 or grid["w"] < 1 or grid["h"] < 1
+                or grid["x"] + grid["w"] > GRID_COLUMNS)
+
+
 def _complete(panels: Iterable[JSON]) -> bool:
     """Every panel has a full gridPos inside the grid, and no two overlap."""
     boxes = []
     for panel in panels:
-        grid = panel.get("gridPos")
-        if not isinstance(grid, dict) or any(not isinstance(grid.get(k), int) for k in ("x", "y", "w", "h")):
+        if not placed(panel):
             return False
-        if grid["x"] < 0 or grid["y"] < 0 or grid["w"] < 1 or grid["h"] < 1 or grid["x"] + grid["w"] > GRID_COLUMNS:
-            return False
+        grid = panel["gridPos"]
         boxes.append((grid["x"], grid["y"], grid["x"] + grid["w"], grid["y"] + grid["h"]))
     for i, a in enumerate(boxes):
         for b in boxes[i + 1:]:
@@ -41,33 +52,48 @@ def _complete(panels: Iterable[JSON]) -> bool:
     return True
 
 
-def layout(panels: list[JSON]) -> list[JSON]:
-    """Panels with gridPos: kept if already a valid layout, else flowed in order keeping each size."""
-    flat = [*panels, *(p for row in panels if row.get("type") == "row" for p in row.get("panels", []))]
-    if _complete(flat):
+def layout(panels: list[JSON], fixed: frozenset[tuple[int, ...]] = frozenset()) -> list[JSON]:
+    """Panels with gridPos: kept if already a valid layout, else flowed in order keeping each size, except
+    those at the positions `fixed` names (`(i,)`, or `(i, j)` inside row i)."""
+    if _complete(panels) and all(_complete(p.get("panels") or []) for p in panels if p.get("type") == "row"):
         return panels
     out: list[JSON] = []
     y, run = 0, []
-    for panel in panels:
+    for i, panel in enumerate(panels):
         if panel.get("type") != "row":
-            run.append(panel)
+            run.append((panel, (i,) in fixed))
             continue
-        placed, y = _flow(run, y)
-        out.extend(placed)
+        placed_run, y = _flow(run, y)
+        out.extend(placed_run)
         run = []
-        w, h = _size(panel)
-        inner, _ = _flow(panel.get("panels", []), y + ROW_HEIGHT)  # a collapsed row's panels, below its header
-        out.append(dict(panel, gridPos={"h": h, "w": w, "x": 0, "y": y}, panels=inner))
+        if (i,) in fixed:
+            grid = dict(panel["gridPos"])
+            y = max(y, grid["y"])
+        else:
+            w, h = _size(panel)
+            grid = {"h": h, "w": w, "x": 0, "y": y}
+        inner = [(p, (i, j) in fixed) for j, p in enumerate(panel.get("panels") or [])]
+        inner_placed, _ = _flow(inner, y + ROW_HEIGHT)  # a collapsed row's panels, below its header
+        row = dict(panel, gridPos=grid)
+        if "panels" in panel:
+            row["panels"] = inner_placed
+        out.append(row)
         y += ROW_HEIGHT
     out.extend(_flow(run, y)[0])
     return out
 
 
-def _flow(panels: list[JSON], top: int) -> tuple[list[JSON], int]:
-    """Panels flowed left to right from `top`, keeping each size; and the first free line below them."""
+def _flow(panels: list[tuple[JSON, bool]], top: int) -> tuple[list[JSON], int]:
+    """Panels flowed left to right from `top`, keeping each size, a fixed one where it is (the flow goes on
+    below it); and the first free line below them."""
     x, y, line_height = 0, top, 0
     out = []
-    for panel in panels:
+    for panel, keep in panels:
+        if keep:
+            grid = panel["gridPos"]
+            out.append(panel)
+            x, y, line_height = 0, max(y + line_height, grid["y"] + grid["h"]), 0
+            continue
         w, h = _size(panel)
         if x + w > GRID_COLUMNS:
             y += line_height
@@ -80,7 +106,7 @@ def _flow(panels: list[JSON], top: int) -> tuple[list[JSON], int]:
 
 def assign_ids(panels: list[JSON]) -> list[JSON]:
     """Unique ids: ids already given (and unique) are kept, the rest count up from 1."""
-    every = [*panels, *(p for row in panels for p in row.get("panels", []))]
+    every = [*panels, *(p for row in panels for p in (row.get("panels") or []))]
     taken: set[int] = set()
     for panel in every:
         pid = panel.get("id")
@@ -99,7 +125,7 @@ def assign_ids(panels: list[JSON]) -> list[JSON]:
     out = []
     for panel in panels:
         panel = with_id(panel)
-        if panel.get("type") == "row":
-            panel["panels"] = [with_id(p) for p in panel.get("panels", [])]
+        if panel.get("type") == "row" and "panels" in panel:
+            panel["panels"] = [with_id(p) for p in panel["panels"]]
         out.append(panel)
     return out

@@ -13,10 +13,10 @@
 from __future__ import annotations
 
 import html
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import datetime, timezone
 
-from graf.check import RANGE_SECONDS, variable_defaults
+from graf.check import RANGE_SECONDS, datasource_types, variable_defaults
 from graf.preview.data import Fetch, Source, fetch_panels, panel_targets
 from graf.preview.layout import Box, layout
 from graf.preview.page import Grid, Mark, dashboard_page, grid_html, page
@@ -28,16 +28,17 @@ __all__ = ["Box", "Grid", "Mark", "dashboard_page", "grid_html", "layout", "page
 
 def preview_dashboard(dashboard: JSON, *, fetch: Fetch | None = None, source: str = "",
                       now: float | None = None, range_seconds: float = RANGE_SECONDS,
-                      loki: Fetch | None = None) -> str:
+                      loki: Fetch | None = None, datasources: Mapping[str, str] | None = None) -> str:
     """One dashboard as a standalone HTML page: with `fetch` (Prometheus) and `loki`, each panel's
-    data over the `range_seconds` to `now` (how the axes are drawn); without, the layout."""
+    data over the `range_seconds` to `now` (how the axes are drawn); without, the layout.
+    `datasources` gives the type of a datasource named by a string (`graf.check.datasource_types`)."""
     boxes = layout(dashboard)
     fetchers: dict[Source, Fetch] = {}
     if fetch is not None:
         fetchers["prometheus"] = fetch
     if loki is not None:
         fetchers["loki"] = loki
-    data = fetch_panels(panel_targets(dashboard, boxes), fetchers) if fetchers else None
+    data = fetch_panels(panel_targets(dashboard, boxes, datasources), fetchers) if fetchers else None
     window = (now - range_seconds, now) if data is not None and now is not None else None
     meta = _meta(dashboard, source, data, window)
     return dashboard_page(dashboard, Grid(boxes, data, window=window), meta)
@@ -46,7 +47,10 @@ def preview_dashboard(dashboard: JSON, *, fetch: Fetch | None = None, source: st
 def preview_resources(resources: Iterable[Resource], *, fetch: Fetch | None = None, source: str = "",
                       now: float | None = None, loki: Fetch | None = None) -> dict[str, str]:
     """Every dashboard among `resources` as `{file name: page}`."""
-    return {page_name(r.uid): preview_dashboard(r.body, fetch=fetch, source=source, now=now, loki=loki)
+    resources = list(resources)
+    types = datasource_types(resources)
+    return {page_name(r.uid): preview_dashboard(r.body, fetch=fetch, source=source, now=now, loki=loki,
+                                                datasources=types)
             for r in resources if r.kind == "dashboard"}
 
 

@@ -15,7 +15,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Literal
 
-from graf.check import MAX_WORKERS, _is_prometheus, variable_defaults
+from graf.check import MAX_WORKERS, _is_prometheus, datasource_type, variable_defaults
 from graf.preview.layout import Box
 from graf.resources import JSON
 from graf.variables import substitute
@@ -61,8 +61,9 @@ class TargetData:
 PanelData = tuple[TargetData, ...]
 
 
-def panel_targets(dashboard: JSON, boxes: Sequence[Box]) -> list[Target]:
-    """The Prometheus and Loki targets of the boxes shown, in layout order, variables at their defaults."""
+def panel_targets(dashboard: JSON, boxes: Sequence[Box], datasources: Mapping[str, str] | None = None) -> list[Target]:
+    """The Prometheus and Loki targets of the boxes shown, in layout order, variables at their defaults;
+    `datasources` gives the type of a datasource named by a string."""
     values = variable_defaults(dashboard)
     out: list[Target] = []
     for box in boxes:
@@ -73,7 +74,7 @@ def panel_targets(dashboard: JSON, boxes: Sequence[Box]) -> list[Target]:
             if not isinstance(target, dict):
                 continue
             expr = target.get("expr")
-            source = _source(target.get("datasource") or panel_ds)
+            source = _source(target.get("datasource") or panel_ds, datasources or {})
             if source is None or not isinstance(expr, str) or not expr.strip() or target.get("hide"):
                 continue
             out.append(Target(
@@ -97,10 +98,10 @@ def fetch_panels(targets: Sequence[Target], fetchers: Mapping[Source, Fetch],
     return {key: tuple(found) for key, found in out.items()}
 
 
-def _source(ds: object) -> Source | None:
-    if _is_prometheus(ds):
+def _source(ds: object, datasources: Mapping[str, str]) -> Source | None:
+    if _is_prometheus(ds, datasources):
         return "prometheus"
-    if isinstance(ds, dict) and ds.get("type") == "loki":
+    if datasource_type(ds, datasources) == "loki":
         return "loki"
     return None
 

@@ -142,14 +142,15 @@ sizes = st.lists(st.one_of(st.just(None), st.tuples(st.integers(1, 24), st.integ
 @given(sizes)
 @settings(max_examples=60, deadline=None)
 def test_flowed_layout_fits_the_grid_without_overlaps_in_panel_order(spec: list[tuple[int, int] | None]) -> None:
-    """Law: any sequence of rows (None) and sized panels flows into the 24 columns, no overlaps, reading order kept."""
+    """Law: any sequence of rows (None) and sized panels (no x, y) flows into the 24 columns, no overlaps, reading
+    order kept."""
     project = load_project(Path(__file__).resolve().parents[2] / "graf.yaml")
     ctx = RenderContext(project, project.environment("prod"))
     items = [{"type": "row", "title": f"r{i}"} if s is None else
-             {"type": "text", "title": f"t{i}", "gridPos": {"w": s[0], "h": s[1], "x": 0, "y": 0}}
+             {"type": "text", "title": f"t{i}", "gridPos": {"w": s[0], "h": s[1]}}
              for i, s in enumerate(spec)]
     if len(items) == 1 and items[0]["type"] == "text":
-        items.append({"type": "text", "title": "extra", "gridPos": {"w": 1, "h": 1, "x": 0, "y": 0}})
+        items.append({"type": "text", "title": "extra", "gridPos": {"w": 1, "h": 1}})
     body = to_model({"title": "L", "uid": "l", "panels": items}, ctx)
     grids = [p["gridPos"] for p in body["panels"]]
     for p, g_ in zip(body["panels"], grids, strict=True):

@@ -166,11 +166,17 @@ def test_unknown_datasource_uid_in_a_target() -> None:
 
 
 def test_datasource_name_where_a_ref_is_expected() -> None:
+    """A datasource's name (or uid) as a string: Grafana resolves it, a warning naming the current form; a string
+    no datasource has is an error."""
     body = dashboard()
     heap(body)["datasource"] = "Prometheus"
     found = messages(body)
+    assert [(f.rule, f.severity, f.path) for f in found] == [("G302", "warning", f"{HEAP} › datasource")]
+    assert 'the current form is {"type": "prometheus", "uid": "prometheus"}' in found[0].message
+    heap(body)["datasource"] = "Graphite"
+    found = messages(body)
     assert [(f.rule, f.severity, f.path) for f in found] == [("G302", "error", f"{HEAP} › datasource")]
-    assert 'use {"type": "prometheus", "uid": "prometheus"}' in found[0].message
+    assert "no rendered datasource has that name or uid" in found[0].message
 
 
 def test_datasource_name_in_a_standalone_file_is_a_legacy_warning() -> None:

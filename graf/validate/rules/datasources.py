@@ -1,10 +1,12 @@
 """Datasource references: G301 datasource-unknown, G302 datasource-name, G303 datasource-type,
 G304 correlation-unknown.
 
-Rendered resources are checked against the environment's rendered datasources. Standalone
-files carry no inventory, so there only the form of a reference is checked: a name string is
-the legacy (pre-8.3) form, a warning; `${DS_PROMETHEUS}` / `$datasource` stand for a datasource
-and are checked as variables (graf.validate.rules.variables).
+Rendered resources are checked against the environment's rendered datasources: a string that is a
+rendered datasource's name or uid is a warning (Grafana resolves it, and graf keeps it in what a
+module writes as JSON), any other string an error. Standalone files carry no inventory, so there
+only the form of a reference is checked: a name string is the legacy (pre-8.3) form, a warning;
+`${DS_PROMETHEUS}` / `$datasource` stand for a datasource and are checked as variables
+(graf.validate.rules.variables).
 """
 
 from __future__ import annotations
@@ -72,11 +74,12 @@ def _name_ref(resource: Resource, ctx: ValidationContext, parts: tuple[str | int
                        f"datasource given as the string {name!r} (legacy form); Grafana migrates it to a "
                        "{type, uid} ref on load", severity="warning")
     body = ctx.datasource_names.get(name) or (ctx.datasources or {}).get(name)
-    if body is not None:
-        hint = f'use {{"type": "{body.get("type")}", "uid": "{body.get("uid")}"}}'
-    else:
-        hint = "and no rendered datasource has that name or uid"
-    return finding(ctx, resource, parts, "G302", f"datasource given as the string {name!r}; {hint}")
+    if body is not None:  # a part the module wrote keeps it (graf.dashboards._written): Grafana resolves it
+        return finding(ctx, resource, parts, "G302",
+                       f"datasource given as the string {name!r}, which Grafana resolves by name or uid; the current "
+                       f'form is {{"type": "{body.get("type")}", "uid": "{body.get("uid")}"}}', severity="warning")
+    return finding(ctx, resource, parts, "G302",
+                   f"datasource given as the string {name!r}, and no rendered datasource has that name or uid")
 
 
 def _unknown(uid: str, ctx: ValidationContext) -> str:
