@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from graf.errors import GrafanaError
@@ -79,6 +79,7 @@ APIS_OBJECTS = st.fixed_dictionaries({
 @pytest.mark.parametrize("module", ["dashboard_apis", "folder_apis"])
 @settings(max_examples=150)
 @given(answer=APIS_OBJECTS)
+@example(answer={"metadata": {"name": "0"}, "spec": {}, "status": True})  # found: a status that is not an object
 def test_apis_normalise_of_random_objects_never_raises_anything_else(module: str, answer: Any) -> None:
     import importlib
 

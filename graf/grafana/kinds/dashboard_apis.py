@@ -24,7 +24,9 @@ _IN_METADATA = ("uid", "id", "version")  # §4.2: moved into metadata on write, 
 
 def stored_as_v2(answer: JSON) -> str | None:
     """The schema v2 version a dashboard is stored as, when a read at a classic version was converted."""
-    stored = ((answer.get("status") or {}).get("conversion") or {}).get("storedVersion")
+    status = answer.get("status")
+    conversion = status.get("conversion") if isinstance(status, dict) else None
+    stored = conversion.get("storedVersion") if isinstance(conversion, dict) else None
     return stored if isinstance(stored, str) and stored.startswith("v2") else None
 
 
