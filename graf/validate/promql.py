@@ -7,7 +7,7 @@ from functools import lru_cache
 from typing import Any
 
 from graf.validate import verdicts
-from graf.validate.variables import Samples, substitute
+from graf.validate.variables import DURATION_BUILTINS, NUMBER_BUILTINS, REFERENCE, Samples, substitute
 
 # Grafana's Prometheus variable-query functions (not PromQL themselves).
 _LABEL_VALUES = re.compile(r"^\s*label_values\s*\((?P<inner>.*),\s*(?P<label>[\w.]+)\s*\)\s*$", re.S)
@@ -18,13 +18,19 @@ _OTHER_FUNCTIONS = re.compile(r"^\s*(label_values|label_names|metrics)\s*\(", re
 def check(expr: str, values: Samples = ()) -> str | None:
     """None when `expr` parses for some substitution of its variables; else the parser's message."""
     if not verdicts.enabled():
-        return _check(normal_form(expr), values)
-    digest = verdicts.key("check", expr, values)
+        return _verdict(expr, values)
+    digest = verdicts.key("check", expr, _values_key(values))
     known = verdicts.lookup(digest)
     if known is verdicts.MISSING:
-        known = _check(normal_form(expr), values)
+        known = _verdict(expr, values)
         verdicts.remember(digest, known)
     return known  # type: ignore[no-any-return]
+
+
+@lru_cache(maxsize=256)
+def _values_key(values: Samples) -> str:
+    """The samples' part of a verdict key, written once per dashboard rather than once per query."""
+    return repr(values)
 
 
 # A string literal, with what precedes it: regex matchers (=~, !~) keep their text, since the
@@ -41,17 +47,84 @@ def normal_form(expr: str) -> str:
     return _STRING.sub(lambda m: m.group(0) if m.group(1) or "$" in m.group(3) else m.group(2) + '""', expr)
 
 
-@lru_cache(maxsize=16384)
-def _check(expr: str, values: Samples) -> str | None:
-    """Cached: dashboards per environment (and panels copied between dashboards) repeat queries."""
-    first = substitute(expr, values)
-    error = parse_error(first)
+def _verdict(expr: str, values: Samples) -> str | None:
+    first = prepared(expr, values)
+    error = _error(first)
     if error is None:
         return None
-    second = substitute(expr, values, fallback="1")
-    if second != first and parse_error(second) is None:
+    second = prepared(expr, values, fallback="1")
+    if second != first and _error(second) is None:
         return None
     return error
+
+
+@lru_cache(maxsize=16384)
+def _error(text: str) -> str | None:
+    """Cached by the text parsed: dashboards per environment (and panels copied between dashboards)
+    repeat queries, and the normal form makes queries that differ in label values one."""
+    return parse_error(text)
+
+
+# One scan finds both what `normal_form` empties and what `substitute` replaces: a string literal
+# (group 1) or a variable reference (REFERENCE's groups, one later).
+_TOKEN = re.compile(r'("(?:[^"\\]|\\.)*")|' + REFERENCE.pattern)
+# A `${...}` with a quote inside may reach across a literal's edge: the plain two passes decide then.
+_BRACED_QUOTE = re.compile(r'\$\{[^}]*"')
+
+
+def prepared(expr: str, values: Samples = (), fallback: str = "x") -> str:
+    """`substitute(normal_form(expr), values, fallback=fallback)`, the text `check` parses, in one scan
+    of `expr` (tests/validate/test_fast_queries.py holds it to that definition)."""
+    if "$" not in expr and "[[" not in expr and '"' not in expr and "'" not in expr and "`" not in expr:
+        return expr
+    if "'" in expr or "`" in expr or ("${" in expr and _BRACED_QUOTE.search(expr)):
+        # normal_form writes every emptied literal with double quotes, so a '…' or `…` one can pair
+        # with a stray quote and move the literals `substitute` sees; a `${…}` holding a quote may
+        # reach across a literal's edge. Both rare: the plain passes decide them.
+        return substitute(normal_form(expr), values, fallback=fallback)
+    out: list[str] = []
+    last = 0
+    lookup: dict[str, str] | None = None
+    for match in _TOKEN.finditer(expr):
+        start, end = match.span()
+        out.append(expr[last:start])
+        last = end
+        literal = match.group(1)
+        if literal is not None:
+            if "$" in literal:
+                out.append(REFERENCE.sub("x", literal))
+            elif _after_regex_operator(expr, start):
+                out.append(REFERENCE.sub("x", literal) if "[[" in literal else literal)
+            else:
+                out.append('""')
+            continue
+        name = match.group(2) or match.group(3) or match.group(5)
+        if name in DURATION_BUILTINS or _wants_duration(expr, start):
+            out.append("5m")
+        elif name in NUMBER_BUILTINS:
+            out.append("60")
+        else:
+            if lookup is None:
+                lookup = dict(values)
+            out.append(lookup.get(name) or fallback)
+    out.append(expr[last:])
+    return "".join(out)
+
+
+def _after_regex_operator(expr: str, start: int) -> bool:
+    """Whether the literal at `start` follows `=~` or `!~` (whitespace between): normal_form keeps it."""
+    i = start - 1
+    while i >= 0 and expr[i].isspace():
+        i -= 1
+    return i >= 1 and expr[i] == "~" and expr[i - 1] in "=!"
+
+
+def _wants_duration(expr: str, start: int) -> bool:
+    """Whether the text before `start` ends (whitespace aside) in `[`, `:` or `offset`, as in substitute."""
+    i = start - 1
+    while i >= 0 and expr[i].isspace():
+        i -= 1
+    return i >= 0 and (expr[i] in "[:" or expr.endswith("offset", 0, i + 1))
 
 
 def check_variable_query(query: str, values: Samples = ()) -> str | None:
