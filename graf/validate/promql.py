@@ -19,7 +19,7 @@ def check(expr: str, values: Samples = ()) -> str | None:
     """None when `expr` parses for some substitution of its variables; else the parser's message."""
     if not verdicts.enabled():
         return _verdict(expr, values)
-    digest = verdicts.key("check", expr, _values_key(values))
+    digest = verdicts.text_key(_values_key(values) + expr)
     known = verdicts.lookup(digest)
     if known is verdicts.MISSING:
         known = _verdict(expr, values)
@@ -29,8 +29,9 @@ def check(expr: str, values: Samples = ()) -> str | None:
 
 @lru_cache(maxsize=256)
 def _values_key(values: Samples) -> str:
-    """The samples' part of a verdict key, written once per dashboard rather than once per query."""
-    return repr(values)
+    """What a verdict key holds before the query: written once per dashboard, not once per query
+    (a repr holds no NUL, so the query after the last one is unambiguous)."""
+    return f"check\0{values!r}\0"
 
 
 # A string literal, with what precedes it: regex matchers (=~, !~) keep their text, since the
