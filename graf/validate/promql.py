@@ -66,9 +66,12 @@ def _error(text: str) -> str | None:
     return parse_error(text)
 
 
-# One scan finds both what `normal_form` empties and what `substitute` replaces: a string literal
-# (group 1) or a variable reference (REFERENCE's groups, one later).
-_TOKEN = re.compile(r'("(?:[^"\\]|\\.)*")|' + REFERENCE.pattern)
+# One scan finds both what `normal_form` empties and what `substitute` replaces: a literal that is one
+# `$name` (group 1), any other double-quoted literal (group 2), or a variable reference (REFERENCE's
+# alternatives, groups 3-8). Each alternative starts with a plain character, so the regex engine
+# jumps from one `"`, `$` or `[` to the next instead of trying every position.
+_TOKEN = re.compile(r'"(\$\w+)"|"((?:[^"\\]|\\.)*)"|\$(\w+)|\[\[(\w+?)(?::(\w+))?\]\]'
+                    r"|\$\{(\w+)(?:\.([^:^}]+))?(?::([^}]+))?\}")
 # A `${...}` with a quote inside may reach across a literal's edge: the plain two passes decide then.
 _BRACED_QUOTE = re.compile(r'\$\{[^}]*"')
 
@@ -83,33 +86,38 @@ def prepared(expr: str, values: Samples = (), fallback: str = "x") -> str:
         # with a stray quote and move the literals `substitute` sees; a `${…}` holding a quote may
         # reach across a literal's edge. Both rare: the plain passes decide them.
         return substitute(normal_form(expr), values, fallback=fallback)
-    out: list[str] = []
-    last = 0
-    lookup: dict[str, str] | None = None
-    for match in _TOKEN.finditer(expr):
-        start, end = match.span()
-        out.append(expr[last:start])
-        last = end
-        literal = match.group(1)
-        if literal is not None:
+    lookup = _lookup(values)
+
+    def replace(match: re.Match[str]) -> str:
+        which = match.lastindex
+        if which == 1:  # "$name": a variable inside a literal is any text
+            return '"x"'
+        if which == 2:
+            literal = match.group(0)
             if "$" in literal:
-                out.append(REFERENCE.sub("x", literal))
-            elif _after_regex_operator(expr, start):
-                out.append(REFERENCE.sub("x", literal) if "[[" in literal else literal)
-            else:
-                out.append('""')
-            continue
-        name = match.group(2) or match.group(3) or match.group(5)
-        if name in DURATION_BUILTINS or _wants_duration(expr, start):
-            out.append("5m")
-        elif name in NUMBER_BUILTINS:
-            out.append("60")
-        else:
-            if lookup is None:
-                lookup = dict(values)
-            out.append(lookup.get(name) or fallback)
-    out.append(expr[last:])
-    return "".join(out)
+                return _REFERENCE_SUB("x", literal)
+            start = match.start()
+            if start and expr[start - 1] == "=":  # `="…"` or `!="…"`: emptied
+                return '""'
+            if _after_regex_operator(expr, start):
+                return _REFERENCE_SUB("x", literal) if "[[" in literal else literal
+            return '""'
+        name = match.group(3) or match.group(4) or match.group(6)
+        if name in DURATION_BUILTINS or _wants_duration(expr, match.start()):
+            return "5m"
+        if name in NUMBER_BUILTINS:
+            return "60"
+        return lookup.get(name) or fallback
+
+    return _TOKEN.sub(replace, expr)
+
+
+_REFERENCE_SUB = REFERENCE.sub
+
+
+@lru_cache(maxsize=256)
+def _lookup(values: Samples) -> dict[str, str]:
+    return dict(values)
 
 
 def _after_regex_operator(expr: str, start: int) -> bool:
