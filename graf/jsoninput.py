@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import math
+import os
 import re
 from itertools import accumulate
 from pathlib import Path
@@ -45,7 +46,12 @@ def read_bounded(path: Path, *, max_bytes: int = MAX_BYTES) -> bytes:
     """At most `max_bytes` of `path`; more is an error, found without reading the rest."""
     try:
         with path.open("rb") as handle:
-            raw = handle.read(max_bytes + 1)
+            # A regular file is read at its own size: a read of max_bytes allocates the whole 16 MB
+            # first (0.3 ms a file). A pipe, /dev/zero or a file that grew meanwhile reads on.
+            size = os.fstat(handle.fileno()).st_size
+            raw = handle.read(min(size, max_bytes) + 1)
+            if len(raw) > size:
+                raw += handle.read(max_bytes + 1 - len(raw))
     except OSError as exc:
         raise BadJSON(str(path), f"cannot read: {exc.strerror or type(exc).__name__}") from None
     if len(raw) > max_bytes:

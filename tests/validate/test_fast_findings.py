@@ -99,7 +99,8 @@ def test_mutated_copies(data: st.DataObject, monkeypatch: pytest.MonkeyPatch) ->
         if action == "delete" and isinstance(parent, dict):
             del parent[where[-1]]
         elif action == "add" and isinstance(parent, dict):
-            parent[data.draw(st.sampled_from(["extra", "id", "type", "uid", "expr", "datasource"]))] = data.draw(SCALARS)
+            key = data.draw(st.sampled_from(["extra", "id", "type", "uid", "expr", "datasource"]))
+            parent[key] = data.draw(SCALARS)
         else:
             parent[where[-1]] = data.draw(SCALARS)
     _both(body, monkeypatch)
