@@ -73,10 +73,10 @@ def graf_run(resources: list[Any], jobs: int = 1) -> Any:
     import gc
 
     from graf.validate import validate
-    from graf.validate.promql import _check, normal_form
+    from graf.validate.promql import _error, _parsed
 
-    _check.cache_clear()
-    normal_form.cache_clear()
+    _error.cache_clear()
+    _parsed.cache_clear()
     gc.freeze()
     try:
         return validate(resources, jobs=jobs)
@@ -95,8 +95,8 @@ def naive_run(resources: list[Any]) -> Any:
     findings = []
     for resource in resources:
         jsonschema.validate(resource.body, schema("dashboard"), cls=jsonschema.Draft202012Validator)
-        promql._check.cache_clear()
-        promql.normal_form.cache_clear()
+        promql._error.cache_clear()
+        promql._parsed.cache_clear()
         ctx = ValidationContext.standalone([resource])
         for rule in RULES[1:]:  # RULES[0] is the schema rule, replaced by the line above
             findings.extend(rule(resource, ctx))

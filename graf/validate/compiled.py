@@ -85,6 +85,7 @@ def _object(schema: dict[str, Any], build: Callable[[Any], Check]) -> Check:
     closed = additional is False
     extra = None if additional in (True, False) else build(additional)
     known = frozenset(props)
+    size = len(props)
 
     def check(v: Any) -> bool:
         if type(v) is not dict:
@@ -94,11 +95,21 @@ def _object(schema: dict[str, Any], build: Callable[[Any], Check]) -> Check:
                 return False
         if closed and not known.issuperset(v):
             return False
-        if extra is None:
-            return _properties_match(v, props)
-        for key, value in v.items():
-            sub = props.get(key)
-            if not (sub(value) if sub is not None else extra(value)):
+        if extra is not None:
+            for key, value in v.items():
+                sub = props.get(key)
+                if not (sub(value) if sub is not None else extra(value)):
+                    return False
+            return True
+        # Plain loops, not all(<genexpr>): this runs once per object of a dashboard.
+        if len(v) < size:
+            for key, value in v.items():
+                sub = props.get(key)
+                if sub is not None and not sub(value):
+                    return False
+            return True
+        for key, sub in props.items():  # noqa: SIM110 - hot path, see all_of
+            if key in v and not sub(v[key]):
                 return False
         return True
 
@@ -108,8 +119,15 @@ def _object(schema: dict[str, Any], build: Callable[[Any], Check]) -> Check:
 def _properties_match(v: dict[str, Any], props: dict[str, Check]) -> bool:
     """Every property of `v` that has a check passes it; walks the smaller of the two."""
     if len(v) < len(props):
-        return all(sub(value) for key, value in v.items() if (sub := props.get(key)) is not None)
-    return all(sub(v[key]) for key, sub in props.items() if key in v)
+        for key, value in v.items():
+            sub = props.get(key)
+            if sub is not None and not sub(value):
+                return False
+        return True
+    for key, sub in props.items():  # noqa: SIM110 - hot path, see all_of
+        if key in v and not sub(v[key]):
+            return False
+    return True
 
 
 def _always(value: Any) -> bool:
@@ -120,20 +138,24 @@ def _never(value: Any) -> bool:
     return False
 
 
-def _is_type(name: str) -> Check:
-    if name == "integer":
-        return lambda v: (type(v) is int) or (type(v) is float and v.is_integer())
-    if name == "number":
-        return lambda v: type(v) in (int, float)
-    python = {"string": str, "object": dict, "array": list, "boolean": bool, "null": type(None)}[name]
-    return lambda v: type(v) is python
+_PYTHON_TYPES = {"string": (str,), "object": (dict,), "array": (list,), "boolean": (bool,), "null": (type(None),),
+                 "number": (int, float), "integer": (int,)}
+
+
+def _types(names: list[str]) -> Check:
+    """One set lookup for any list of JSON types (bool is never a number: type(True) is bool);
+    a float counts as an integer when it is whole, as in jsonschema."""
+    python = frozenset(t for name in names for t in _PYTHON_TYPES[name])
+    if "integer" in names and "number" not in names:
+        return lambda v: type(v) in python or (type(v) is float and v.is_integer())
+    if len(python) == 1:
+        (only,) = python
+        return lambda v: type(v) is only
+    return lambda v: type(v) in python
 
 
 def _type(arg: Any, schema: Any, build: Any, resolve: Any) -> Check:
-    if isinstance(arg, str):
-        return _is_type(arg)
-    alternatives = [_is_type(a) for a in arg]
-    return lambda v: any(t(v) for t in alternatives)
+    return _types([arg] if isinstance(arg, str) else list(arg))
 
 
 def _json_equal(a: Any, b: Any) -> bool:
@@ -156,6 +178,8 @@ def _enum(arg: Any, schema: Any, build: Any, resolve: Any) -> Check:
 
 
 def _const(arg: Any, schema: Any, build: Any, resolve: Any) -> Check:
+    if type(arg) is str:  # the common case (`"const": "row"`): what _json_equal answers for a string
+        return lambda v: type(v) is str and v == arg
     return lambda v: _json_equal(v, arg)
 
 
@@ -205,6 +229,9 @@ def _ref(arg: Any, schema: Any, build: Any, resolve: Any) -> Check:
 
 def _any_of(arg: Any, schema: Any, build: Any, resolve: Any) -> Check:
     subs = [build(s) for s in arg]
+    if len(subs) == 2:  # a DatasourceRef on every panel and target: no generator per call
+        first, second = subs
+        return lambda v: first(v) or second(v)
     return lambda v: any(s(v) for s in subs)
 
 
@@ -247,6 +274,8 @@ def _maximum(arg: Any, schema: Any, build: Any, resolve: Any) -> Check:
 
 
 def _min_length(arg: Any, schema: Any, build: Any, resolve: Any) -> Check:
+    if arg == 1:
+        return lambda v: type(v) is not str or v != ""
     return lambda v: type(v) is not str or len(v) >= arg
 
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from graf.jsoninput import BadJSON, read_json
+from graf.jsoninput import BadJSON, parse_json, read_json
 from graf.resources import Resource
 from graf.validate.findings import Finding
 from graf.validate.v2 import is_v2, uid_of
@@ -50,10 +50,17 @@ def load_entries(files: Sequence[tuple[Path, bool]]) -> Loaded:
     return loaded
 
 
-def _load(file: Path, loaded: Loaded, *, named: bool) -> None:
+def load_read(file: Path, raw: bytes, named: bool) -> Loaded:
+    """`load_entries` of one file whose bytes the caller has read (with jsoninput.read_bounded)."""
+    loaded = Loaded()
+    _load(file, loaded, named=named, raw=raw)
+    return loaded
+
+
+def _load(file: Path, loaded: Loaded, *, named: bool, raw: bytes | None = None) -> None:
     where = str(file)
     try:
-        data: Any = read_json(file)
+        data: Any = read_json(file) if raw is None else parse_json(raw, where)
     except BadJSON as exc:
         loaded.findings.append(Finding(exc.path, "G002", "error", exc.message))
         return

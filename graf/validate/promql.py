@@ -7,7 +7,7 @@ from functools import lru_cache
 from typing import Any
 
 from graf.validate import verdicts
-from graf.validate.variables import Samples, substitute
+from graf.validate.variables import DURATION_BUILTINS, NUMBER_BUILTINS, REFERENCE, Samples, substitute
 
 # Grafana's Prometheus variable-query functions (not PromQL themselves).
 _LABEL_VALUES = re.compile(r"^\s*label_values\s*\((?P<inner>.*),\s*(?P<label>[\w.]+)\s*\)\s*$", re.S)
@@ -18,13 +18,20 @@ _OTHER_FUNCTIONS = re.compile(r"^\s*(label_values|label_names|metrics)\s*\(", re
 def check(expr: str, values: Samples = ()) -> str | None:
     """None when `expr` parses for some substitution of its variables; else the parser's message."""
     if not verdicts.enabled():
-        return _check(normal_form(expr), values)
-    digest = verdicts.key("check", expr, values)
+        return _verdict(expr, values)
+    digest = verdicts.text_key(_values_key(values) + expr)
     known = verdicts.lookup(digest)
     if known is verdicts.MISSING:
-        known = _check(normal_form(expr), values)
+        known = _verdict(expr, values)
         verdicts.remember(digest, known)
     return known  # type: ignore[no-any-return]
+
+
+@lru_cache(maxsize=256)
+def _values_key(values: Samples) -> str:
+    """What a verdict key holds before the query: written once per dashboard, not once per query
+    (a repr holds no NUL, so the query after the last one is unambiguous)."""
+    return f"check\0{values!r}\0"
 
 
 # A string literal, with what precedes it: regex matchers (=~, !~) keep their text, since the
@@ -41,17 +48,92 @@ def normal_form(expr: str) -> str:
     return _STRING.sub(lambda m: m.group(0) if m.group(1) or "$" in m.group(3) else m.group(2) + '""', expr)
 
 
-@lru_cache(maxsize=16384)
-def _check(expr: str, values: Samples) -> str | None:
-    """Cached: dashboards per environment (and panels copied between dashboards) repeat queries."""
-    first = substitute(expr, values)
-    error = parse_error(first)
+def _verdict(expr: str, values: Samples) -> str | None:
+    first = prepared(expr, values)
+    error = _error(first)
     if error is None:
         return None
-    second = substitute(expr, values, fallback="1")
-    if second != first and parse_error(second) is None:
+    second = prepared(expr, values, fallback="1")
+    if second != first and _error(second) is None:
         return None
     return error
+
+
+@lru_cache(maxsize=16384)
+def _error(text: str) -> str | None:
+    """Cached by the text parsed: dashboards per environment (and panels copied between dashboards)
+    repeat queries, and the normal form makes queries that differ in label values one."""
+    return parse_error(text)
+
+
+# One scan finds both what `normal_form` empties and what `substitute` replaces: a literal that is one
+# `$name` (group 1), any other double-quoted literal (group 2), or a variable reference (REFERENCE's
+# alternatives, groups 3-8). Each alternative starts with a plain character, so the regex engine
+# jumps from one `"`, `$` or `[` to the next instead of trying every position.
+_TOKEN = re.compile(r'"(\$\w+)"|"((?:[^"\\]|\\.)*)"|\$(\w+)|\[\[(\w+?)(?::(\w+))?\]\]'
+                    r"|\$\{(\w+)(?:\.([^:^}]+))?(?::([^}]+))?\}")
+# A `${...}` with a quote inside may reach across a literal's edge: the plain two passes decide then.
+_BRACED_QUOTE = re.compile(r'\$\{[^}]*"')
+
+
+def prepared(expr: str, values: Samples = (), fallback: str = "x") -> str:
+    """`substitute(normal_form(expr), values, fallback=fallback)`, the text `check` parses, in one scan
+    of `expr` (tests/validate/test_fast_queries.py holds it to that definition)."""
+    if "$" not in expr and "[[" not in expr and '"' not in expr and "'" not in expr and "`" not in expr:
+        return expr
+    if "'" in expr or "`" in expr or ("${" in expr and _BRACED_QUOTE.search(expr)):
+        # normal_form writes every emptied literal with double quotes, so a '…' or `…` one can pair
+        # with a stray quote and move the literals `substitute` sees; a `${…}` holding a quote may
+        # reach across a literal's edge. Both rare: the plain passes decide them.
+        return substitute(normal_form(expr), values, fallback=fallback)
+    lookup = _lookup(values)
+
+    def replace(match: re.Match[str]) -> str:
+        which = match.lastindex
+        if which == 1:  # "$name": a variable inside a literal is any text
+            return '"x"'
+        if which == 2:
+            literal = match.group(0)
+            if "$" in literal:
+                return _REFERENCE_SUB("x", literal)
+            start = match.start()
+            if start and expr[start - 1] == "=":  # `="…"` or `!="…"`: emptied
+                return '""'
+            if _after_regex_operator(expr, start):
+                return _REFERENCE_SUB("x", literal) if "[[" in literal else literal
+            return '""'
+        name = match.group(3) or match.group(4) or match.group(6)
+        if name in DURATION_BUILTINS or _wants_duration(expr, match.start()):
+            return "5m"
+        if name in NUMBER_BUILTINS:
+            return "60"
+        return lookup.get(name) or fallback
+
+    return _TOKEN.sub(replace, expr)
+
+
+_REFERENCE_SUB = REFERENCE.sub
+
+
+@lru_cache(maxsize=256)
+def _lookup(values: Samples) -> dict[str, str]:
+    return dict(values)
+
+
+def _after_regex_operator(expr: str, start: int) -> bool:
+    """Whether the literal at `start` follows `=~` or `!~` (whitespace between): normal_form keeps it."""
+    i = start - 1
+    while i >= 0 and expr[i].isspace():
+        i -= 1
+    return i >= 1 and expr[i] == "~" and expr[i - 1] in "=!"
+
+
+def _wants_duration(expr: str, start: int) -> bool:
+    """Whether the text before `start` ends (whitespace aside) in `[`, `:` or `offset`, as in substitute."""
+    i = start - 1
+    while i >= 0 and expr[i].isspace():
+        i -= 1
+    return i >= 0 and (expr[i] in "[:" or expr.endswith("offset", 0, i + 1))
 
 
 def check_variable_query(query: str, values: Samples = ()) -> str | None:

@@ -12,15 +12,17 @@ The findings are those of the one-process run, in the same order (tests/validate
 
 from __future__ import annotations
 
+import hashlib
 import multiprocessing
 from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, NamedTuple
 
+from graf.jsoninput import BadJSON, read_bounded
 from graf.resources import Kind, Resource
 from graf.validate.findings import CODES, Finding
-from graf.validate.load import load_entries
+from graf.validate.load import load_entries, load_read
 
 CHUNK = 32  # files between two saves of what a worker learnt
 _TITLE_KEYS = ("title", "name", "apiVersion")
@@ -105,12 +107,14 @@ def _check(share: Sequence[tuple[Path, bool]]) -> Share:
 
     out = Share([], [], [], [])
     for count, (file, named) in enumerate(share, 1):
-        digest = _digest(file, named) if verdicts.enabled() else None
+        raw = _read(file)
+        digest = verdicts.key("file", hashlib.sha256(raw).hexdigest()[:32], str(file), named) \
+            if raw is not None and verdicts.enabled() else None
         known: Any = verdicts.lookup(digest) if digest is not None else verdicts.MISSING
         try:
             result = _result(known)
         except (TypeError, ValueError):  # not cached, or not in the shape this code writes: checked again
-            known = _one(file, named)
+            known = _one(file, named, raw)
             result = _result(known)
             if digest is not None:
                 verdicts.remember(digest, known)
@@ -142,21 +146,16 @@ def _four(finding: Any) -> tuple[str, str, Any, str]:
     return finding
 
 
-def _digest(file: Path, named: bool) -> str | None:
-    import hashlib
-
-    from graf.validate import verdicts
-
+def _read(file: Path) -> bytes | None:
+    """The bytes of a regular file, read once for its cache key and its parse; None for a pipe or
+    /dev/stdin (read once, by the loader) or a file that cannot be read (the loader says why)."""
     try:
-        if not file.is_file():
-            return None  # a pipe or /dev/stdin is read once, by the loader
-        content = hashlib.blake2b(file.read_bytes(), digest_size=16).hexdigest()
-    except OSError:
+        return read_bounded(file) if file.is_file() else None
+    except (OSError, BadJSON):
         return None
-    return verdicts.key("file", content, str(file), named)
 
 
-def _one(file: Path, named: bool) -> tuple[Any, ...]:
+def _one(file: Path, named: bool, raw: bytes | None = None) -> tuple[Any, ...]:
     """(load findings, skipped, stub or None, findings without G103) of one file, as plain tuples."""
     from graf.diff._gc import gc_held
     from graf.validate import _validate, v2
@@ -165,7 +164,7 @@ def _one(file: Path, named: bool) -> tuple[Any, ...]:
     from graf.validate.rules.v2 import _NAME
 
     with gc_held():
-        loaded = load_entries([(file, named)])
+        loaded = load_entries([(file, named)]) if raw is None else load_read(file, raw, named)
     stub: tuple[Any, ...] | None = None
     findings: tuple[tuple[str, str, str, str], ...] = ()
     for resource in loaded.resources:  # at most one

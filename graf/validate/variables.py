@@ -52,11 +52,11 @@ def used_names(value: Any, into: set[str]) -> None:
             kind = type(item)
             if kind is str:
                 if "$" in item or "[[" in item:
-                    into.update(names(item, builtins=True))
+                    _add_names(item, into)
             elif kind is dict and key == "options":
                 for text in item.values():
                     if type(text) is str and ("$" in text or "[[" in text):
-                        into.update(names(text, builtins=True))
+                        _add_names(text, into)
             elif (kind is dict or kind is list) and key not in NEVER_INTERPOLATED:
                 used_names(item, into)
     elif type(value) is list:
@@ -64,11 +64,20 @@ def used_names(value: Any, into: set[str]) -> None:
             kind = type(item)
             if kind is str:
                 if "$" in item or "[[" in item:
-                    into.update(names(item, builtins=True))
+                    _add_names(item, into)
             elif kind is dict or kind is list:
                 used_names(item, into)
     elif type(value) is str and ("$" in value or "[[" in value):
-        into.update(names(value, builtins=True))
+        _add_names(value, into)
+
+
+def _add_names(text: str, into: set[str]) -> None:
+    """`into.update(names(text, builtins=True))` without a generator per string."""
+    for dollar, brackets, _, braced, _, _ in _FINDALL(text):
+        into.add(dollar or brackets or braced)
+
+
+_FINDALL = REFERENCE.findall
 
 
 def strings(value: Any, skip: frozenset[str] = frozenset()) -> Iterator[tuple[tuple[str | int, ...], str]]:

@@ -87,6 +87,11 @@ def key(*parts: Any) -> str:
     return hashlib.blake2b(repr(parts).encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
 
 
+def text_key(text: str) -> str:
+    """`key` of one string the caller made unambiguous (a fixed prefix that no repr starts with)."""
+    return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
+
+
 _MISSING = object()
 
 

@@ -62,6 +62,28 @@ def test_size_is_capped_before_reading_the_rest(tmp_path: Path) -> None:
         read_json(big, max_bytes=1024)
 
 
+def test_a_file_is_read_whole_at_any_size_up_to_the_cap_and_a_pipe_too(tmp_path: Path) -> None:
+    import os
+    import threading
+
+    from graf.jsoninput import read_bounded
+
+    for size in (0, 1, 1023, 1024):
+        path = tmp_path / f"{size}.json"
+        path.write_bytes(b"x" * size)
+        assert read_bounded(path, max_bytes=1024) == b"x" * size
+    over = tmp_path / "over.json"
+    over.write_bytes(b"x" * 1025)
+    with pytest.raises(BadJSON, match="larger than"):
+        read_bounded(over, max_bytes=1024)
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)  # st_size 0: read on until the writer closes it
+    writer = threading.Thread(target=fifo.write_bytes, args=(b"y" * 1000,))
+    writer.start()
+    assert read_bounded(fifo, max_bytes=1024) == b"y" * 1000
+    writer.join()
+
+
 @pytest.mark.parametrize("name", sorted(HOSTILE))
 def test_validate_gives_one_finding_per_hostile_file(name: str, tmp_path: Path,
                                                     capsys: pytest.CaptureFixture[str]) -> None:

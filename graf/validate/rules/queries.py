@@ -46,7 +46,8 @@ def _dashboard(resource: Resource, ctx: ValidationContext) -> Iterator[Finding]:
             language = own if own not in (None, "mixed") else panel_type
             if language is None and "datasource" not in at.panel and "datasource" not in target:
                 language = _default_type(ctx)
-            yield from _check(resource, ctx, (*parts, "expr"), target.get("expr"), language, values)
+            if (found := _check(resource, ctx, (*parts, "expr"), target.get("expr"), language, values)) is not None:
+                yield found
     for i, variable in idx.variables:
         if variable.get("type") != "query" or datasource_type(variable.get("datasource"), idx, ctx) != "prometheus":
             continue
@@ -60,8 +61,9 @@ def _dashboard(resource: Resource, ctx: ValidationContext) -> Iterator[Finding]:
                 yield finding(ctx, resource, where, "G501", f"PromQL does not parse: {error}")
     for i, annotation in idx.annotations:
         language = datasource_type(annotation.get("datasource"), idx, ctx)
-        yield from _check(resource, ctx, ("annotations", "list", i, "expr"), annotation.get("expr"), language,
-                          values)
+        if (found := _check(resource, ctx, ("annotations", "list", i, "expr"), annotation.get("expr"), language,
+                            values)) is not None:
+            yield found
 
 
 def _alert_rule(resource: Resource, ctx: ValidationContext) -> Iterator[Finding]:
@@ -72,32 +74,35 @@ def _alert_rule(resource: Resource, ctx: ValidationContext) -> Iterator[Finding]
         body = (ctx.datasources or {}).get(str(query.get("datasourceUid")))
         model = query["model"]
         language = body.get("type") if body else _ref_type(model.get("datasource"))
-        yield from _check(resource, ctx, ("data", i, "model", "expr"), model.get("expr"), language, ())
+        if (found := _check(resource, ctx, ("data", i, "model", "expr"), model.get("expr"), language, ())) is not None:
+            yield found
 
 
 def _check(resource: Resource, ctx: ValidationContext, parts: tuple[str | int, ...], expr: Any,
-           language: str | None, values: Samples) -> Iterator[Finding]:
+           language: str | None, values: Samples) -> Finding | None:
+    """The one finding a query can have (a function, not a generator: it runs once per query)."""
     if not isinstance(expr, str) or not expr.strip():
-        return
+        return None
     label = ctx.environment_label
     if language == "prometheus":
         error = promql.check(expr, values)
         if error:
-            yield finding(ctx, resource, parts, "G501", f"PromQL does not parse: {error}")
-        elif label and (missing := promql.unfiltered(expr, values, label)):
+            return finding(ctx, resource, parts, "G501", f"PromQL does not parse: {error}")
+        if label and (missing := promql.unfiltered(expr, values, label)):
             named = [name for name in missing if name]
             which = (f"{', '.join(named)} {'is' if len(named) == 1 else 'are'}" if len(named) == len(missing)
                      else "a selector is")
-            yield finding(ctx, resource, parts, "G503", f"{which} not filtered by {label} in {_quoted(expr)}: "
-                                                        "the query reads every environment")
+            return finding(ctx, resource, parts, "G503", f"{which} not filtered by {label} in {_quoted(expr)}: "
+                                                         "the query reads every environment")
     elif language == "loki":
         substituted = substitute(expr, values)
         error = logql.check(substituted)
         if error:
-            yield finding(ctx, resource, parts, "G502", f"LogQL: {error}")
-        elif label and any(label not in labels for labels in logql.stream_labels(substituted)):
-            yield finding(ctx, resource, parts, "G503", f"a stream selector is not filtered by {label}: "
-                                                        "the query reads every environment")
+            return finding(ctx, resource, parts, "G502", f"LogQL: {error}")
+        if label and any(label not in labels for labels in logql.stream_labels(substituted)):
+            return finding(ctx, resource, parts, "G503", f"a stream selector is not filtered by {label}: "
+                                                         "the query reads every environment")
+    return None
 
 
 def _quoted(expr: str, limit: int = 160) -> str:

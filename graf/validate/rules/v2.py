@@ -87,8 +87,10 @@ def queries(resource: Resource, ctx: ValidationContext) -> Iterator[Finding]:
             language = group or (str(datasources[uid].get("type")) if isinstance(uid, str) and uid in datasources
                                  else None)
             body = data.get("spec")
-            if isinstance(body, dict):
-                yield from _check(resource, ctx, (*at, "spec", "expr"), body.get("expr"), language, values)
+            found = _check(resource, ctx, (*at, "spec", "expr"), body.get("expr"), language, values) \
+                if isinstance(body, dict) else None
+            if found is not None:
+                yield found
 
 
 def _datasource(resource: Resource, ctx: ValidationContext, at: tuple[str | int, ...], uid: str,
