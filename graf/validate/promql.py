@@ -35,17 +35,25 @@ def _values_key(values: Samples) -> str:
 
 
 # A string literal, with what precedes it: regex matchers (=~, !~) keep their text, since the
-# parser compiles them; any other string can be emptied without changing whether the query parses.
+# parser compiles them; any other string becomes "x" (or stays "" when empty) without changing whether
+# the query parses: only whether a literal is empty matters (a selector needs a matcher that does not
+# match the empty string: `{job="node"}` parses, `{job=""}` and `{job!="node"}` do not).
 _STRING = re.compile(r'(=~|!~)?(\s*)("(?:[^"\\]|\\.)*"|\'(?:[^\'\\]|\\.)*\'|`[^`]*`)')
 
 
 @lru_cache(maxsize=16384)
 def normal_form(expr: str) -> str:
-    """`expr` with its non-regex string literals emptied: the cache key of `check`, so queries that
-    differ only in label values (`environment="dev"` / `"prod"`) are parsed once."""
+    """`expr` with each non-empty non-regex string literal written "x": the cache key of `check`, so queries
+    that differ only in label values (`environment="dev"` / `"prod"`) are parsed once."""
     if '"' not in expr and "'" not in expr and "`" not in expr:
         return expr
-    return _STRING.sub(lambda m: m.group(0) if m.group(1) or "$" in m.group(3) else m.group(2) + '""', expr)
+    return _STRING.sub(lambda m: m.group(0) if m.group(1) or "$" in m.group(3) else m.group(2) + _blank(m.group(3)),
+                       expr)
+
+
+def _blank(literal: str) -> str:
+    """A literal (quotes included) in the normal form: "" when it is empty, else "x"."""
+    return '""' if len(literal) == 2 else '"x"'
 
 
 def _verdict(expr: str, values: Samples) -> str | None:
@@ -97,11 +105,11 @@ def prepared(expr: str, values: Samples = (), fallback: str = "x") -> str:
             if "$" in literal:
                 return _REFERENCE_SUB("x", literal)
             start = match.start()
-            if start and expr[start - 1] == "=":  # `="…"` or `!="…"`: emptied
-                return '""'
+            if start and expr[start - 1] == "=":  # `="…"` or `!="…"`: blanked
+                return _blank(literal)
             if _after_regex_operator(expr, start):
                 return _REFERENCE_SUB("x", literal) if "[[" in literal else literal
-            return '""'
+            return _blank(literal)
         name = match.group(3) or match.group(4) or match.group(6)
         if name in DURATION_BUILTINS or _wants_duration(expr, match.start()):
             return "5m"

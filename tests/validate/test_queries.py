@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from graf.validate import logql, promql
 from graf.validate.paths import describe
@@ -80,9 +82,9 @@ def test_paths_name_alert_queries_by_ref_id_and_fall_back_to_indexes() -> None:
     assert describe("dashboard", body, ("panels", 5, "id")) == ["panels[5].id"]
 
 
-def test_normal_form_empties_label_values_but_keeps_regexes() -> None:
-    expr = 'sum(rate(x{env="prod", pod=~"shop-.*", dc!~"(", v="$var"}[5m]))'
-    assert promql.normal_form(expr) == 'sum(rate(x{env="", pod=~"shop-.*", dc!~"(", v="$var"}[5m]))'
+def test_normal_form_blanks_label_values_but_keeps_regexes() -> None:
+    expr = 'sum(rate(x{env="prod", pod=~"shop-.*", dc!~"(", v="$var", e=""}[5m]))'
+    assert promql.normal_form(expr) == 'sum(rate(x{env="x", pod=~"shop-.*", dc!~"(", v="$var", e=""}[5m]))'
     assert promql.normal_form('x{env="dev"}') == promql.normal_form('x{env="prod"}')
     assert promql.check('x{dc!~"("}') == "illegal regex for ("
     assert promql.check('x{dc="("}') is None
@@ -95,8 +97,28 @@ def test_normal_form_empties_label_values_but_keeps_regexes() -> None:
     'sum(rate(x[5m]) by (a)',
     'x{a="b" +',
     "foo(x)",
+    # a selector needs a matcher that does not match "": whether a value is empty decides it
+    '{job="node"}', '{job=""}', '{job!="node"}', '{job!=""}', 'up{job=""}', "{job='node'}", '{__name__="up"}',
+    'sum(rate({job="node", instance!=""}[5m]))',
 ])
 def test_the_normal_form_never_changes_the_verdict(expr: str) -> None:
+    import promql_parser
+
+    try:
+        promql_parser.parse(expr)
+        expected = None
+    except ValueError as exc:
+        expected = str(exc)
+    assert promql.check(expr) == expected
+
+
+_SELECTOR_PIECES = st.sampled_from(['job', 'up', '__name__', '=', '!=', '=~', '!~', '""', '"node"', "''", "'a'",
+                                    '".+"', '".*"', '{', '}', ',', ' ', 'sum(', ')', '[5m]', 'rate('])
+
+
+@given(st.lists(_SELECTOR_PIECES, max_size=12).map("".join))
+def test_the_normal_form_never_changes_the_verdict_of_selectors(expr: str) -> None:
+    """Without variables, `check` is the parser's own verdict, however the label values are blanked."""
     import promql_parser
 
     try:
