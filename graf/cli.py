@@ -114,8 +114,10 @@ def echo_json(document: Any) -> None:
 
 def main(argv: list[str] | None = None) -> None:
     """Entry point: the only place that turns errors into a message and an exit code."""
+    from graf import _codecache
     from graf.errors import GrafError
 
+    _codecache.enable()
     try:
         result = cli.main(args=argv, prog_name="graf", standalone_mode=False)
     except GrafError as exc:
