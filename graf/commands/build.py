@@ -17,11 +17,14 @@ from graf.cli import Invocation, env_option
 def build(app: Invocation, envs: tuple[str, ...], out: Path | None) -> None:
     """Render datasources, dashboards and alert rules as canonical JSON (refused if graf validate finds errors)."""
     from graf._build import build as run_build
+    from graf.diff._gc import gc_held
     from graf.validate.findings import InvalidResources
 
-    project = app.project
     try:
-        result = run_build(project, out or project.root / "build", envs)
+        # What a build makes (classes, rendered JSON) lives until the process ends: no cycle to look for.
+        with gc_held():
+            project = app.project
+            result = run_build(project, out or project.root / "build", envs)
     except InvalidResources as exc:
         for finding in exc.findings:
             click.echo(finding.one_line(), err=True)
