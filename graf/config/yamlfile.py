@@ -69,6 +69,9 @@ class _Refused(Exception):
 def _parse(text: str, path: Path) -> Any:
     import yaml
 
+    data = _parse_fast(text, path.name)
+    if data is not _UNSURE:
+        return data
     try:
         loader = _loader_class()(text)
     except yaml.reader.ReaderError as exc:
@@ -90,6 +93,65 @@ def _parse(text: str, path: Path) -> Any:
         raise ConfigError(str(path), f"YAML syntax error: {clip(str(exc), VALUE_LIMIT)}") from None
     finally:
         loader.dispose()
+
+
+_UNSURE = object()
+# Where libyaml and PyYAML read the same text differently: tabs (PyYAML refuses some libyaml takes), a byte-order
+# mark past the start, the Unicode line breaks, and tags (a lone `!` is "" to one and None to the other).
+_PYTHON_ONLY = ("\t", "\ufeff", "\x85", "\u2028", "\u2029", "!")
+
+
+def _parse_fast(text: str, file: str) -> Any:
+    """The document read with libyaml (CSafeLoader: composing at C speed, the same constructors), or
+    `_UNSURE` for anything but a fine file, which `_parse` then reads again in Python to word what is wrong.
+
+    libyaml composes recursively in C, so the depth and the number of values are counted on its
+    event stream first (iterative), and a file past either limit never reaches its composer. Texts the two
+    read differently (`_PYTHON_ONLY`) go to Python; libyaml also reads two things PyYAML's scanner refuses,
+    a `?` inside a flow collection's plain scalar and a `#` right after `|` or `>`."""
+    import yaml
+
+    if not getattr(yaml, "__with_libyaml__", False) or any(c in text for c in _PYTHON_ONLY):
+        return _UNSURE
+    try:
+        if not _within_limits(yaml.CSafeLoader(text)):
+            return _UNSURE
+        loader = yaml.CSafeLoader(text)
+        try:
+            node = loader.get_single_node()
+            if node is None:
+                return None
+            _check_graph(node, file)
+            return loader.construct_document(node)
+        finally:
+            loader.dispose()
+    except (yaml.YAMLError, ConfigError, ValueError, OverflowError):
+        return _UNSURE
+
+
+def _within_limits(events: Any) -> bool:
+    """Does the event stream nest at most MAX_DEPTH levels and hold at most MAX_VALUES nodes (each alias one),
+    counted as the Python composer counts them?"""
+    import yaml
+
+    depth = nodes = 0
+    opening = (yaml.SequenceStartEvent, yaml.MappingStartEvent)
+    closing = (yaml.SequenceEndEvent, yaml.MappingEndEvent)
+    node_events = (yaml.ScalarEvent, yaml.AliasEvent, *opening)
+    try:
+        while events.check_event():
+            event = events.get_event()
+            if isinstance(event, node_events):
+                nodes += 1
+                if depth + 1 > MAX_DEPTH or nodes > MAX_VALUES:
+                    return False
+                if isinstance(event, opening):
+                    depth += 1
+            elif isinstance(event, closing):
+                depth -= 1
+        return True
+    finally:
+        events.dispose()
 
 
 def _position(path: Path, mark: Any) -> str:
