@@ -1,19 +1,21 @@
-"""The methods attrs generates for grafanalib's classes, compiled once per machine and kept (the CLI only).
+"""Methods that attrs and dataclasses generate, compiled once per machine and kept (the CLI only).
 
-attrs writes each class's methods (`__init__`, `__eq__`, `__repr__`, ...) as source text and compiles
-it when the class is defined. grafanalib.core defines about a hundred classes at import, and that
-compiling is more than half of the ~90 ms its import costs every `graf build`. The same text compiled by
-the same interpreter with the same flags is the same code object, so, like Python's own __pycache__,
-the CLI keeps those code objects in one marshal file keyed by (source text, file name, mode):
+attrs and dataclasses write each class's methods (`__init__`, `__eq__`, `__repr__`, ...) as source text
+and compile it when the class is defined. grafanalib.core defines about a hundred attrs classes at import
+(compiling their methods is more than half of the ~90 ms that import costs every `graf build`), and graf's
+own modules about thirty dataclasses (another ~20 ms). The same text compiled by the same interpreter with
+the same flags is the same code object, so, like Python's own __pycache__, the CLI keeps those code objects
+in marshal files keyed by (source text, file name, mode), one per generator:
 
-    $XDG_CACHE_HOME/graf/code/grafanalib-<bytecode magic>-<optimize level>-<installed files>.marshal
+    $XDG_CACHE_HOME/graf/code/<attrs|dataclasses>-<bytecode magic>-O<optimize level>-<generator file>.marshal
 
-(~/.cache when XDG_CACHE_HOME is unset; never in the project). Only the import of grafanalib.core goes
-through it: while it runs, the name `compile` in attr._make's globals (the module that compiles the
-generated text) is this cache's function, which compiles with attr._make's own future flags what it
-does not know. A text not in the file is compiled as usual and the file rewritten with what this run
-used; a file that cannot be read or holds anything but code objects is ignored, one that cannot be
-written costs speed only. `enable()` is called by the CLI; GRAF_CODE_CACHE=0 turns it off.
+(~/.cache when XDG_CACHE_HOME is unset; never in the project). The hook is the name the generator calls:
+`compile` in attr._make's globals while grafanalib.core is imported (`import_grafanalib`), `exec` in
+dataclasses' globals from `install()` (a command about to run) to the end of the process. Either shadows
+the built-in for that one module only, and compiles what it does not know with that module's own future
+flags, as the built-in called from there would. A file is rewritten when a run compiled something new;
+one that cannot be read or holds anything but code objects is ignored, one that cannot be written costs
+speed only. `enable()` is called by the CLI; GRAF_CODE_CACHE=0 turns it off. The library never caches.
 """
 
 from __future__ import annotations
@@ -31,10 +33,12 @@ from types import CodeType, ModuleType
 from typing import Any
 
 VARIABLE = "GRAF_CODE_CACHE"
-
-_enabled = False
+MAX_ENTRIES = 4096  # past this (many versions or team classes seen), a file keeps only what its last run used
 
 Key = tuple[str, str, str]  # source text, file name, mode
+
+_enabled = False
+_stores: list[Store] = []  # the ones installed until `finish()`
 
 
 def enable() -> None:
@@ -42,9 +46,8 @@ def enable() -> None:
     _enabled = os.environ.get(VARIABLE, "").strip() != "0"
 
 
-def disable() -> None:
-    global _enabled
-    _enabled = False
+def enabled() -> bool:
+    return _enabled
 
 
 def import_grafanalib() -> None:
@@ -54,63 +57,103 @@ def import_grafanalib() -> None:
         return
     import attr._make as generator
 
-    with cached_compiles(generator, path()):
+    with cached_compiles(generator, path("attrs", generator)):
         import grafanalib.core  # noqa: F401
 
 
-def path() -> Path:
-    import attr._make as generator
+def install() -> None:
+    """From now to `finish()`, the methods of every new dataclass come through the cache (when it is enabled)."""
+    import dataclasses
 
+    if not _enabled or "exec" in vars(dataclasses):
+        return
+    store = Store(path("dataclasses", dataclasses), _future_flags(dataclasses))
+    dataclasses.exec = store.exec_in(dataclasses)  # type: ignore[attr-defined]
+    _stores.append(store)
+
+
+def finish() -> None:
+    """Uninstall, write what the installed stores learnt, and turn the cache off (the CLI's run is over)."""
+    global _enabled
+    _enabled = False
+    if _stores:
+        import dataclasses
+
+        vars(dataclasses).pop("exec", None)
+    while _stores:
+        _stores.pop().save()
+
+
+def path(generator: str, module: ModuleType) -> Path:
     base = os.environ.get("XDG_CACHE_HOME", "").strip()
     root = Path(base) if base and Path(base).is_absolute() else Path.home() / ".cache"
-    installed = []
-    for module in (generator.__file__, _module_file("grafanalib")):
-        try:
-            stat = os.stat(module or "")
-            installed.append(f"{stat.st_size:x}.{stat.st_mtime_ns:x}")
-        except OSError:
-            installed.append("unknown")
-    return root / "graf" / "code" / (f"grafanalib-{MAGIC_NUMBER.hex()}-O{sys.flags.optimize}-"
-                                     f"{'-'.join(installed)}.marshal")
+    try:
+        stat = os.stat(module.__file__ or "")
+        installed = f"{stat.st_size:x}.{stat.st_mtime_ns:x}"
+    except OSError:
+        installed = "unknown"
+    return root / "graf" / "code" / f"{generator}-{MAGIC_NUMBER.hex()}-O{sys.flags.optimize}-{installed}.marshal"
 
 
-def _module_file(package: str) -> str | None:
-    from importlib.util import find_spec
+class Store:
+    """The code objects of one file: what it held, and what this run compiled anew."""
 
-    spec = find_spec(f"{package}.core")
-    return spec.origin if spec else None
+    def __init__(self, file: Path, flags: int) -> None:
+        self.file, self.flags = file, flags
+        self.known = _read(file)
+        self.learnt: dict[Key, CodeType] = {}
+        self.used: set[Key] = set()
+
+    def code(self, source: str, filename: str, mode: str) -> CodeType:
+        key = (source, filename, mode)
+        self.used.add(key)
+        code = self.known.get(key)
+        if code is None:
+            code = builtins.compile(source, filename, mode, self.flags, True)
+            self.known[key] = self.learnt[key] = code
+        return code
+
+    def compile_in(self, module: ModuleType) -> Any:
+        """A stand-in for the built-in `compile` as `module` calls it."""
+        def compile(source: Any, filename: Any, mode: str, flags: int = 0, dont_inherit: bool = False,
+                    optimize: int = -1) -> Any:
+            if flags or dont_inherit or optimize != -1 or type(source) is not str or type(filename) is not str:
+                return builtins.compile(source, filename, mode, flags | (0 if dont_inherit else self.flags), True,
+                                        optimize)
+            return self.code(source, filename, mode)
+
+        return compile
+
+    def exec_in(self, module: ModuleType) -> Any:
+        """A stand-in for the built-in `exec` as `module` calls it: `exec(text, globals, locals)`."""
+        def exec(source: Any, globals: dict[str, Any] | None = None, locals: Any = None) -> None:
+            if type(source) is str:
+                source = self.code(source, "<string>", "exec")
+            builtins.exec(source, vars(module) if globals is None else globals, locals)
+
+        return exec
+
+    def save(self) -> None:
+        if not self.learnt:
+            return
+        keep = self.known if len(self.known) <= MAX_ENTRIES else {k: self.known[k] for k in self.used}
+        _write(self.file, keep)
 
 
 @contextmanager
 def cached_compiles(module: ModuleType, file: Path) -> Iterator[None]:
     """While the block runs, `compile(...)` called in `module` takes what `file` knows; then `file` keeps
-    exactly the code this block used."""
+    what it knew and what the block compiled anew."""
     if "compile" in vars(module):  # the module has its own `compile`: leave it alone
         yield
         return
-    known = _read(file)
-    used: dict[Key, CodeType] = {}
-    inherited = _future_flags(module)
-
-    def compile(source: Any, filename: Any, mode: str, flags: int = 0, dont_inherit: bool = False,
-                optimize: int = -1) -> Any:
-        if flags or dont_inherit or optimize != -1 or type(source) is not str or type(filename) is not str:
-            return builtins.compile(source, filename, mode, flags | (0 if dont_inherit else inherited), True,
-                                    optimize)
-        key = (source, filename, mode)
-        code = known.get(key)
-        if code is None:
-            code = builtins.compile(source, filename, mode, inherited, True)
-        used[key] = code
-        return code
-
-    module.compile = compile  # type: ignore[attr-defined]
+    store = Store(file, _future_flags(module))
+    module.compile = store.compile_in(module)  # type: ignore[attr-defined]
     try:
         yield
     finally:
         del module.compile  # type: ignore[attr-defined]
-    if used.keys() != known.keys():
-        _write(file, used)
+    store.save()
 
 
 def _future_flags(module: ModuleType) -> int:

@@ -1,6 +1,7 @@
-"""The CLI's cache of attrs-generated code (graf._codecache) changes nothing but the time: every method of
-every grafanalib class is the same code object, cold (filling the cache) and warm (reading it), as with
-attrs compiling it; a broken cache file is ignored and rewritten; GRAF_CODE_CACHE=0 leaves it alone."""
+"""The CLI's cache of generated code (graf._codecache) changes nothing but the time: every method of every
+grafanalib (attrs) class and of graf's dataclasses is the same code object, cold (filling the cache) and warm
+(reading it), as with the generator compiling it; a broken cache file is ignored and rewritten;
+GRAF_CODE_CACHE=0 leaves it alone."""
 
 from __future__ import annotations
 
@@ -27,15 +28,22 @@ def shape(value):
     return repr(value)
 if sys.argv[1] == "cached":
     _codecache.enable()
+_codecache.install()
 _codecache.import_grafanalib()
-import grafanalib.core as core
+import importlib
 out = {}
-for name, cls in sorted(vars(core).items()):
-    if inspect.isclass(cls) and hasattr(cls, "__attrs_attrs__") and cls.__module__ == core.__name__:
-        for method in ("__init__", "__eq__", "__ne__", "__repr__", "__lt__", "__hash__", "__setattr__"):
-            code = getattr(vars(cls).get(method), "__code__", None)
-            if code is not None:
-                out[f"{name}.{method}"] = hashlib.sha256(repr(shape(code)).encode()).hexdigest()
+for name in ("grafanalib.core", "graf.config.model", "graf.resources", "graf.context", "graf.validate.findings",
+             "graf.stack.sizing"):
+    module = importlib.import_module(name)
+    for name, cls in sorted(vars(module).items()):
+        generated = hasattr(cls, "__attrs_attrs__") or hasattr(cls, "__dataclass_fields__")
+        if inspect.isclass(cls) and generated and cls.__module__ == module.__name__:
+            for method in ("__init__", "__eq__", "__ne__", "__repr__", "__lt__", "__hash__", "__setattr__",
+                           "__delattr__"):
+                code = getattr(vars(cls).get(method), "__code__", None)
+                if code is not None:
+                    out[f"{module.__name__}.{name}.{method}"] = hashlib.sha256(repr(shape(code)).encode()).hexdigest()
+_codecache.finish()
 print(json.dumps(out))
 """
 
@@ -51,16 +59,19 @@ def _cache_files(cache: Path) -> list[Path]:
     return sorted((cache / "graf" / "code").glob("*.marshal"))
 
 
-def test_cached_code_is_attrs_own(tmp_path: Path) -> None:
+def test_cached_code_is_the_generators_own(tmp_path: Path) -> None:
     plain = _digests("plain", tmp_path)
-    assert len(plain) > 150  # about a hundred classes, __init__ and __repr__ at least
+    assert sum(".__init__" in k for k in plain if k.startswith("grafanalib")) > 80  # about a hundred classes
+    assert sum(".__init__" in k for k in plain if k.startswith("graf.")) > 20
     assert _cache_files(tmp_path) == []
     assert _digests("cached", tmp_path) == plain  # cold: compiled here, then kept
-    [kept] = _cache_files(tmp_path)
-    assert _digests("cached", tmp_path) == plain  # warm: read from the file
-    kept.write_bytes(b"not marshal data")
+    kept = _cache_files(tmp_path)
+    assert [p.name.split("-")[0] for p in kept] == ["attrs", "dataclasses"]
+    assert _digests("cached", tmp_path) == plain  # warm: read from the files
+    for file in kept:
+        file.write_bytes(b"not marshal data")
     assert _digests("cached", tmp_path) == plain  # broken: ignored, and written anew
-    assert len(_codecache._read(kept)) > 50
+    assert all(len(_codecache._read(file)) > 50 for file in kept)
 
 
 def test_turned_off(tmp_path: Path) -> None:
@@ -109,3 +120,18 @@ def test_unusual_calls_pass_through(tmp_path: Path, argument: str) -> None:
         code = module.compile("assert False", "<a>", "exec", **{argument: True if argument == "dont_inherit" else 2})
     assert isinstance(code, types.CodeType)
     assert _codecache._read(file) == {}
+
+
+def test_a_full_file_keeps_what_its_last_run_used(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import types
+
+    module = types.ModuleType("generated")
+    file = tmp_path / "c.marshal"
+    with _codecache.cached_compiles(module, file):
+        for i in range(3):
+            module.compile(f"x = {i}", "<a>", "exec")  # type: ignore[attr-defined]
+    monkeypatch.setattr(_codecache, "MAX_ENTRIES", 2)
+    with _codecache.cached_compiles(module, file):
+        module.compile("x = 0", "<a>", "exec")  # type: ignore[attr-defined]
+        module.compile("x = 9", "<a>", "exec")  # type: ignore[attr-defined]
+    assert set(_codecache._read(file)) == {("x = 0", "<a>", "exec"), ("x = 9", "<a>", "exec")}
