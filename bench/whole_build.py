@@ -2,6 +2,10 @@
 
 Baseline in the same run: `python -c pass` (the interpreter's own start-up). Prints medians of
 RUNS runs and the ratio to the baseline. Targets (issue 14): build under 0.3 s, --help under 0.1 s.
+Three builds: into the same folder every run (an unchanged rebuild: nothing to write), into a new
+folder every run (every file written), and into a new folder with an empty cache directory (a first
+run on a machine: graf validate's query verdicts and the compiled attrs/dataclasses code not kept yet).
+All caches live in a temporary XDG_CACHE_HOME, never the user's.
 
     .venv/bin/python bench/whole_build.py [--runs 7]
 """
