@@ -8,6 +8,7 @@ the last one silently winning; so is a key that is not a string, and an alias to
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -96,9 +97,11 @@ def _parse(text: str, path: Path) -> Any:
 
 
 _UNSURE = object()
-# Where libyaml and PyYAML read the same text differently: tabs (PyYAML refuses some libyaml takes), a byte-order
-# mark past the start, the Unicode line breaks, and tags (a lone `!` is "" to one and None to the other).
-_PYTHON_ONLY = ("\t", "\ufeff", "\x85", "\u2028", "\u2029", "!")
+# What libyaml and PyYAML read differently (found by fuzzing both): tabs, a `?` inside a flow collection's plain
+# scalar and a `#` right after a block scalar's `|` or `>` (PyYAML refuses some that libyaml takes), a byte-order
+# mark past the start, the Unicode line breaks, and tags (a lone `!` is "" to one and None to the other). A text
+# holding any of them goes to the Python loader, as it did before libyaml was used.
+_PYTHON_ONLY = r"[\t\ufeff\x85\u2028\u2029!?]|[|>][-+0-9]*#"
 
 
 def _parse_fast(text: str, file: str) -> Any:
@@ -107,11 +110,10 @@ def _parse_fast(text: str, file: str) -> Any:
 
     libyaml composes recursively in C, so the depth and the number of values are counted on its
     event stream first (iterative), and a file past either limit never reaches its composer. Texts the two
-    read differently (`_PYTHON_ONLY`) go to Python; libyaml also reads two things PyYAML's scanner refuses,
-    a `?` inside a flow collection's plain scalar and a `#` right after `|` or `>`."""
+    read differently (`_PYTHON_ONLY`) go to Python."""
     import yaml
 
-    if not getattr(yaml, "__with_libyaml__", False) or any(c in text for c in _PYTHON_ONLY):
+    if not getattr(yaml, "__with_libyaml__", False) or re.search(_PYTHON_ONLY, text):
         return _UNSURE
     try:
         if not _within_limits(yaml.CSafeLoader(text)):
