@@ -57,7 +57,11 @@ def import_grafanalib() -> None:
         return
     import attr._make as generator
 
-    with cached_compiles(generator, path("attrs", generator)):
+    try:
+        file = path("attrs", generator)
+    except RuntimeError:  # no home directory to find a cache directory in: compile as usual
+        return
+    with cached_compiles(generator, file):
         import grafanalib.core  # noqa: F401
 
 
@@ -67,7 +71,11 @@ def install() -> None:
 
     if not _enabled or "exec" in vars(dataclasses):
         return
-    store = Store(path("dataclasses", dataclasses), _future_flags(dataclasses))
+    try:
+        file = path("dataclasses", dataclasses)
+    except RuntimeError:  # no home directory to find a cache directory in
+        return
+    store = Store(file, _future_flags(dataclasses))
     dataclasses.exec = store.exec_in(dataclasses)  # type: ignore[attr-defined]
     _stores.append(store)
 

@@ -135,3 +135,15 @@ def test_a_full_file_keeps_what_its_last_run_used(tmp_path: Path, monkeypatch: p
         module.compile("x = 0", "<a>", "exec")  # type: ignore[attr-defined]
         module.compile("x = 9", "<a>", "exec")  # type: ignore[attr-defined]
     assert set(_codecache._read(file)) == {("x = 0", "<a>", "exec"), ("x = 9", "<a>", "exec")}
+
+
+def test_without_a_home_directory_nothing_is_cached(tmp_path: Path) -> None:
+    environ = {k: v for k, v in os.environ.items() if k not in ("HOME", "XDG_CACHE_HOME")}
+    code = ("import pwd, sys\n"
+            "pwd.getpwuid = lambda uid: (_ for _ in ()).throw(KeyError(uid))\n"
+            "from graf import _codecache\n"
+            "_codecache.enable(); _codecache.install(); _codecache.import_grafanalib()\n"
+            "import dataclasses, grafanalib.core\n"
+            "assert 'exec' not in vars(dataclasses)\n"
+            "_codecache.finish()\n")
+    subprocess.run([sys.executable, "-c", code], env=environ, cwd=tmp_path, check=True)
