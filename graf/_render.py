@@ -58,6 +58,10 @@ def _dashboards(ctx: RenderContext) -> list[Resource]:
     """The environment's dashboards (`ctx.env.dashboards`). A team module or file whose uid is a built-in's
     replaces the built-in here: that is how an adopted UI edit of a built-in is kept in one environment."""
     chosen = ctx.env.dashboards
+    if chosen.modules or chosen.builtin:
+        from graf._codecache import import_grafanalib
+
+        import_grafanalib()  # before a module's own `import grafanalib`: the CLI's cached attrs code
     own: list[Resource] = []
     for path in chosen.modules:
         source = str(path)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import stat
 import tempfile
 from collections.abc import Iterator, Mapping
 from pathlib import Path, PurePosixPath
@@ -28,6 +29,9 @@ def write_tree(out: Path, files: Mapping[str, str]) -> None:
     for relative in files:
         _check_relative(relative)
     refuse_foreign(out)
+    marker = _MARKER_HEADER + "".join(f"{name}\n" for name in sorted(files))
+    if _holds_exactly(out, {**files, MARKER: marker}):
+        return  # a rebuild of the same tree: nothing to replace (and the files keep their times)
     try:
         out.parent.mkdir(parents=True, exist_ok=True)
         staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.new-", dir=out.parent))
@@ -35,12 +39,14 @@ def write_tree(out: Path, files: Mapping[str, str]) -> None:
     except OSError as exc:
         raise GrafError(str(out), f"cannot write: {_reason(exc)}") from None
     try:
+        made = {staging}
         for relative, text in sorted(files.items()):
             target = staging / relative
-            target.parent.mkdir(parents=True, exist_ok=True)
+            if target.parent not in made:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                made.add(target.parent)
             target.write_text(text, encoding="utf-8")
-        (staging / MARKER).write_text(_MARKER_HEADER + "".join(f"{name}\n" for name in sorted(files)),
-                                      encoding="utf-8")
+        (staging / MARKER).write_text(marker, encoding="utf-8")
         _swap(staging, out)
     except OSError as exc:
         shutil.rmtree(staging, ignore_errors=True)
@@ -48,6 +54,25 @@ def write_tree(out: Path, files: Mapping[str, str]) -> None:
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
+
+
+def _holds_exactly(out: Path, files: Mapping[str, str]) -> bool:
+    """Is `out`, a folder refuse_foreign let through, already `files` (marker included), byte for byte, as
+    regular files? Then every entry under it is one of them or a folder on their paths (refuse_foreign checked
+    the rest against the marker, which is one of them)."""
+    if os.linesep != "\n" or not out.is_dir():
+        return False
+    nofollow = getattr(os, "O_NOFOLLOW", 0)
+    for relative, text in files.items():
+        try:
+            handle = os.open(out / relative, os.O_RDONLY | nofollow)
+        except OSError:
+            return False
+        with os.fdopen(handle, "rb") as file:
+            found, wanted = os.fstat(file.fileno()), text.encode("utf-8")
+            if not stat.S_ISREG(found.st_mode) or found.st_size != len(wanted) or file.read() != wanted:
+                return False
+    return True
 
 
 def _swap(staging: Path, out: Path) -> None:

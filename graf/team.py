@@ -26,7 +26,6 @@ import signal
 import sys
 import threading
 import time
-import traceback
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -167,6 +166,8 @@ def _error(source: str, message: str, exc: BaseException, root: Path | None, fol
 
 def _place(exc: BaseException, root: Path, folder: Path) -> tuple[str, int] | None:
     """The innermost file and line of the traceback inside the team's folder."""
+    import traceback  # only when a team module failed: not on every render's import path
+
     if isinstance(exc, SyntaxError) and exc.filename and exc.lineno:
         return shown_path(Path(exc.filename), root), exc.lineno
     inside = str(folder.resolve()) + os.sep

@@ -16,16 +16,31 @@ from graf.cli import Invocation, env_option
 @click.pass_obj
 def build(app: Invocation, envs: tuple[str, ...], out: Path | None) -> None:
     """Render datasources, dashboards and alert rules as canonical JSON (refused if graf validate finds errors)."""
+    import gc
+
     from graf._build import build as run_build
+    from graf.validate import verdicts
     from graf.validate.findings import InvalidResources
 
-    project = app.project
+    # What a build makes (classes, rendered JSON) lives until the process ends: no cycle to look for, so the
+    # collector waits, and what was made is frozen out of its sight (graf.diff._gc.gc_held, without importing
+    # graf.diff).
+    was_enabled = gc.isenabled()
+    gc.disable()
+    verdicts.enable()  # the queries' verdicts of earlier runs, as graf validate keeps them
     try:
+        project = app.project
         result = run_build(project, out or project.root / "build", envs)
     except InvalidResources as exc:
         for finding in exc.findings:
             click.echo(finding.one_line(), err=True)
         raise
+    finally:
+        verdicts.save()
+        verdicts.disable()
+        gc.freeze()
+        if was_enabled:
+            gc.enable()
     for finding in result.findings:
         click.echo(finding.one_line(), err=True)
     for env in result.resources:

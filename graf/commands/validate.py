@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import gc
 import json
-import multiprocessing
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -58,6 +57,8 @@ def _findings(app: Invocation, envs: tuple[str, ...], paths: tuple[Path, ...],
 
     skipped: list[Path] = []
     if paths and not envs and jobs > 1:
+        import multiprocessing  # here, not at the top: `graf --help` imports this module for its help line
+
         from graf.validate import PARALLEL_FROM
         from graf.validate.load import entries
 

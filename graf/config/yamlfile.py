@@ -8,6 +8,7 @@ the last one silently winning; so is a key that is not a string, and an alias to
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -69,6 +70,9 @@ class _Refused(Exception):
 def _parse(text: str, path: Path) -> Any:
     import yaml
 
+    data = _parse_fast(text, path.name)
+    if data is not _UNSURE:
+        return data
     try:
         loader = _loader_class()(text)
     except yaml.reader.ReaderError as exc:
@@ -90,6 +94,66 @@ def _parse(text: str, path: Path) -> Any:
         raise ConfigError(str(path), f"YAML syntax error: {clip(str(exc), VALUE_LIMIT)}") from None
     finally:
         loader.dispose()
+
+
+_UNSURE = object()
+# What libyaml and PyYAML read differently (found by fuzzing both): tabs, a `?` inside a flow collection's plain
+# scalar and a `#` right after a block scalar's `|` or `>` (PyYAML refuses some that libyaml takes), a byte-order
+# mark past the start, the Unicode line breaks, and tags (a lone `!` is "" to one and None to the other). A text
+# holding any of them goes to the Python loader, as it did before libyaml was used.
+_PYTHON_ONLY = r"[\t\ufeff\x85\u2028\u2029!?]|[|>][-+0-9]*#"
+
+
+def _parse_fast(text: str, file: str) -> Any:
+    """The document read with libyaml (CSafeLoader: composing at C speed, the same constructors), or
+    `_UNSURE` for anything but a fine file, which `_parse` then reads again in Python to word what is wrong.
+
+    libyaml composes recursively in C, so the depth and the number of values are counted on its
+    event stream first (iterative), and a file past either limit never reaches its composer. Texts the two
+    read differently (`_PYTHON_ONLY`) go to Python."""
+    import yaml
+
+    if not getattr(yaml, "__with_libyaml__", False) or re.search(_PYTHON_ONLY, text):
+        return _UNSURE
+    try:
+        if not _within_limits(yaml.CSafeLoader(text)):
+            return _UNSURE
+        loader = yaml.CSafeLoader(text)
+        try:
+            node = loader.get_single_node()
+            if node is None:
+                return None
+            _check_graph(node, file)
+            return loader.construct_document(node)
+        finally:
+            loader.dispose()
+    except (yaml.YAMLError, ConfigError, ValueError, OverflowError):
+        return _UNSURE
+
+
+def _within_limits(events: Any) -> bool:
+    """Does the event stream nest at most MAX_DEPTH levels and hold at most MAX_VALUES nodes (each alias one),
+    counted as the Python composer counts them?"""
+    import yaml
+
+    depth = nodes = 0
+    opening = (yaml.SequenceStartEvent, yaml.MappingStartEvent)
+    closing = (yaml.SequenceEndEvent, yaml.MappingEndEvent)
+    node_events = (yaml.ScalarEvent, yaml.AliasEvent, *opening)
+    try:
+        while events.check_event():
+            event = events.get_event()
+            if isinstance(event, node_events):
+                nodes += 1
+                if depth + 1 > MAX_DEPTH or nodes > MAX_VALUES:
+                    return False
+                if isinstance(event, opening):
+                    depth += 1
+            elif isinstance(event, closing):
+                depth -= 1
+        return True
+    finally:
+        events.dispose()
 
 
 def _position(path: Path, mark: Any) -> str:

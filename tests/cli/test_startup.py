@@ -38,3 +38,17 @@ def test_shell_completion_is_clicks() -> None:
     env = {"_GRAF_COMPLETE": "bash_source", "PATH": "/usr/bin:/bin"}
     result = subprocess.run([sys.executable, "-m", "graf"], env=env, capture_output=True, text=True)
     assert "complete -o nosort -F _graf_completion graf" in result.stdout
+
+
+def test_help_loads_no_heavy_module() -> None:
+    """`graf --help` imports every command module for its help line: none of them may pull in a heavy one."""
+    code = ("import sys, json, io, contextlib\n"
+            "from graf.cli import main\n"
+            "with contextlib.redirect_stdout(io.StringIO()):\n"
+            "    try:\n"
+            "        main(['--help'])\n"
+            "    except SystemExit:\n"
+            "        pass\n"
+            f"print(json.dumps([m for m in {(*HEAVY, 'multiprocessing', 'dataclasses')!r} if m in sys.modules]))")
+    loaded = json.loads(subprocess.check_output([sys.executable, "-c", code], text=True))
+    assert loaded == []

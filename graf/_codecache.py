@@ -1,0 +1,202 @@
+"""Methods that attrs and dataclasses generate, compiled once per machine and kept (the CLI only).
+
+attrs and dataclasses write each class's methods (`__init__`, `__eq__`, `__repr__`, ...) as source text
+and compile it when the class is defined. grafanalib.core defines about a hundred attrs classes at import
+(compiling their methods is more than half of the ~90 ms that import costs every `graf build`), and graf's
+own modules about thirty dataclasses (another ~20 ms). The same text compiled by the same interpreter with
+the same flags is the same code object, so, like Python's own __pycache__, the CLI keeps those code objects
+in marshal files keyed by (source text, file name, mode), one per generator:
+
+    $XDG_CACHE_HOME/graf/code/<attrs|dataclasses>-<bytecode magic>-O<optimize level>-<generator file>.marshal
+
+(~/.cache when XDG_CACHE_HOME is unset; never in the project). The hook is the name the generator calls:
+`compile` in attr._make's globals while grafanalib.core is imported (`import_grafanalib`), `exec` in
+dataclasses' globals from `install()` (a command about to run) to the end of the process. Either shadows
+the built-in for that one module only, and compiles what it does not know with that module's own future
+flags, as the built-in called from there would. A file is rewritten when a run compiled something new;
+one that cannot be read or holds anything but code objects is ignored, one that cannot be written costs
+speed only. `enable()` is called by the CLI; GRAF_CODE_CACHE=0 turns it off. The library never caches.
+"""
+
+from __future__ import annotations
+import __future__
+
+import builtins
+import marshal
+import os
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from importlib.util import MAGIC_NUMBER
+from pathlib import Path
+from types import CodeType, ModuleType
+from typing import Any
+
+VARIABLE = "GRAF_CODE_CACHE"
+MAX_ENTRIES = 4096  # past this (many versions or team classes seen), a file keeps only what its last run used
+
+Key = tuple[str, str, str]  # source text, file name, mode
+
+_enabled = False
+_stores: list[Store] = []  # the ones installed until `finish()`
+
+
+def enable() -> None:
+    global _enabled
+    _enabled = os.environ.get(VARIABLE, "").strip() != "0"
+
+
+def enabled() -> bool:
+    return _enabled
+
+
+def import_grafanalib() -> None:
+    """Import grafanalib.core now, through the cache when it is enabled (else grafanalib is imported where
+    it is first used, as usual)."""
+    if not _enabled or "grafanalib.core" in sys.modules:
+        return
+    import attr._make as generator
+
+    try:
+        file = path("attrs", generator)
+    except RuntimeError:  # no home directory to find a cache directory in: compile as usual
+        return
+    with cached_compiles(generator, file):
+        import grafanalib.core  # noqa: F401
+
+
+def install() -> None:
+    """From now to `finish()`, the methods of every new dataclass come through the cache (when it is enabled)."""
+    import dataclasses
+
+    if not _enabled or "exec" in vars(dataclasses):
+        return
+    try:
+        file = path("dataclasses", dataclasses)
+    except RuntimeError:  # no home directory to find a cache directory in
+        return
+    store = Store(file, _future_flags(dataclasses))
+    dataclasses.exec = store.exec_in(dataclasses)  # type: ignore[attr-defined]
+    _stores.append(store)
+
+
+def finish() -> None:
+    """Uninstall, write what the installed stores learnt, and turn the cache off (the CLI's run is over)."""
+    global _enabled
+    _enabled = False
+    if _stores:
+        import dataclasses
+
+        vars(dataclasses).pop("exec", None)
+    while _stores:
+        _stores.pop().save()
+
+
+def path(generator: str, module: ModuleType) -> Path:
+    base = os.environ.get("XDG_CACHE_HOME", "").strip()
+    root = Path(base) if base and Path(base).is_absolute() else Path.home() / ".cache"
+    try:
+        stat = os.stat(module.__file__ or "")
+        installed = f"{stat.st_size:x}.{stat.st_mtime_ns:x}"
+    except OSError:
+        installed = "unknown"
+    return root / "graf" / "code" / f"{generator}-{MAGIC_NUMBER.hex()}-O{sys.flags.optimize}-{installed}.marshal"
+
+
+class Store:
+    """The code objects of one file: what it held, and what this run compiled anew."""
+
+    def __init__(self, file: Path, flags: int) -> None:
+        self.file, self.flags = file, flags
+        self.known = _read(file)
+        self.learnt: dict[Key, CodeType] = {}
+        self.used: set[Key] = set()
+
+    def code(self, source: str, filename: str, mode: str) -> CodeType:
+        key = (source, filename, mode)
+        self.used.add(key)
+        code = self.known.get(key)
+        if code is None:
+            code = builtins.compile(source, filename, mode, self.flags, True)
+            self.known[key] = self.learnt[key] = code
+        return code
+
+    def compile_in(self, module: ModuleType) -> Any:
+        """A stand-in for the built-in `compile` as `module` calls it."""
+        def compile(source: Any, filename: Any, mode: str, flags: int = 0, dont_inherit: bool = False,
+                    optimize: int = -1) -> Any:
+            if flags or dont_inherit or optimize != -1 or type(source) is not str or type(filename) is not str:
+                return builtins.compile(source, filename, mode, flags | (0 if dont_inherit else self.flags), True,
+                                        optimize)
+            return self.code(source, filename, mode)
+
+        return compile
+
+    def exec_in(self, module: ModuleType) -> Any:
+        """A stand-in for the built-in `exec` as `module` calls it: `exec(text, globals, locals)`."""
+        def exec(source: Any, globals: dict[str, Any] | None = None, locals: Any = None) -> None:
+            if type(source) is str:
+                source = self.code(source, "<string>", "exec")
+            builtins.exec(source, vars(module) if globals is None else globals, locals)
+
+        return exec
+
+    def save(self) -> None:
+        if not self.learnt:
+            return
+        keep = self.known if len(self.known) <= MAX_ENTRIES else {k: self.known[k] for k in self.used}
+        _write(self.file, keep)
+
+
+@contextmanager
+def cached_compiles(module: ModuleType, file: Path) -> Iterator[None]:
+    """While the block runs, `compile(...)` called in `module` takes what `file` knows; then `file` keeps
+    what it knew and what the block compiled anew."""
+    if "compile" in vars(module):  # the module has its own `compile`: leave it alone
+        yield
+        return
+    store = Store(file, _future_flags(module))
+    module.compile = store.compile_in(module)  # type: ignore[attr-defined]
+    try:
+        yield
+    finally:
+        del module.compile  # type: ignore[attr-defined]
+    store.save()
+
+
+def _future_flags(module: ModuleType) -> int:
+    """The compiler flags of the `from __future__ import ...` statements of `module` (what the built-in
+    compile() would inherit when called from there)."""
+    flags = 0
+    for name in __future__.all_feature_names:
+        feature = getattr(__future__, name)
+        flag: int = feature.compiler_flag
+        if vars(module).get(name) is feature:
+            flags |= flag
+    return flags
+
+
+def _read(file: Path) -> dict[Key, CodeType]:
+    try:
+        loaded = marshal.loads(file.read_bytes())
+    except (OSError, EOFError, ValueError, TypeError):
+        return {}
+    if not isinstance(loaded, dict):
+        return {}
+    return {k: v for k, v in loaded.items()
+            if isinstance(v, CodeType) and isinstance(k, tuple) and len(k) == 3 and all(type(p) is str for p in k)}
+
+
+def _write(file: Path, codes: dict[Key, CodeType]) -> None:
+    import tempfile
+
+    temporary = None
+    try:
+        file.parent.mkdir(parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(dir=file.parent, prefix=".part-")
+        with os.fdopen(handle, "wb") as out:
+            marshal.dump(codes, out)
+        os.replace(temporary, file)
+    except OSError:
+        if temporary is not None:  # a read-only or full cache directory costs speed only
+            Path(temporary).unlink(missing_ok=True)
