@@ -1,0 +1,105 @@
+"""graf.grafana.transport: which transport a URL gets, and keep-alive connections that the server closed.
+
+The safety properties (no redirects, timeouts, the deadline, retries, error mapping, credentials only to
+the named host) are tested over both transports in test_http_safety.py and test_errors.py.
+"""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+from collections.abc import Iterator
+
+import pytest
+
+from graf.grafana.client import Credentials, Grafana
+from graf.grafana.transport import Direct, Proxied, transport_for
+
+PROXY_VARIABLES = ("http_proxy", "https_proxy", "all_proxy", "no_proxy", "HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY",
+                   "NO_PROXY", "REQUEST_METHOD")
+
+
+@pytest.fixture
+def no_proxy_set(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in PROXY_VARIABLES:
+        monkeypatch.delenv(name, raising=False)
+
+
+@pytest.mark.usefixtures("no_proxy_set")
+def test_direct_unless_the_environment_names_a_proxy_for_the_host(monkeypatch: pytest.MonkeyPatch) -> None:
+    assert isinstance(transport_for("https://grafana.example:3000"), Direct)
+    monkeypatch.setenv("HTTPS_PROXY", "http://127.0.0.1:9")
+    assert isinstance(transport_for("https://grafana.example:3000"), Proxied)
+    assert isinstance(transport_for("http://grafana.example:3000"), Direct)  # no proxy for http
+    monkeypatch.setenv("NO_PROXY", "grafana.example")
+    assert isinstance(transport_for("https://grafana.example:3000"), Direct)
+    assert isinstance(transport_for("https://admin:secret@other.example"), Proxied)
+
+
+class _OneAnswerPerConnection:
+    """An HTTP/1.1 server on 127.0.0.1 that answers one request per connection as keep-alive (no
+    `Connection: close`), then closes it: what a Grafana behind a proxy with a short idle timeout does."""
+
+    def __init__(self) -> None:
+        self.listener = socket.create_server(("127.0.0.1", 0))
+        self.connections = 0
+        self.requests: list[bytes] = []
+        self.thread = threading.Thread(target=self._serve, daemon=True)
+        self.thread.start()
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.listener.getsockname()[1]}"
+
+    def _serve(self) -> None:
+        while True:
+            try:
+                conn, _ = self.listener.accept()
+            except OSError:
+                return
+            with conn:
+                self.connections += 1
+                data = b""
+                while b"\r\n\r\n" not in data:
+                    chunk = conn.recv(65536)
+                    if not chunk:
+                        break
+                    data += chunk
+                head, _, body = data.partition(b"\r\n\r\n")
+                length = next((int(line.split(b":")[1]) for line in head.split(b"\r\n")
+                               if line.lower().startswith(b"content-length:")), 0)
+                while len(body) < length:
+                    body += conn.recv(65536)
+                self.requests.append(head.split(b"\r\n")[0])
+                answer = b'{"uid": "x", "status": "success"}'
+                conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
+                             b"Content-Length: %d\r\n\r\n%s" % (len(answer), answer))
+
+    def close(self) -> None:
+        self.listener.close()
+
+
+@pytest.fixture
+def closing_server() -> Iterator[_OneAnswerPerConnection]:
+    server = _OneAnswerPerConnection()
+    try:
+        yield server
+    finally:
+        server.close()
+
+
+@pytest.mark.usefixtures("no_proxy_set")
+def test_a_connection_the_server_closed_while_idle_is_not_reused_for_a_write(
+        closing_server: _OneAnswerPerConnection) -> None:
+    """Sent on the closed socket, the POST would find the connection dropped and be WriteUncertain; graf sees the
+    socket was closed and opens a new one, so the write is sent once and confirmed."""
+    api = Grafana(closing_server.url, Credentials(token="t"), backoff=0.01)
+    try:
+        assert api.get("/folders/x", what="folder/x") == {"uid": "x", "status": "success"}
+        time.sleep(0.1)  # the server has closed the connection by now
+        assert api.post("/folders", {"uid": "x"}, what="folder/x") == {"uid": "x", "status": "success"}
+    finally:
+        api.close()
+    assert closing_server.requests == [b"GET /api/folders/x HTTP/1.1", b"POST /api/folders HTTP/1.1"]
+    assert closing_server.connections == 2
