@@ -16,18 +16,21 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
 from types import TracebackType
+from typing import TYPE_CHECKING
 
 from graf.config import Environment, Project
 from graf.errors import GrafError
 from graf.grafana.apply import ApplyResult, Outcome, apply
 from graf.grafana.client import Grafana
-from graf.grafana.export import Export, export
 from graf.grafana.kinds import KindSet, LiveResource
 from graf.grafana.live import EarlyReads, read_plan, read_state
 from graf.grafana.plan import Plan, Scope, rewritten_by_grafana
 from graf.grafana.pool import DEFAULT_CONCURRENCY
 from graf.grafana.rule_groups import GroupKey, group_of
 from graf.resources import JSON, KIND_ORDER, Resource
+
+if TYPE_CHECKING:
+    from graf.grafana.export import Export
 
 
 @dataclass(frozen=True)
@@ -181,6 +184,8 @@ class Target:
     def export(self, *, uids: Iterable[str] = (), include_unmanaged: bool = False,
                only: Iterable[str] = ()) -> Export:
         """What Grafana holds of this environment in graf's normal form, and which managed resources drifted."""
+        from graf.grafana.export import export
+
         result = export(self.api, self.env.name, self.desired(), uids=uids, include_unmanaged=include_unmanaged,
                         concurrency=self.concurrency, scope=self.scope, kinds=self.kinds)
         return result.only(only) if only else result
