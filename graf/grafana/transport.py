@@ -21,6 +21,7 @@ import select
 import socket
 import ssl
 import threading
+import time
 import urllib.request
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -77,6 +78,10 @@ def transport_for(url: str, *, verify: bool = True) -> Transport:
     return Direct(url, verify=verify)
 
 
+_REPEATABLE = frozenset({"GET", "HEAD", "PUT", "DELETE"})  # what graf.grafana.client retries when it fails
+_FRESH = 1.0  # seconds after its last request a connection is taken as open without asking the socket
+
+
 class Direct:
     """http.client connections to `url`'s host, one per thread, kept alive between requests."""
 
@@ -98,7 +103,7 @@ class Direct:
 
     def send(self, method: str, target: str, body: bytes | None, headers: Mapping[str, str],
              timeout: float) -> Raw:
-        connection = self._connection(timeout)
+        connection = self._connection(timeout, reused_ok=method in _REPEATABLE)
         try:
             connection.request(method, self.prefix + target, body=body, headers=dict(headers))
             response = connection.getresponse()
@@ -110,11 +115,18 @@ class Direct:
             self.drop()
         return Raw(response.status, _lower(response.headers), data)
 
-    def _connection(self, timeout: float) -> http.client.HTTPConnection:
+    def _connection(self, timeout: float, *, reused_ok: bool) -> http.client.HTTPConnection:
+        """This thread's connection; one the server closed while idle is replaced. That is checked before a
+        request that must not be sent twice (a POST: sent on a closed connection it would be uncertain) and after
+        a pause; a read right after the last one skips the check (a poll that shows across hundreds of reads),
+        and is retried if the connection was closed all the same."""
         connection: http.client.HTTPConnection | None = getattr(self._local, "connection", None)
-        if connection is not None and connection.sock is not None and _closed_by_peer(connection.sock):
-            self.drop()  # the server closed it while idle: sending on it would fail (or, for a POST, be uncertain)
+        now = time.monotonic()
+        if (connection is not None and connection.sock is not None
+                and (not reused_ok or now - self._local.used > _FRESH) and _closed_by_peer(connection.sock)):
+            self.drop()
             connection = None
+        self._local.used = now
         if connection is None:
             if self._tls is not None:
                 connection = http.client.HTTPSConnection(self.host, self.port, timeout=timeout, context=self._tls)
@@ -123,9 +135,10 @@ class Direct:
             self._local.connection = connection
             with self._lock:
                 self._open.append(connection)
-        connection.timeout = timeout
-        if connection.sock is not None:
-            connection.sock.settimeout(timeout)
+        if connection.timeout != timeout:  # the run's deadline cuts it near the end
+            connection.timeout = timeout
+            if connection.sock is not None:
+                connection.sock.settimeout(timeout)
         return connection
 
     def drop(self) -> None:

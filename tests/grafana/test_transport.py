@@ -103,3 +103,19 @@ def test_a_connection_the_server_closed_while_idle_is_not_reused_for_a_write(
         api.close()
     assert closing_server.requests == [b"GET /api/folders/x HTTP/1.1", b"POST /api/folders HTTP/1.1"]
     assert closing_server.connections == 2
+
+
+@pytest.mark.usefixtures("no_proxy_set")
+def test_a_read_after_a_pause_checks_the_connection_first(closing_server: _OneAnswerPerConnection,
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    """A read right after another skips the check (and is retried if the server closed it); after a pause the
+    closed connection is replaced before the read, so it is sent once."""
+    monkeypatch.setattr("graf.grafana.transport._FRESH", 0.05)
+    api = Grafana(closing_server.url, Credentials(token="t"), backoff=0.01)
+    try:
+        api.get("/folders/x", what="folder/x")
+        time.sleep(0.2)
+        api.get("/folders/x", what="folder/x")
+    finally:
+        api.close()
+    assert api.requests == {"GET": 2} and closing_server.connections == 2
