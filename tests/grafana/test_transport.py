@@ -6,10 +6,14 @@ the named host) are tested over both transports in test_http_safety.py and test_
 
 from __future__ import annotations
 
+import os
 import socket
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
@@ -119,3 +123,22 @@ def test_a_read_after_a_pause_checks_the_connection_first(closing_server: _OneAn
     finally:
         api.close()
     assert api.requests == {"GET": 2} and closing_server.connections == 2
+
+
+def test_a_sync_without_a_proxy_never_imports_an_http_client_library(tmp_path: Path) -> None:
+    """The lean path is the one taken: a whole `graf sync` process loads neither niquests nor grafana-client."""
+    from tests.grafana.conftest import Project
+    from tests.grafana_server import ADMIN_TOKEN, GrafanaServer
+
+    project = Project(tmp_path)
+    project.write_config()
+    project.add("shop-prod-api", "API")
+    code = ("import sys\nfrom graf.cli import main\ntry:\n    main(sys.argv[1:])\nexcept SystemExit as exc:\n"
+            "    print('exit', exc.code, sorted(m for m in ('niquests', 'grafana_client') if m in sys.modules))\n")
+    environ = {k: v for k, v in os.environ.items() if k not in PROXY_VARIABLES}
+    with GrafanaServer() as server:
+        environ.update(GRAFANA_URL=server.url, GRAFANA_TOKEN=ADMIN_TOKEN)
+        run = subprocess.run([sys.executable, "-c", code, "--config", str(project.config), "sync", "--env", "prod"],
+                             env=environ, capture_output=True, text=True, timeout=60)
+        assert sum(server.writes().values()) > 0  # it did sync
+    assert run.stdout.splitlines()[-1] == "exit 0 []", run.stdout + run.stderr
