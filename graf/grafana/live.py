@@ -7,7 +7,7 @@ Takes data only (the desired resources, a scope, an interval): what the code say
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import Executor, Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from functools import partial
 from typing import Any
@@ -98,7 +98,8 @@ class EarlyReads:
 
 def read_state(api: Grafana, desired: Sequence[Resource], *, only: Iterable[str] = (), listed: bool = False,
                intervals: bool = False, concurrency: int = DEFAULT_CONCURRENCY, kinds: KindSet = LEGACY,
-               tolerant: bool = False, folder: str | None = None, early: EarlyReads | None = None) -> LiveState:
+               tolerant: bool = False, removed_in: Scope | None = None, early: EarlyReads | None = None
+               ) -> LiveState:
     """Live copies of every desired resource (a missing one is None), plus, with `listed`, every resource
     Grafana lists for the selected kinds (to find graf-managed ones the code no longer has), and with
     `intervals` the evaluation interval of each group the desired alert rules belong to.
@@ -111,9 +112,10 @@ def read_state(api: Grafana, desired: Sequence[Resource], *, only: Iterable[str]
     so a sync makes progress on the rest; when every read fails, the first error is raised (the server is
     down, not flaky).
 
-    Without `listed`, `folder` still finds the dashboards the code no longer has, cheaply: those of that one
-    folder (an /api/search answer, then a GET for each not in code), or, where the list carries whole
-    objects, every listed dashboard at no cost; the plan shows graf's among them as deleted with --prune.
+    Without `listed`, `removed_in` still finds the resources the code no longer has, cheaply: the dashboards of
+    its folder (an /api/search answer), every datasource, alert rule and contact point Grafana lists (one list
+    each), then a GET for each not in code and not another environment's; where a list carries whole objects,
+    at no cost. The plan shows graf's among them as deleted with --prune.
 
     With `early` (tolerant reads only), the reads it already sent are taken from it and the rest share its pool."""
     assert early is None or tolerant, "early reads are tolerant reads"
@@ -127,8 +129,8 @@ def read_state(api: Grafana, desired: Sequence[Resource], *, only: Iterable[str]
         for uids in run_all(lambda k: [(k.name, uid) for uid in k.list_uids(api)], one_by_one, concurrency,
                             pool=pool):
             targets.update(uids)
-    elif folder is not None and "dashboard" in {k.name for k in one_by_one}:
-        targets.update(("dashboard", uid) for uid in _dashboards_in(api, folder))
+    elif removed_in is not None:
+        targets.update(_not_in_code(api, [k for k in one_by_one if k.holds_record], removed_in, concurrency, pool))
     keys = sorted(targets, key=lambda k: (KIND_ORDER.index(k[0]), k[1]))
     groups = rule_groups(r for r in desired if r.kind in names) if intervals else []
     reads: list[Callable[[], Any]] = [partial(kinds.get(k).read, api, uid) for k, uid in keys]
@@ -163,13 +165,26 @@ def read_state(api: Grafana, desired: Sequence[Resource], *, only: Iterable[str]
             continue
         by_uid = {item.uid: item for item in items}
         live.update({r.key: by_uid.get(r.uid) for r in desired if r.kind == io.name})
-        if listed or (folder is not None and io.name == "dashboard"):
+        if listed or (removed_in is not None and io.holds_record):
             live.update({(io.name, uid): item for uid, item in by_uid.items()})
     by_key = {r.key: r for r in desired}
     resources = {key: mask_secrets(value, by_key.get(key)) for key, value in
                  sorted(live.items(), key=lambda kv: (KIND_ORDER.index(kv[0][0]), kv[0][1]))}
     intervals_read = {g: v for g, v in zip(groups, group_found, strict=True) if not isinstance(v, _Unread)}
     return LiveState(resources, intervals_read, unread)
+
+
+def _not_in_code(api: Grafana, kinds: Sequence[KindIO], scope: Scope, concurrency: int,
+                 pool: Executor | None = None) -> set[tuple[str, str]]:
+    """Keys Grafana lists for `kinds` that may be graf's: the dashboards of the scope's folder only (a folder
+    search instead of every dashboard), every resource of the other kinds, none another environment renders."""
+    def listed(io: KindIO) -> list[tuple[str, str]]:
+        if io.name == "dashboard":
+            return [("dashboard", uid) for uid in _dashboards_in(api, scope.folder)] if scope.folder else []
+        return [(io.name, uid) for uid in io.list_uids(api)]
+
+    return {key for keys in run_all(listed, kinds, concurrency, pool=pool) for key in keys
+            if key not in scope.others}
 
 
 def _dashboards_in(api: Grafana, folder: str) -> list[str]:
@@ -219,10 +234,11 @@ def read_plan(api: Grafana, desired: Sequence[Resource], *, only: Iterable[str] 
               interval: int | None = None, kinds: KindSet = LEGACY, force_v2: bool = False,
               orphans: bool = False, early: EarlyReads | None = None) -> Plan:
     """Read, then plan. `interval` (seconds, `Target.interval`): also plan the desired rules' groups'
-    evaluation interval; None leaves the groups alone. `orphans` (without `prune`): also find the dashboards
-    of the scope's folder the code no longer has (one search on the legacy API), to show them as pending."""
+    evaluation interval; None leaves the groups alone. `orphans` (without `prune`): also find the graf-managed
+    resources of the scope the code no longer has (a folder search and one list per kind on the legacy API), to
+    show them as pending."""
     state = read_state(api, desired, only=only, listed=prune, intervals=interval is not None,
                        concurrency=concurrency, kinds=kinds, tolerant=True,
-                       folder=scope.folder if orphans and not prune and scope is not None else None, early=early)
+                       removed_in=(scope or Scope()) if orphans and not prune else None, early=early)
     return plan(desired, state.resources, state.pushed, prune=prune, force=force, scope=scope, interval=interval,
                 groups=state.groups, force_v2=force_v2, unread=state.unread)

@@ -46,3 +46,29 @@ def test_a_dashboard_nobody_put_there_by_graf_is_not_listed(graf: Callable[..., 
     grafana.provision_dashboard("hand-made", "Hand made", "shop-prod")
     run = graf("plan", "--env", "prod")
     assert run.code == 0 and "hand-made" not in run.out
+
+
+def test_a_rule_and_a_contact_point_removed_from_code_are_pending(grafana: GrafanaServer) -> None:
+    """Not only dashboards: a rule turned off in graf.yaml and a contact point removed are listed as well;
+    a hand-made rule and a rule another environment renders are neither listed nor read one by one."""
+    from graf.grafana.live import read_plan
+    from graf.grafana.plan import Scope
+    from tests.grafana.test_alerting import CONTACT, FOLDER, client, rule, sync
+
+    api = client(grafana)
+    sync(api, [FOLDER, rule(), CONTACT])
+    grafana.state.rule_write(None, {**rule().body, "uid": "hand-made", "title": "Hand made"}, "")
+    dev_rule = {**rule().body, "uid": "shop-dev-http-5xx", "title": "dev"}
+    grafana.state.rule_write(None, dev_rule, "")
+    scope = Scope(folder="shop-prod", others=frozenset({("alert-rule", "shop-dev-http-5xx")}))
+
+    grafana.reset_counts()
+    plan = read_plan(api, [FOLDER], scope=scope, orphans=True)
+    assert {(c.kind, c.uid) for c in plan.changes if c.action == "orphan"} == {
+        ("alert-rule", "shop-prod-http-5xx"), ("contact-point", "shop-oncall")}
+    assert plan.pending and not plan.writes
+    assert grafana.count("GET", "/api/v1/provisioning/alert-rules/shop-dev-http-5xx") == 0
+    assert grafana.count("GET", "/api/v1/provisioning/alert-rules/hand-made") == 1
+
+    without = read_plan(api, [FOLDER], scope=scope)  # graf sync without --dry-run: no lists at all
+    assert not [c for c in without.changes if c.action == "orphan"]
