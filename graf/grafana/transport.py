@@ -92,11 +92,12 @@ class Direct:
         self.port = parts.port
         self.prefix = parts.path.rstrip("/")  # Grafana served below a sub-path
         self._tls: ssl.SSLContext | None = None
-        if self.https:
+        if self.https and verify:
+            self._tls = _trusting()
+        elif self.https:  # grafana.verify_tls: false, a decision for a self-signed certificate
             self._tls = ssl.create_default_context()
-            if not verify:  # grafana.verify_tls: false, a decision for a self-signed certificate
-                self._tls.check_hostname = False
-                self._tls.verify_mode = ssl.CERT_NONE
+            self._tls.check_hostname = False
+            self._tls.verify_mode = ssl.CERT_NONE
         self._local = threading.local()
         self._lock = threading.Lock()
         self._open: list[http.client.HTTPConnection] = []
@@ -153,6 +154,19 @@ class Direct:
         for connection in connections:
             connection.close()
         self._local.connection = None
+
+
+def _trusting() -> ssl.SSLContext:
+    """A TLS context trusting what graf trusted through niquests: the operating system's root certificates as
+    wassima (niquests' own dependency) reads them, the macOS keychain and the Windows store included, on top
+    of OpenSSL's default paths."""
+    context = ssl.create_default_context()
+    try:
+        import wassima
+    except ImportError:  # pragma: no cover - installed with niquests
+        return context
+    context.load_verify_locations(cadata=wassima.generate_ca_bundle())
+    return context
 
 
 def _closed_by_peer(sock: socket.socket) -> bool:

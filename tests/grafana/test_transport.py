@@ -142,3 +142,61 @@ def test_a_sync_without_a_proxy_never_imports_an_http_client_library(tmp_path: P
                              env=environ, capture_output=True, text=True, timeout=60)
         assert sum(server.writes().values()) > 0  # it did sync
     assert run.stdout.splitlines()[-1] == "exit 0 []", run.stdout + run.stderr
+
+
+@pytest.fixture
+def self_signed(tmp_path: Path) -> Iterator[str]:
+    """An HTTPS server on 127.0.0.1 with a self-signed certificate, answering every GET with `[]`."""
+    import shutil
+    import ssl
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    openssl = shutil.which("openssl")
+    if openssl is None:
+        pytest.skip("openssl not installed (needed to make a test certificate)")
+    key, cert = tmp_path / "key.pem", tmp_path / "cert.pem"
+    subprocess.run([openssl, "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
+                    "-days", "1", "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1",
+                    "-keyout", str(key), "-out", str(cert)], check=True, capture_output=True, timeout=60)
+
+    class Answer(BaseHTTPRequestHandler):
+        def log_message(self, format: str, *args: object) -> None:
+            pass
+
+        def do_GET(self) -> None:
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", "2")
+            self.end_headers()
+            self.wfile.write(b"[]")
+
+    class Server(ThreadingHTTPServer):
+        daemon_threads = True
+
+        def handle_error(self, request: object, client_address: object) -> None:
+            """graf hanging up on a certificate it refuses is expected."""
+
+    server = Server(("127.0.0.1", 0), Answer)
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    context.load_cert_chain(cert, key)
+    server.socket = context.wrap_socket(server.socket, server_side=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"https://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.mark.usefixtures("no_proxy_set")
+def test_https_verifies_the_certificate_unless_verify_tls_is_off(self_signed: str) -> None:
+    from graf.errors import Unreachable
+
+    strict = Grafana(self_signed, Credentials(token="t"), backoff=0.01, retries=0)
+    with pytest.raises(Unreachable, match=r"TLS error talking to https://127\.0\.0\.1:.*certificate verify failed"):
+        strict.get("/folders", what="folders")
+    strict.close()
+    trusting = Grafana(self_signed, Credentials(token="t"), verify=False)
+    assert trusting.get("/folders", what="folders") == []
+    trusting.close()
