@@ -6,6 +6,7 @@ the named host) are tested over both transports in test_http_safety.py and test_
 
 from __future__ import annotations
 
+import gzip
 import os
 import socket
 import subprocess
@@ -45,7 +46,8 @@ class _OneAnswerPerConnection:
     """An HTTP/1.1 server on 127.0.0.1 that answers one request per connection as keep-alive (no
     `Connection: close`), then closes it: what a Grafana behind a proxy with a short idle timeout does."""
 
-    def __init__(self) -> None:
+    def __init__(self, gzip: bool = False) -> None:
+        self.gzip = gzip
         self.listener = socket.create_server(("127.0.0.1", 0))
         self.connections = 0
         self.requests: list[bytes] = []
@@ -77,8 +79,11 @@ class _OneAnswerPerConnection:
                     body += conn.recv(65536)
                 self.requests.append(head.split(b"\r\n")[0])
                 answer = b'{"uid": "x", "status": "success"}'
-                conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
-                             b"Content-Length: %d\r\n\r\n%s" % (len(answer), answer))
+                encoding = b""
+                if self.gzip and b"accept-encoding: gzip" in head.lower():
+                    answer, encoding = gzip.compress(answer), b"Content-Encoding: gzip\r\n"
+                conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n%s"
+                             b"Content-Length: %d\r\n\r\n%s" % (encoding, len(answer), answer))
 
     def close(self) -> None:
         self.listener.close()
@@ -200,3 +205,14 @@ def test_https_verifies_the_certificate_unless_verify_tls_is_off(self_signed: st
     trusting = Grafana(self_signed, Credentials(token="t"), verify=False)
     assert trusting.get("/folders", what="folders") == []
     trusting.close()
+
+
+@pytest.mark.usefixtures("no_proxy_set")
+def test_a_gzip_answer_is_decompressed() -> None:
+    server = _OneAnswerPerConnection(gzip=True)
+    try:
+        api = Grafana(server.url, Credentials(token="t"))
+        assert api.get("/folders/x", what="folder/x") == {"uid": "x", "status": "success"}
+        api.close()
+    finally:
+        server.close()
