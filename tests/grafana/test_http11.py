@@ -6,6 +6,7 @@ server never sends, written byte for byte by a scripted server.
 
 from __future__ import annotations
 
+import contextlib
 import socket
 import threading
 from collections.abc import Iterator
@@ -59,7 +60,12 @@ class _Scripted:
                         break
 
     def close(self) -> None:
+        """Stop serving: shutting the listener down wakes the thread blocked in accept(), so it ends and the
+        port is free (a closed but still accepting listener would answer later tests' requests)."""
+        with contextlib.suppress(OSError):
+            self.listener.shutdown(socket.SHUT_RDWR)
         self.listener.close()
+        self.thread.join(timeout=5)
 
 
 @pytest.fixture

@@ -6,6 +6,7 @@ the named host) are tested over both transports in test_http_safety.py and test_
 
 from __future__ import annotations
 
+import contextlib
 import gzip
 import os
 import socket
@@ -86,7 +87,12 @@ class _OneAnswerPerConnection:
                              b"Content-Length: %d\r\n\r\n%s" % (encoding, len(answer), answer))
 
     def close(self) -> None:
+        """Stop serving: shutting the listener down wakes the thread blocked in accept(), so it ends and the
+        port is free (a closed but still accepting listener would answer later tests' requests)."""
+        with contextlib.suppress(OSError):
+            self.listener.shutdown(socket.SHUT_RDWR)
         self.listener.close()
+        self.thread.join(timeout=5)
 
 
 @pytest.fixture
