@@ -3,8 +3,9 @@
 `transport_for(url, verify=...)` gives what `graf.grafana.client.Grafana` sends its requests through:
 `send(method, target, body, headers, timeout) -> Raw` (status, headers and body bytes, nothing
 interpreted) and `drop()` (close this thread's connection, after an error, so a broken socket is
-never reused). A transport follows no redirect and decodes nothing; whatever goes wrong on the way
-is one of three errors, which graf.grafana.answers maps: `TimedOut`, `TLSFailed`, `ConnectionFailed`.
+never reused). A transport follows no redirect and interprets nothing (it only undoes gzip); whatever
+goes wrong on the way is one of three errors, which graf.grafana.answers maps: `TimedOut`, `TLSFailed`,
+`ConnectionFailed`.
 
 Two transports, one behaviour:
 - `Direct` (the usual case): one HTTP/1.1 connection per pool thread (graf.grafana.http11). A GET
