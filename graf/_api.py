@@ -11,17 +11,20 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from os import PathLike
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from graf._build import BuildResult
 from graf.config import Project
-from graf.grafana.apply import Outcome
-from graf.grafana.export import Export
-from graf.grafana.plan import Plan
 from graf.grafana.pool import DEFAULT_CONCURRENCY
 from graf.resources import Resource
-from graf.target import Synced, Target
-from graf.validate.findings import Finding
+from graf.target import Target
+
+if TYPE_CHECKING:  # only named in signatures: `graf sync` need not import what build, export and validate use
+    from graf._build import BuildResult
+    from graf.grafana.apply import Outcome
+    from graf.grafana.export import Export
+    from graf.grafana.plan import Plan
+    from graf.target import Synced
+    from graf.validate.findings import Finding
 
 ProjectLike = Project | str | PathLike[str] | None
 

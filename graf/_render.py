@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import importlib
 import importlib.util
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -26,10 +26,21 @@ from graf.jsonvalue import check_json
 from graf.resources import JSON, KIND_ORDER, Resource
 
 
-def render(project: Project, env: Environment) -> list[Resource]:
-    """Every resource of one environment, in apply order; duplicate (kind, uid) is an error naming both."""
+def render(project: Project, env: Environment, *, seen: Callable[[Resource], None] | None = None) -> list[Resource]:
+    """Every resource of one environment, in apply order; duplicate (kind, uid) is an error naming both.
+
+    `seen` is called with each resource as soon as it is rendered (graf.target starts reading Grafana while
+    the rest renders)."""
     ctx = RenderContext(project, env)
-    resources = [_folder(ctx), *_datasources(ctx), *_dashboards(ctx), *_alerting(ctx)]
+    seen = seen or _unseen
+    resources = [_folder(ctx), *_datasources(ctx)]
+    for resource in resources:
+        seen(resource)
+    resources += _dashboards(ctx, seen)
+    alerting = _alerting(ctx)
+    for resource in alerting:
+        seen(resource)
+    resources += alerting
     _reject_duplicates(resources)
     return sorted(resources, key=lambda r: (KIND_ORDER.index(r.kind), r.uid))
 
@@ -54,7 +65,11 @@ def _datasources(ctx: RenderContext) -> list[Resource]:
     return out
 
 
-def _dashboards(ctx: RenderContext) -> list[Resource]:
+def _unseen(resource: Resource) -> None:
+    pass
+
+
+def _dashboards(ctx: RenderContext, seen: Callable[[Resource], None] = _unseen) -> list[Resource]:
     """The environment's dashboards (`ctx.env.dashboards`). A team module or file whose uid is a built-in's
     replaces the built-in here: that is how an adopted UI edit of a built-in is kept in one environment."""
     chosen = ctx.env.dashboards
@@ -68,8 +83,10 @@ def _dashboards(ctx: RenderContext) -> list[Resource]:
         module = team.load(ctx.project.root, path, kind="dashboard module", key="dashboards.modules")
         produced = team.call(module, "dashboard", ctx, source, ctx.project.root)
         own.append(_dashboard_resource(_model(produced, ctx, source), ctx, source, _silenced(module, source)))
+        seen(own[-1])
     for file in _dashboard_files(ctx):
         own.append(_dashboard_resource(_read_json(file), ctx, str(file.relative_to(ctx.project.root))))
+        seen(own[-1])
     replaced = {r.uid for r in own}
     out = []
     for name in chosen.builtin:
@@ -79,6 +96,7 @@ def _dashboards(ctx: RenderContext) -> list[Resource]:
         produced = team.call(module, "dashboard", ctx, module.__name__)
         out.append(_dashboard_resource(_model(produced, ctx, module.__name__), ctx, module.__name__,
                                        _silenced(module, module.__name__)))
+        seen(out[-1])
     return out + own
 
 

@@ -16,17 +16,21 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
 from types import TracebackType
+from typing import TYPE_CHECKING
 
 from graf.config import Environment, Project
+from graf.errors import GrafError
 from graf.grafana.apply import ApplyResult, Outcome, apply
 from graf.grafana.client import Grafana
-from graf.grafana.export import Export, export
 from graf.grafana.kinds import KindSet, LiveResource
-from graf.grafana.live import read_plan, read_state
+from graf.grafana.live import EarlyReads, read_plan, read_state
 from graf.grafana.plan import Plan, Scope, rewritten_by_grafana
 from graf.grafana.pool import DEFAULT_CONCURRENCY
 from graf.grafana.rule_groups import GroupKey, group_of
 from graf.resources import JSON, KIND_ORDER, Resource
+
+if TYPE_CHECKING:
+    from graf.grafana.export import Export
 
 
 @dataclass(frozen=True)
@@ -49,11 +53,14 @@ class Target:
 
     @cached_property
     def _desired(self) -> tuple[Resource, ...]:
+        return self._render()
+
+    def _render(self, seen: Callable[[Resource], None] | None = None) -> tuple[Resource, ...]:
         from graf._render import render
         from graf.diff._gc import gc_held
 
         with gc_held():  # a run's worth of fresh JSON trees, no cycles: see graf.diff._gc
-            out = [r.normalised() for r in render(self.project, self.env)]
+            out = [r.normalised() for r in render(self.project, self.env, seen=seen)]
         return tuple(sorted(out, key=lambda r: (KIND_ORDER.index(r.kind), r.uid)))
 
     def desired(self, only: Iterable[str] = ()) -> list[Resource]:
@@ -133,11 +140,30 @@ class Target:
         from graf.diff._gc import gc_held
 
         only = tuple(only)
-        desired = self.desired(only)
-        with gc_held():
-            return read_plan(self.api, desired, only=only, prune=prune, force=force, concurrency=self.concurrency,
-                             scope=self.scope, interval=self.interval, kinds=self.kinds, force_v2=force_v2,
-                             orphans=orphans)
+        early = self._early_reads(only)
+        try:
+            if early is not None:
+                self.__dict__["_desired"] = self._render(early.want)  # reads start while the rest renders
+            desired = self.desired(only)
+            kinds = early.kinds() if early is not None else self.kinds
+            with gc_held():
+                return read_plan(self.api, desired, only=only, prune=prune, force=force,
+                                 concurrency=self.concurrency, scope=self.scope, interval=self.interval, kinds=kinds,
+                                 force_v2=force_v2, orphans=orphans, early=early)
+        finally:
+            if early is not None:
+                early.close()
+
+    def _early_reads(self, only: tuple[str, ...]) -> EarlyReads | None:
+        """Reads to send while rendering, when the code is not rendered yet and the connection can be made (else
+        the plain order, render then read, says what is wrong in the order it always did)."""
+        if "_desired" in self.__dict__:
+            return None
+        try:
+            api = self.api
+        except GrafError:
+            return None
+        return EarlyReads(api, lambda: self.kinds, only, self.concurrency)
 
     def apply(self, plan: Plan, *, force: bool = False, on_outcome: Callable[[Outcome], None] | None = None,
               on_progress: Callable[[Outcome], None] | None = None) -> ApplyResult:
@@ -158,6 +184,8 @@ class Target:
     def export(self, *, uids: Iterable[str] = (), include_unmanaged: bool = False,
                only: Iterable[str] = ()) -> Export:
         """What Grafana holds of this environment in graf's normal form, and which managed resources drifted."""
+        from graf.grafana.export import export
+
         result = export(self.api, self.env.name, self.desired(), uids=uids, include_unmanaged=include_unmanaged,
                         concurrency=self.concurrency, scope=self.scope, kinds=self.kinds)
         return result.only(only) if only else result

@@ -8,13 +8,11 @@ when Grafana says it happened. `Retryable` marks what the client may try again.
 
 from __future__ import annotations
 
+import json
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
-
-import niquests.exceptions
-from grafana_client.client import GrafanaException, GrafanaTimeoutError
 
 from graf.errors import (
     Conflict,
@@ -26,6 +24,7 @@ from graf.errors import (
     Unreachable,
     WriteUncertain,
 )
+from graf.grafana.transport import ConnectionFailed, TimedOut, TLSFailed
 from graf.urls import redact
 
 if TYPE_CHECKING:
@@ -42,6 +41,15 @@ class Redirected(Exception):
         self.status = status
         self.location = location
 
+
+
+class StatusError(Exception):
+    """An answer with a 4xx or 5xx status; `response` is its body, decoded as JSON where it is JSON."""
+
+    def __init__(self, status: int, response: Any) -> None:
+        super().__init__(f"{status}")
+        self.status = status
+        self.response = response
 
 
 class Retryable(Exception):
@@ -77,7 +85,8 @@ def _message(response: Any) -> str:
 
 @contextmanager
 def mapped(grafana: Grafana, method: str, path: str, what: str) -> Iterator[None]:
-    """Turn grafana-client and transport errors into one GrafanaError naming `what` (e.g. `dashboard/x`).
+    """Turn error statuses and transport errors (graf.grafana.transport) into one GrafanaError naming `what`
+    (e.g. `dashboard/x`).
 
     What is about the server, not the resource (it cannot be reached, its TLS, the credentials, the run's
     deadline), names the server alone: the message carries its URL."""
@@ -89,48 +98,34 @@ def mapped(grafana: Grafana, method: str, path: str, what: str) -> Iterator[None
         raise GrafanaError(what, f"Grafana at {grafana.url} answered {exc.status} redirecting to {where}; "
                                  "graf does not follow redirects on API calls",
                            "set grafana.url (or --url) to the address Grafana answers on") from None
-    except GrafanaTimeoutError as exc:
-        error = Unreachable(what, f"Grafana at {grafana.url} did not answer within {grafana.timeout:g}s",
-                            "raise grafana.timeout in graf.yaml, or check the server's load")
-        if not retry and method == "POST":
-            raise WriteUncertain(what, error.message, error.hint) from exc
-        raise (Retryable(error, timed_out=True) if retry else error) from exc
-    except GrafanaException as exc:
-        raise _status_error(grafana, exc.status_code, exc.response, method, what, retry) from exc
-    except niquests.exceptions.SSLError as exc:
+    except StatusError as exc:
+        raise _status_error(grafana, exc.status, exc.response, method, what, retry) from exc
+    except TLSFailed as exc:
         raise Unreachable("", f"TLS error talking to {grafana.url}: {_short(exc)}",
                           "fix the certificate, or set grafana.verify_tls: false for a self-signed one") from exc
-    except niquests.exceptions.Timeout as exc:
+    except TimedOut as exc:
         error = Unreachable(what, f"Grafana at {grafana.url} did not answer within {grafana.timeout:g}s",
                             "raise grafana.timeout in graf.yaml, or check the server's load")
         if not retry and method == "POST":
             raise WriteUncertain(what, error.message, error.hint) from exc
         raise (Retryable(error, timed_out=True) if retry else error) from exc
-    except (niquests.exceptions.ConnectionError, ConnectionError) as exc:
+    except ConnectionFailed as exc:
         error = Unreachable("", f"cannot reach Grafana at {grafana.url}: {_short(exc)}",
                             "check that Grafana runs, and grafana.url in graf.yaml (or --url / GRAFANA_URL)")
         if not retry and method == "POST" and grafana._answered:
             # The server was up a moment ago: the write may have landed before the connection dropped.
             raise WriteUncertain(what, error.message, error.hint) from exc
         raise (Retryable(error) if retry else error) from exc
-    except ValueError as exc:  # a 2xx whose body is not JSON (niquests' JSONDecodeError is a ValueError)
+    except ValueError as exc:  # a 2xx whose body is not JSON, or a body graf cannot encode as JSON
         raise GrafanaError(what, f"Grafana at {grafana.url} answered {method} with a body that is not JSON "
                                  "(a proxy or login page in front of Grafana?)",
                            "point grafana.url (or --url) at Grafana's own address") from exc
-    except niquests.exceptions.RequestException as exc:
-        raise Unreachable(what, f"request to {grafana.url} failed: {_short(exc)}",
-                          "check grafana.url in graf.yaml") from exc
 
 
 def _status_error(grafana: Grafana, status: int, response: Any, method: str, what: str,
                   retry: bool) -> Exception:
     text = _message(response)
     detail = f" ({status}: {text})" if text else f" ({status})"
-    if status == 0:
-        text = _short_text(text)
-        error: GrafanaError = Unreachable("", f"cannot reach Grafana at {grafana.url}: {text or 'connection failed'}",
-                                          "check that Grafana runs and grafana.url")
-        return Retryable(error) if retry else error
     if status == 401:
         return Unauthorized("", f"Grafana at {grafana.url} rejected the credentials{detail}",
                             "set GRAFANA_TOKEN to a service-account token, or GRAFANA_USER and GRAFANA_PASSWORD")
@@ -155,7 +150,7 @@ def _status_error(grafana: Grafana, status: int, response: Any, method: str, wha
         return Conflict(what, f"changed in Grafana by someone else while graf was writing{detail}",
                         "run graf plan to see the change; graf export keeps it, graf sync --force overwrites it")
     if status == 429 or status >= 500:
-        error = ServerError(what, f"Grafana answered {status}{': ' + text if text else ''}"
+        error: GrafanaError = ServerError(what, f"Grafana answered {status}{': ' + text if text else ''}"
                             + (f" after {grafana.retries} retries" if retry and grafana.retries else ""),
                             "check Grafana's logs and run graf sync again; it converges")
         return Retryable(error) if retry else error
@@ -163,10 +158,6 @@ def _status_error(grafana: Grafana, status: int, response: Any, method: str, wha
         return GrafanaError(what, f"Grafana refused the evaluation interval{detail}",
                             "set alerts.interval in graf.yaml to a multiple of that scheduler interval")
     return GrafanaError(what, f"Grafana refused the request{detail}", "fix the resource in code and run again")
-
-
-def _short_text(text: str) -> str:
-    return _short(Exception(text))
 
 
 def _short(exc: BaseException) -> str:
@@ -177,3 +168,32 @@ def _short(exc: BaseException) -> str:
         if marker.lower() in text.lower():
             return marker
     return text[:160]
+
+
+def decoded(status: int, headers: Mapping[str, str], data: bytes) -> Any:
+    """The body of an answer (`headers`' names in lower case) as grafana-client read it: a 3xx is `Redirected`,
+    a 4xx or 5xx `StatusError`, a 204 None, a text/* body its text, an empty body "", anything else JSON (a body
+    that is not JSON is a ValueError)."""
+    if 300 <= status < 400:
+        raise Redirected(status, headers.get("location") or "")
+    if status >= 400:
+        try:
+            response: Any = json.loads(data)
+        except ValueError:
+            response = _text(headers, data)
+        raise StatusError(status, response)
+    if status == 204:
+        return None
+    if (headers.get("content-type") or "").startswith("text/"):
+        return _text(headers, data)
+    if not data:
+        return ""
+    return json.loads(data)
+
+
+def _text(headers: Mapping[str, str], data: bytes) -> str:
+    found = re.search(r"charset=([\w-]+)", headers.get("content-type") or "", re.IGNORECASE)
+    try:
+        return data.decode(found[1] if found else "utf-8", "replace")
+    except LookupError:  # a charset Python does not know
+        return data.decode("utf-8", "replace")

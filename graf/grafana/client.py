@@ -1,15 +1,12 @@
-"""The only module that imports grafana_client: the HTTP verbs, retries, the deadline, error mapping.
+"""The HTTP verbs graf speaks to Grafana: retries, the deadline, error mapping, what was sent.
 
-Where graf connects and as whom (URL, credentials, deadline) is graf.grafana.connection.
+Where graf connects and as whom (URL, credentials, deadline) is graf.grafana.connection; how the bytes
+travel is graf.grafana.transport (one keep-alive connection per pool thread).
 
-`connect(project, env, url=None)` gives a `Grafana`, a small wrapper over grafana-client's
-low-level `GrafanaClient` with one method per HTTP verb. Every request goes through
-`_mapped()`, the one place where HTTP statuses and transport errors become `GrafanaError`s with
-one line that names the resource and says what to do. Idempotent requests (GET, PUT, DELETE)
-are retried with exponential backoff on 5xx, 429 and connection errors.
-
-Each thread gets its own keep-alive session (grafana-client's niquests Session), so the bounded
-pool in `graf.grafana.pool` reuses connections without sharing a session across threads.
+`connect(project, env, url=None)` gives a `Grafana`, with one method per HTTP verb. Every request
+goes through `_mapped()`, the one place where HTTP statuses and transport errors become
+`GrafanaError`s with one line that names the resource and says what to do. Idempotent requests
+(GET, PUT, DELETE) are retried with exponential backoff on 5xx, 429 and connection errors.
 
 What graf trusts in an answer:
 - Redirects are never followed: a 3xx is an error naming its Location. Following one would turn a
@@ -21,29 +18,27 @@ What graf trusts in an answer:
   caller reads back instead of retrying blindly or giving up on every other write.
 - A run has one deadline (`deadline=` seconds for all requests together); a server that accepts
   connections but never answered anything is not retried on a read timeout.
+- Credentials go only to the host of the URL graf was given: the transport connects to that host alone.
 """
 
 from __future__ import annotations
 
+import base64
+import json as jsonlib
 import os
 import random
 import threading
 import time
-import warnings
 from collections.abc import Mapping
 from typing import Any
-from urllib.parse import urlparse
-
-import niquests
-import niquests.exceptions
-from grafana_client import GrafanaApi
+from urllib.parse import urlencode
 
 from graf.config import Environment
 from graf.errors import (
     NotFound,
     Unreachable,
 )
-from graf.grafana.answers import IDEMPOTENT, Redirected, Retryable, confirmed, mapped
+from graf.grafana.answers import IDEMPOTENT, Retryable, confirmed, decoded, mapped
 from graf.grafana.connection import (
     Credentials,
     credentials,
@@ -52,22 +47,12 @@ from graf.grafana.connection import (
     grafana_url,
     url_credentials,
 )
+from graf.grafana.transport import Transport, transport_for
 
 __all__ = ["Credentials", "Grafana", "connect", "credentials", "display_url", "grafana_url", "url_credentials"]
 
 RETRIES = 3
 BACKOFF = 0.2  # seconds before the first retry; doubles each time, plus up to 50% jitter
-
-
-class _NoRedirectSession(niquests.Session):
-    """grafana-client's session, except that a redirect is an error instead of being followed."""
-
-    def request(self, method: Any, url: Any, *args: Any, **kwargs: Any) -> Any:  # type: ignore[override]
-        kwargs["allow_redirects"] = False
-        response = super().request(method, url, *args, **kwargs)
-        if 300 <= (response.status_code or 0) < 400:
-            raise Redirected(response.status_code or 0, response.headers.get("Location", "") or "")
-        return response
 
 
 class Grafana:
@@ -93,9 +78,9 @@ class Grafana:
         # when all of them are (graf.alerts.notifications.editable_in_ui).
         self.disable_notification_provenance = (disable_provenance if disable_notification_provenance is None
                                                 else disable_notification_provenance)
-        self._local = threading.local()
         self._lock = threading.Lock()
-        self._sessions: list[Any] = []
+        self._transport: Transport = transport_for(self.base_url, verify=verify)
+        self._headers = {"User-Agent": "graf", "Accept": "*/*", **_authorization(creds)}
         self.requests: dict[str, int] = {}
 
     # ------------------------------------------------------------------ verbs
@@ -132,16 +117,20 @@ class Grafana:
     def request(self, method: str, path: str, *, what: str, json: Any = None,
                 params: Mapping[str, Any] | None = None, headers: Mapping[str, str] | None = None) -> Any:
         attempts = 1 + (self.retries if method in IDEMPOTENT else 0)
+        target = _target(path, params)
+        sent = {**self._headers, **(headers or {})}
         for attempt in range(1, attempts + 1):
-            client = self._client()
-            client.timeout = self._timeout_now(what)
-            cut_by_deadline = client.timeout < self.timeout
+            timeout = self._timeout_now(what)
+            cut_by_deadline = timeout < self.timeout
             self._count(method)
             try:
                 with mapped(self, method, path, what):
-                    runner = getattr(client, method)
-                    answer = runner(_below_api(path), json=json, params=dict(params) if params else None,
-                                    headers=dict(headers) if headers else None, accept_empty_json=True)
+                    body = None
+                    if json is not None:  # encoded as grafana-client did: compact-ish, ASCII, no NaN
+                        body = jsonlib.dumps(json, allow_nan=False).encode()
+                        sent["Content-Type"] = "application/json;charset=utf-8"
+                    raw = self._transport.send(method, target, body, sent, timeout)
+                    answer = decoded(raw.status, raw.headers, raw.data)
                     self._answered = True
                     return confirmed(self, method, answer, what)
             except Retryable as exc:
@@ -150,7 +139,7 @@ class Grafana:
                 pause = self.backoff * 2 ** (attempt - 1) * (1 + random.random() / 2)
                 if attempt == attempts or not exc.worth_retrying(self) or not self._time_left(pause):
                     raise exc.error from exc.__cause__
-                self._drop_session()
+                self._transport.drop()
                 time.sleep(pause)
         raise AssertionError("unreachable")  # pragma: no cover
 
@@ -171,40 +160,10 @@ class Grafana:
                            "raise it with GRAF_DEADLINE (seconds), or check the server's load")
 
     def close(self) -> None:
-        """Close every thread's session."""
-        with self._lock:
-            sessions, self._sessions = self._sessions, []
-        for session in sessions:
-            session.close()
-        self._local.client = None
+        """Close every thread's connection."""
+        self._transport.close()
 
     # ------------------------------------------------------------------ internals
-
-    def _client(self) -> Any:
-        client = getattr(self._local, "client", None)
-        if client is None:
-            if not self.verify:  # grafana.verify_tls: false is a decision, not something to warn about per request
-                warnings.filterwarnings("ignore", message="Unverified HTTPS request")
-            parsed = urlparse(self.base_url)
-            api = GrafanaApi(auth=self.creds.auth, host=parsed.hostname, port=parsed.port,
-                             url_path_prefix=parsed.path.strip("/") + "/" if parsed.path.strip("/") else "",
-                             protocol=parsed.scheme, verify=self.verify, timeout=self.timeout,
-                             user_agent="graf", session_pool_size=2)
-            client = self._local.client = api.client
-            session = _NoRedirectSession(pool_maxsize=2)
-            session.headers.update(client.s.headers)
-            client.s.close()
-            client.s = session
-            with self._lock:
-                self._sessions.append(client.s)
-        return client
-
-    def _drop_session(self) -> None:
-        """After a dropped connection start a fresh session in this thread, so a dead socket is not reused."""
-        client = getattr(self._local, "client", None)
-        if client is not None:
-            client.s.close()
-            self._local.client = None
 
     def _count(self, method: str) -> None:
         with self._lock:
@@ -212,10 +171,21 @@ class Grafana:
 
 
 
-def _below_api(path: str) -> str:
-    """grafana-client puts every path below `<url>/api`; a resource-API path (`/apis/...`) is written as the
-    rest of it (`s/...`), so both APIs share one client, its sessions, retries and error mapping."""
-    return path[len("/api"):] if path == "/apis" or path.startswith("/apis/") else path
+def _target(path: str, params: Mapping[str, Any] | None) -> str:
+    """The request target: `path` below `/api`, or a resource-API path (`/apis/...`) as it is, plus the query."""
+    full = path if path == "/apis" or path.startswith("/apis/") else "/api" + path
+    return f"{full}?{urlencode(params, doseq=True)}" if params else full
+
+
+def _authorization(creds: Credentials) -> dict[str, str]:
+    """The Authorization header for `creds` (a token as Bearer, a user and password as Basic), or none."""
+    auth = creds.auth
+    if auth is None:
+        return {}
+    if isinstance(auth, tuple):
+        pair = f"{auth[0]}:{auth[1]}".encode()
+        return {"Authorization": "Basic " + base64.b64encode(pair).decode("ascii")}
+    return {"Authorization": f"Bearer {auth}"}
 
 
 def connect(env: Environment, *, url: str | None = None, notifications_editable: bool | None = None,

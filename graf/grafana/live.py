@@ -7,6 +7,7 @@ Takes data only (the desired resources, a scope, an interval): what the code say
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from concurrent.futures import Executor, Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from functools import partial
 from typing import Any
@@ -39,9 +40,66 @@ class LiveState:
                 if v is not None]
 
 
+class EarlyReads:
+    """Reads sent while the code still renders, so a sync waits on Grafana and renders at the same time.
+
+    Made before rendering: the server's kinds are found (graf.grafana.discovery) in the pool right away, every
+    `/apis` list of a selected kind starts as soon as they are known, and `want(resource)`, called as each
+    resource is rendered, sends the one GET that `read_state` would send for it. `read_state(early=...)` then
+    takes these answers instead of asking again, and sends the rest through the same pool, so no more than
+    `concurrency` requests are ever in flight and the requests are the ones a plain read sends. A failed
+    discovery is raised by `kinds()`, after rendering, where a plain read would raise it.
+    """
+
+    def __init__(self, api: Grafana, find_kinds: Callable[[], KindSet], only: Iterable[str],
+                 concurrency: int = DEFAULT_CONCURRENCY) -> None:
+        self.api = api
+        self.only = frozenset(only)
+        self.pool = ThreadPoolExecutor(max_workers=max(1, concurrency), thread_name_prefix="graf")
+        self._kinds: Future[KindSet] = self.pool.submit(find_kinds)
+        self._waiting: list[tuple[str, str]] = []
+        self._listed = False
+        self.reads: dict[tuple[str, str], Future[Any]] = {}
+        self.lists: dict[str, Future[Any]] = {}
+
+    def want(self, resource: Resource) -> None:
+        """Start reading `resource`'s live copy, where it is read one by one (else its kind's list has it)."""
+        self._waiting.append(resource.key)
+        if self._kinds.done():
+            self._send()
+
+    def kinds(self) -> KindSet:
+        """The server's kinds; after the reads waiting on them are sent. Discovery's error, if any, is raised."""
+        kinds = self._kinds.result()
+        self._send()
+        return kinds
+
+    def _send(self) -> None:
+        if self._kinds.exception() is not None:
+            self._waiting.clear()
+            return
+        kinds = self._kinds.result()
+        if not self._listed:
+            self._listed = True
+            self.lists = {io.name: self.pool.submit(_attempt, partial(_list_all, io, self.api)) for io in kinds
+                          if io.list_all is not None and (not self.only or io.name in self.only)}
+        for kind, uid in self._waiting:
+            if (kind, uid) in self.reads or (self.only and kind not in self.only):
+                continue
+            io = kinds.get(kind)
+            if io.list_all is None:
+                self.reads[(kind, uid)] = self.pool.submit(_attempt, partial(io.read, self.api, uid))
+        self._waiting.clear()
+
+    def close(self) -> None:
+        """Drop what has not started (after an error); requests in flight end within their timeout."""
+        self.pool.shutdown(wait=False, cancel_futures=True)
+
+
 def read_state(api: Grafana, desired: Sequence[Resource], *, only: Iterable[str] = (), listed: bool = False,
                intervals: bool = False, concurrency: int = DEFAULT_CONCURRENCY, kinds: KindSet = LEGACY,
-               tolerant: bool = False, removed_in: Scope | None = None) -> LiveState:
+               tolerant: bool = False, removed_in: Scope | None = None, early: EarlyReads | None = None
+               ) -> LiveState:
     """Live copies of every desired resource (a missing one is None), plus, with `listed`, every resource
     Grafana lists for the selected kinds (to find graf-managed ones the code no longer has), and with
     `intervals` the evaluation interval of each group the desired alert rules belong to.
@@ -57,23 +115,36 @@ def read_state(api: Grafana, desired: Sequence[Resource], *, only: Iterable[str]
     Without `listed`, `removed_in` still finds the resources the code no longer has, cheaply: the dashboards of
     its folder (an /api/search answer), every datasource, alert rule and contact point Grafana lists (one list
     each), then a GET for each not in code and not another environment's; where a list carries whole objects,
-    at no cost. The plan shows graf's among them as deleted with --prune."""
+    at no cost. The plan shows graf's among them as deleted with --prune.
+
+    With `early` (tolerant reads only), the reads it already sent are taken from it and the rest share its pool."""
+    assert early is None or tolerant, "early reads are tolerant reads"
+    pool = early.pool if early is not None else None
     chosen = [k for k in kinds if not set(only) or k.name in set(only)]
     names = {k.name for k in chosen}
     listing = [k for k in chosen if k.list_all is not None]
     one_by_one = [k for k in chosen if k.list_all is None]
     targets: set[tuple[str, str]] = {r.key for r in desired if r.kind in {k.name for k in one_by_one}}
     if listed:
-        for uids in run_all(lambda k: [(k.name, uid) for uid in k.list_uids(api)], one_by_one, concurrency):
+        for uids in run_all(lambda k: [(k.name, uid) for uid in k.list_uids(api)], one_by_one, concurrency,
+                            pool=pool):
             targets.update(uids)
     elif removed_in is not None:
-        targets.update(_not_in_code(api, [k for k in one_by_one if k.holds_record], removed_in, concurrency))
+        targets.update(_not_in_code(api, [k for k in one_by_one if k.holds_record], removed_in, concurrency, pool))
     keys = sorted(targets, key=lambda k: (KIND_ORDER.index(k[0]), k[1]))
     groups = rule_groups(r for r in desired if r.kind in names) if intervals else []
     reads: list[Callable[[], Any]] = [partial(kinds.get(k).read, api, uid) for k, uid in keys]
     reads += [partial(read_interval, api, group_folder, group) for group_folder, group in groups]
     reads += [partial(_list_all, io, api) for io in listing]
-    found = run_all((lambda read: _attempt(read)) if tolerant else (lambda read: read()), reads, concurrency)
+    sent: dict[int, Future[Any]] = {}
+    if early is not None:  # the reads it sent already, by their place in `reads`
+        sent = {i: early.reads[key] for i, key in enumerate(keys) if key in early.reads}
+        lists_at = len(keys) + len(groups)
+        sent.update({lists_at + j: early.lists[io.name] for j, io in enumerate(listing) if io.name in early.lists})
+    rest = [read for i, read in enumerate(reads) if i not in sent]
+    answered = iter(run_all((lambda read: _attempt(read)) if tolerant else (lambda read: read()), rest, concurrency,
+                            pool=pool))
+    found = [sent[i].result() if i in sent else next(answered) for i in range(len(reads))]
     failed = [f for f in found if isinstance(f, _Unread)]
     if failed and len(failed) == len(found):
         raise failed[0].error
@@ -103,7 +174,8 @@ def read_state(api: Grafana, desired: Sequence[Resource], *, only: Iterable[str]
     return LiveState(resources, intervals_read, unread)
 
 
-def _not_in_code(api: Grafana, kinds: Sequence[KindIO], scope: Scope, concurrency: int) -> set[tuple[str, str]]:
+def _not_in_code(api: Grafana, kinds: Sequence[KindIO], scope: Scope, concurrency: int,
+                 pool: Executor | None = None) -> set[tuple[str, str]]:
     """Keys Grafana lists for `kinds` that may be graf's: the dashboards of the scope's folder only (a folder
     search instead of every dashboard), every resource of the other kinds, none another environment renders."""
     def listed(io: KindIO) -> list[tuple[str, str]]:
@@ -111,7 +183,8 @@ def _not_in_code(api: Grafana, kinds: Sequence[KindIO], scope: Scope, concurrenc
             return [("dashboard", uid) for uid in _dashboards_in(api, scope.folder)] if scope.folder else []
         return [(io.name, uid) for uid in io.list_uids(api)]
 
-    return {key for keys in run_all(listed, kinds, concurrency) for key in keys if key not in scope.others}
+    return {key for keys in run_all(listed, kinds, concurrency, pool=pool) for key in keys
+            if key not in scope.others}
 
 
 def _dashboards_in(api: Grafana, folder: str) -> list[str]:
@@ -159,13 +232,13 @@ def mask_secrets(live: LiveResource | None, want: Resource | None) -> LiveResour
 def read_plan(api: Grafana, desired: Sequence[Resource], *, only: Iterable[str] = (), prune: bool = False,
               force: bool = False, concurrency: int = DEFAULT_CONCURRENCY, scope: Scope | None = None,
               interval: int | None = None, kinds: KindSet = LEGACY, force_v2: bool = False,
-              orphans: bool = False) -> Plan:
+              orphans: bool = False, early: EarlyReads | None = None) -> Plan:
     """Read, then plan. `interval` (seconds, `Target.interval`): also plan the desired rules' groups'
     evaluation interval; None leaves the groups alone. `orphans` (without `prune`): also find the graf-managed
     resources of the scope the code no longer has (a folder search and one list per kind on the legacy API), to
     show them as pending."""
     state = read_state(api, desired, only=only, listed=prune, intervals=interval is not None,
                        concurrency=concurrency, kinds=kinds, tolerant=True,
-                       removed_in=(scope or Scope()) if orphans and not prune else None)
+                       removed_in=(scope or Scope()) if orphans and not prune else None, early=early)
     return plan(desired, state.resources, state.pushed, prune=prune, force=force, scope=scope, interval=interval,
                 groups=state.groups, force_v2=force_v2, unread=state.unread)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from concurrent.futures import ThreadPoolExecutor, as_completed
+from concurrent.futures import Executor, ThreadPoolExecutor, as_completed
 from typing import TypeVar
 
 DEFAULT_CONCURRENCY = 16  # requests in flight; each worker thread keeps its own keep-alive session
@@ -13,13 +13,16 @@ R = TypeVar("R")
 
 
 def run_all(function: Callable[[T], R], items: Sequence[T], concurrency: int,
-            on_done: Callable[[T, R], None] | None = None) -> list[R]:
+            on_done: Callable[[T, R], None] | None = None, *, pool: Executor | None = None) -> list[R]:
     """`function` over `items` with at most `concurrency` in flight; the first exception is re-raised.
 
-    Results keep the order of `items` so callers sort once and output is deterministic.
+    Results keep the order of `items` so callers sort once and output is deterministic. With `pool` (a pool of
+    `concurrency` workers that other requests of the run share), the work goes there and the pool stays open.
     """
     if not items:
         return []
+    if pool is not None:
+        return _run_in(pool, function, items, on_done)
     if concurrency <= 1 or len(items) == 1:
         in_order: list[R] = []
         for item in items:
@@ -43,4 +46,21 @@ def run_all(function: Callable[[T], R], items: Sequence[T], concurrency: int,
         pool.shutdown(wait=False, cancel_futures=True)
         raise
     pool.shutdown(wait=True)
+    return [results[i] for i in range(len(items))]
+
+
+def _run_in(pool: Executor, function: Callable[[T], R], items: Sequence[T],
+            on_done: Callable[[T, R], None] | None) -> list[R]:
+    futures = {pool.submit(function, item): i for i, item in enumerate(items)}
+    results: dict[int, R] = {}
+    try:
+        for future in as_completed(futures):
+            index = futures[future]
+            results[index] = future.result()
+            if on_done is not None:
+                on_done(items[index], results[index])
+    except BaseException:
+        for future in futures:
+            future.cancel()
+        raise
     return [results[i] for i in range(len(items))]

@@ -18,7 +18,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from graf.resources import JSON, MARKER, content_hash
+from graf.resources import JSON, MARKER, content_hash, normal_hash
 
 __all__ = ["MARKER", "Record", "record_for"]
 
@@ -81,8 +81,10 @@ class Record:
         return self.uid is not None
 
     def matches(self, kind: str, body: JSON) -> bool:
-        """True when this record's hash is the hash of `body` (a live body in graf's normal form)."""
-        return self.hash == content_hash(kind, body)
+        """True when this record's hash is the hash of `body`, a live body in graf's normal form (every kind's
+        `normalise` gives one): hashed as it is, since normalising it again changes nothing (canonical is
+        idempotent)."""
+        return self.hash == normal_hash(body)
 
 
 def record_for(kind: str, body: JSON, version: int | None = None, project: str | None = None,

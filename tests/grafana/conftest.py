@@ -102,3 +102,15 @@ def graf(project: Project, grafana: GrafanaServer, monkeypatch: pytest.MonkeyPat
         return Run(code, captured.out, captured.err)
 
     return run
+
+
+@pytest.fixture(params=["direct", "proxied"])
+def each_transport(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """The test once over each transport of graf.grafana.transport. A proxy in the environment selects the
+    proxied one; here it is chosen outright, so it talks to the test server with no proxy in between."""
+    if request.param == "proxied":
+        from graf.grafana import client, transport
+
+        monkeypatch.setattr(client, "transport_for",
+                            lambda url, *, verify=True: transport.Proxied(url, verify=verify))
+    return str(request.param)

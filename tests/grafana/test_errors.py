@@ -12,6 +12,9 @@ import pytest
 from tests.grafana.conftest import Project
 from tests.grafana_server import ADMIN_TOKEN, VIEWER_TOKEN, GrafanaServer
 
+# Every safety property holds over both transports (direct, and niquests where a proxy is set).
+pytestmark = pytest.mark.usefixtures("each_transport")
+
 
 def _closed_port() -> int:
     with socket.socket() as s:

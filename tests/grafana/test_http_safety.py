@@ -18,6 +18,9 @@ import pytest
 from tests.grafana.conftest import Project
 from tests.grafana_server import GrafanaServer
 
+# Every safety property holds over both transports (direct, and niquests where a proxy is set).
+pytestmark = pytest.mark.usefixtures("each_transport")
+
 
 class _Recorder(ThreadingHTTPServer):
     """A server on 127.0.0.1 that answers every request with one fixed reply and records what it got."""

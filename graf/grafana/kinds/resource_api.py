@@ -17,7 +17,7 @@ Sources: grafana-13-api.md §4 (addressing, operations, list paging, conversion 
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from graf.grafana.client import Grafana
@@ -36,9 +36,10 @@ def collection(group: str, version: str, resource: str) -> str:
     return f"/apis/{group}/{version}/namespaces/{NAMESPACE}/{resource}"
 
 
-def list_objects(api: Grafana, base: str, kinds: str) -> list[JSON]:
-    """Every object of a collection, following `metadata.continue` until the server gives none (§4.2 List)."""
-    items: list[JSON] = []
+def list_objects(api: Grafana, base: str, kinds: str) -> Iterator[JSON]:
+    """Every object of a collection, following `metadata.continue` until the server gives none (§4.2 List).
+
+    Page by page: a caller that keeps less than the objects (graf's normal form) holds one page of them at a time."""
     token: str | None = None
     while True:
         params: dict[str, Any] = {"limit": PAGE}
@@ -46,10 +47,13 @@ def list_objects(api: Grafana, base: str, kinds: str) -> list[JSON]:
             params["continue"] = token
         page = api.get(base, what=kinds, params=params)
         page = page if isinstance(page, dict) else {}
-        items.extend(i for i in (page.get("items") or []) if isinstance(i, dict))
+        items = page.get("items") or []
         token = (page.get("metadata") or {}).get("continue") or None
+        del page
+        yield from (i for i in items if isinstance(i, dict))
+        items = []  # this page's objects are the caller's now: not held while the next page is read
         if not token:
-            return items
+            return
 
 
 def foreign_manager(annotations: JSON) -> str | None:
