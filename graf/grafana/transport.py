@@ -8,8 +8,8 @@ goes wrong on the way is one of three errors, which graf.grafana.answers maps: `
 `ConnectionFailed`.
 
 Two transports, one behaviour:
-- `Direct` (the usual case): one HTTP/1.1 connection per pool thread (graf.grafana.http11). A GET
-  costs a fraction of what a full HTTP client's machinery does per request, which is most of a
+- `Direct` (the usual case): the standard library's http.client, one connection per pool thread.
+  A GET costs a fraction of what a full HTTP client's machinery does per request, which is most of a
   no-op sync's CPU once a few hundred dashboards are read (bench/whole_sync.py).
 - `Proxied`: niquests, only when a proxy from the environment (HTTPS_PROXY, HTTP_PROXY, NO_PROXY)
   applies to Grafana's host, so graf goes through the proxy as it always did.
@@ -17,6 +17,7 @@ Two transports, one behaviour:
 
 from __future__ import annotations
 
+import http.client
 import select
 import socket
 import ssl
@@ -28,8 +29,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Protocol
 from urllib.parse import urlsplit
-
-from graf.grafana.http11 import Connection
 
 __all__ = ["ConnectionFailed", "Direct", "Proxied", "Raw", "TLSFailed", "TimedOut", "Transport", "transport_for"]
 
@@ -86,13 +85,13 @@ _FRESH = 1.0  # seconds after its last request a connection is taken as open wit
 
 
 class Direct:
-    """HTTP/1.1 connections (graf.grafana.http11) to `url`'s host, one per thread, kept alive between requests."""
+    """http.client connections to `url`'s host, one per thread, kept alive between requests."""
 
     def __init__(self, url: str, *, verify: bool = True) -> None:
         parts = urlsplit(url)
         self.https = parts.scheme == "https"
         self.host = parts.hostname or ""
-        self.port = parts.port or (443 if self.https else 80)
+        self.port = parts.port
         self.prefix = parts.path.rstrip("/")  # Grafana served below a sub-path
         self._tls: ssl.SSLContext | None = None
         if self.https and verify:
@@ -103,47 +102,60 @@ class Direct:
             self._tls.verify_mode = ssl.CERT_NONE
         self._local = threading.local()
         self._lock = threading.Lock()
-        self._open: list[Connection] = []
+        self._open: list[http.client.HTTPConnection] = []
 
     def send(self, method: str, target: str, body: bytes | None, headers: Mapping[str, str],
              timeout: float) -> Raw:
         connection = self._connection(timeout, reused_ok=method in _REPEATABLE)
         try:
             # gzip where Grafana's [server] enable_gzip is on: a /apis list page shrinks ~10x on the wire
-            status, answer, data = connection.request(method, self.prefix + target, body,
-                                                      {**headers, "Accept-Encoding": "gzip"})
+            connection.request(method, self.prefix + target, body=body,
+                               headers={**headers, "Accept-Encoding": "gzip"})
+            response = connection.getresponse()
+            data = response.read()
         except BaseException as exc:
             self.drop()
             raise _failure(exc) from exc
+        if response.will_close:
+            self.drop()
+        answer = _lower(response.headers)
         if answer.get("content-encoding", "").strip().lower() == "gzip":
             try:
                 data = zlib.decompress(data, 16 + zlib.MAX_WBITS)
             except zlib.error as exc:
                 raise ConnectionFailed(f"a gzip body that does not decompress ({exc})") from exc
-        return Raw(status, answer, data)
+        return Raw(response.status, answer, data)
 
-    def _connection(self, timeout: float, *, reused_ok: bool) -> Connection:
+    def _connection(self, timeout: float, *, reused_ok: bool) -> http.client.HTTPConnection:
         """This thread's connection; one the server closed while idle is replaced. That is checked before a
         request that must not be sent twice (a POST: sent on a closed connection it would be uncertain) and after
         a pause; a read right after the last one skips the check (a poll that shows across hundreds of reads),
         and is retried if the connection was closed all the same."""
-        connection: Connection | None = getattr(self._local, "connection", None)
+        connection: http.client.HTTPConnection | None = getattr(self._local, "connection", None)
         now = time.monotonic()
         if (connection is not None and connection.sock is not None
                 and (not reused_ok or now - self._local.used > _FRESH) and _closed_by_peer(connection.sock)):
-            connection.close()
+            self.drop()
+            connection = None
         self._local.used = now
         if connection is None:
-            connection = Connection(self.host, self.port, tls=self._tls, timeout=timeout)
+            if self._tls is not None:
+                connection = http.client.HTTPSConnection(self.host, self.port, timeout=timeout, context=self._tls)
+            else:
+                connection = http.client.HTTPConnection(self.host, self.port, timeout=timeout)
             self._local.connection = connection
             with self._lock:
                 self._open.append(connection)
-        connection.set_timeout(timeout)  # the run's deadline cuts it near the end
+        if connection.timeout != timeout:  # the run's deadline cuts it near the end
+            connection.timeout = timeout
+            if connection.sock is not None:
+                connection.sock.settimeout(timeout)
         return connection
 
     def drop(self) -> None:
         connection = getattr(self._local, "connection", None)
         if connection is not None:
+            self._local.connection = None
             connection.close()
 
     def close(self) -> None:
@@ -178,13 +190,13 @@ def _closed_by_peer(sock: socket.socket) -> bool:
 
 
 def _failure(exc: BaseException) -> BaseException:
-    """The transport error for what the connection or the socket raised; anything else (Ctrl-C) as it is."""
+    """The transport error for what http.client or the socket raised; anything else (Ctrl-C) as it is."""
     reason = str(exc) or type(exc).__name__
     if isinstance(exc, TimeoutError):  # socket.timeout
         return TimedOut(reason)
     if isinstance(exc, (ssl.SSLError, ssl.CertificateError)):
         return TLSFailed(reason)
-    if isinstance(exc, OSError):  # http11's BadAnswer and Closed too
+    if isinstance(exc, (OSError, http.client.HTTPException)):
         return ConnectionFailed(reason)
     return exc
 
