@@ -5,15 +5,18 @@ environment label) for one set of variable samples, or about one dashboard file 
 (graf.validate.sharded: its findings, keyed by the file's bytes and path). It depends only on those,
 promql-parser and graf's validation code, so it is kept under a folder named by all of those:
 
-    $XDG_CACHE_HOME/graf/verdicts/<python>-<promql-parser version>-<graf version>-<code hash>/
+    $XDG_CACHE_HOME/graf/verdicts/<python>-promql-parser-<its files>-graf-<code hash>/
 
-(~/.cache when XDG_CACHE_HOME is unset; never in the project). A new parser, graf or query code
-starts an empty folder. Each process that learnt something writes one shard (marshal, a dict of
-key digest -> verdict) by atomic rename; a reader merges the shards and, when there are many,
-rewrites them as one. A broken or foreign shard is ignored, never trusted: the query is checked again.
+(~/.cache when XDG_CACHE_HOME is unset; never in the project): the installed parser's files are
+named by their names, sizes and modification times (no package metadata is read: importing
+importlib.metadata alone would cost every build more than the lookups save), graf's by the content
+of its validation code. A new parser, graf or query code starts an empty folder. Each process that
+learnt something writes one shard (marshal, a dict of key digest -> verdict) by atomic rename; a
+reader merges the shards and, when there are many, rewrites them as one. A broken or foreign shard
+is ignored, never trusted: the query is checked again.
 
-Only `graf validate` turns it on (`enable()`); GRAF_VALIDATE_CACHE=0 turns it off. The library and
-`graf build` keep their in-memory caches only.
+`graf validate` and `graf build` turn it on (`enable()`); GRAF_VALIDATE_CACHE=0 turns it off. The
+library keeps its in-memory caches only.
 """
 
 from __future__ import annotations
@@ -61,22 +64,32 @@ def folder() -> Path:
 
 
 def _generation() -> str:
-    from importlib.metadata import PackageNotFoundError, version
-
-    def of(package: str) -> str:
-        try:
-            return version(package)
-        except PackageNotFoundError:
-            return "unknown"
-
     code = hashlib.sha256()
     here = Path(__file__).resolve().parent
     package = here.parent
     sources = sorted(p for p in here.rglob("*") if p.suffix in (".py", ".json"))
     for file in [*sources, *(package / name for name in _ALSO_READ)]:
         code.update(file.read_bytes())
-    return (f"py{sys.version_info[0]}{sys.version_info[1]}-promql-parser-{of('promql-parser')}-graf-{of('graf')}-"
-            f"{code.hexdigest()[:12]}")
+    python = f"py{sys.version_info[0]}{sys.version_info[1]}"
+    return f"{python}-promql-parser-{_installed('promql_parser')}-graf-{code.hexdigest()[:12]}"
+
+
+def _installed(module: str) -> str:
+    """A digest of an installed module's files (names, sizes, modification times), found without importing it."""
+    from importlib.util import find_spec
+
+    spec = find_spec(module)
+    if spec is None:
+        return "absent"
+    places = list(spec.submodule_search_locations or [])
+    files = sorted(p for place in places for p in Path(place).iterdir() if p.is_file())
+    if not places and spec.origin:
+        files = [Path(spec.origin)]
+    stamp = hashlib.sha256()
+    for file in files:
+        info = file.stat()
+        stamp.update(f"{file.name}\0{info.st_size}\0{info.st_mtime_ns}\0".encode())
+    return stamp.hexdigest()[:12]
 
 
 # Outside graf/validate, the code a file's findings depend on (all of graf/validate is hashed).

@@ -99,3 +99,20 @@ def test_the_cache_lives_in_the_user_cache_dir(tmp_path: Path, monkeypatch: pyte
     assert verdicts.folder().is_relative_to(tmp_path / "xdg" / "graf" / "verdicts")
     monkeypatch.delenv("XDG_CACHE_HOME")
     assert verdicts.folder().is_relative_to(Path.home() / ".cache" / "graf")
+
+
+def test_a_reinstalled_parser_starts_a_new_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The parser is named by its installed files: a new build of it (another size or time) is another folder."""
+    import importlib
+
+    package = tmp_path / "fake_parser"
+    package.mkdir()
+    (package / "__init__.py").write_text("", encoding="utf-8")
+    (package / "_native.so").write_bytes(b"v1")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    importlib.invalidate_caches()
+    first = verdicts._installed("fake_parser")
+    assert verdicts._installed("fake_parser") == first
+    (package / "_native.so").write_bytes(b"v2 longer")
+    assert verdicts._installed("fake_parser") != first
+    assert verdicts._installed("no_such_module_here") == "absent"
