@@ -36,8 +36,9 @@ def render(project: Project, env: Environment, *, seen: Callable[[Resource], Non
     resources = [_folder(ctx), *_datasources(ctx)]
     for resource in resources:
         seen(resource)
-    resources += _dashboards(ctx, seen)
-    alerting = _alerting(ctx)
+    with team.one_render():
+        resources += _dashboards(ctx, seen)
+        alerting = _alerting(ctx)
     for resource in alerting:
         seen(resource)
     resources += alerting

@@ -2,8 +2,10 @@
 
 Each module is loaded as a member of a package made for its folder, so it imports the modules
 beside it (or in subfolders) with relative imports: `from . import helpers`,
-`from .lib.panels import kpi`. The folder's `__init__.py`, if any, is not run. Every load gets
-fresh copies of those modules, so a module edited between two renders in one process is read again.
+`from .lib.panels import kpi`. The folder's `__init__.py`, if any, is not run. Within one render
+(`one_render()`), the modules of a folder share those imports, as modules of one package do in
+Python: a helper beside 500 dashboard modules runs once, not 500 times. Each render (and each load
+outside one) gets fresh copies, so a module edited between two renders in one process is read again.
 
 A team module is foreign code. Whatever it does wrong while loading or producing (an exception,
 `sys.exit()`, a loop that never ends) becomes one `RenderError` naming the module, and the file and
@@ -37,6 +39,20 @@ from graf.wording import clipped, shown_path
 
 DEFAULT_TIME_LIMIT = 30.0
 TIME_LIMIT_VARIABLE = "GRAF_RENDER_TIMEOUT"
+
+_render_packages: dict[Path, str] | None = None  # folder -> its package, while one render runs
+
+
+@contextmanager
+def one_render() -> Iterator[None]:
+    """Within the block, the team modules of one folder share one package (and its imported helpers)."""
+    global _render_packages
+    outer = _render_packages
+    _render_packages = {} if outer is None else outer
+    try:
+        yield
+    finally:
+        _render_packages = outer
 
 
 def load(root: Path, path: Path, *, kind: str, key: str) -> ModuleType:
@@ -96,10 +112,12 @@ def time_limit() -> float:
 def _package(folder: Path) -> str:
     """A fresh package for `folder` (its name derives from the folder's path), registered for imports."""
     resolved = folder.resolve()
+    if _render_packages is not None and resolved in _render_packages:
+        return _render_packages[resolved]
     name = "graf_team_" + hashlib.sha256(str(resolved).encode()).hexdigest()[:12]
     members = re.compile(re.escape(name) + r"(?:\.|$)").match  # filtered at C speed: runs once per module load
     for loaded in list(filter(members, list(sys.modules))):
-        del sys.modules[loaded]  # fresh helpers for every load: a team file may have changed since
+        del sys.modules[loaded]  # fresh helpers for every render: a team file may have changed since
     package = ModuleType(name, f"a team's modules in {resolved}")
     package.__path__ = [str(resolved)]
     package.__package__ = name
@@ -107,6 +125,8 @@ def _package(folder: Path) -> str:
     if package.__spec__ is not None:
         package.__spec__.submodule_search_locations = [str(resolved)]
     sys.modules[name] = package
+    if _render_packages is not None:
+        _render_packages[resolved] = name
     return name
 
 

@@ -1,4 +1,5 @@
-"""A team's folder of modules is a package: relative imports work, folders never share a helper."""
+"""A team's folder of modules is a package: relative imports work, folders never share a helper, and the modules
+of one folder share their helpers within a render (each helper runs once per render)."""
 
 from __future__ import annotations
 
@@ -43,3 +44,24 @@ def test_a_changed_helper_is_read_again_in_the_same_process(tmp_path: Path,
     assert build(tmp_path, capsys, files, ["team/kpi.py"]) == {"before"}
     files["team/lib/names.py"] = "def title():\n    return 'after'\n"
     assert build(tmp_path, capsys, files, ["team/kpi.py"]) == {"after"}
+
+
+COUNTED = """from pathlib import Path
+
+with open(Path(__file__).with_name("runs.log"), "a", encoding="utf-8") as log:  # one line per execution
+    log.write("run\\n")
+
+
+def title(name):
+    return name
+"""
+
+
+def test_one_render_runs_a_shared_helper_once(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    module = ("from .counted import title\n\n\n"
+              "def dashboard(ctx):\n    return {{'uid': ctx.uid('{0}'), 'title': title('{0}')}}\n")
+    files = {"team/counted.py": COUNTED, **{f"team/d{i}.py": module.format(f"d{i}") for i in range(5)}}
+    assert build(tmp_path, capsys, files, [f"team/d{i}.py" for i in range(5)]) == {f"d{i}" for i in range(5)}
+    assert (tmp_path / "team" / "runs.log").read_text().splitlines() == ["run"]  # once for five modules
+    assert build(tmp_path, capsys, files, [f"team/d{i}.py" for i in range(5)]) == {f"d{i}" for i in range(5)}
+    assert (tmp_path / "team" / "runs.log").read_text().splitlines() == ["run", "run"]  # a new render runs it anew
