@@ -111,8 +111,11 @@ def time_limit() -> float:
 
 def _package(folder: Path) -> str:
     """A fresh package for `folder` (its name derives from the folder's path), registered for imports."""
+    if _render_packages is not None and folder in _render_packages:  # before resolve(): a syscall per part
+        return _render_packages[folder]
     resolved = folder.resolve()
     if _render_packages is not None and resolved in _render_packages:
+        _render_packages[folder] = _render_packages[resolved]
         return _render_packages[resolved]
     name = "graf_team_" + hashlib.sha256(str(resolved).encode()).hexdigest()[:12]
     members = re.compile(re.escape(name) + r"(?:\.|$)").match  # filtered at C speed: runs once per module load
@@ -126,7 +129,7 @@ def _package(folder: Path) -> str:
         package.__spec__.submodule_search_locations = [str(resolved)]
     sys.modules[name] = package
     if _render_packages is not None:
-        _render_packages[resolved] = name
+        _render_packages[resolved] = _render_packages[folder] = name
     return name
 
 
