@@ -168,7 +168,7 @@ class Direct:
 
 def _trusting() -> ssl.SSLContext:
     """A TLS context trusting what graf trusted through niquests: the operating system's root certificates as
-    wassima (niquests' own dependency) reads them, the macOS keychain and the Windows store included, on top
+    wassima (a dependency of graf and of niquests) reads them, the macOS keychain and the Windows store included, on top
     of OpenSSL's default paths."""
     context = ssl.create_default_context()
     try:
