@@ -22,8 +22,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from graf.diff import diff_sets, render_json, render_markdown, render_terminal  # noqa: E402
-from graf.diff._gc import gc_paused  # noqa: E402
 from graf.diff.sources import load_pair  # noqa: E402
+from graf.gcpause import gc_paused  # noqa: E402
 from graf.resources import canonical_json  # noqa: E402
 
 DASHBOARDS = 500

@@ -57,9 +57,9 @@ class Target:
 
     def _render(self, seen: Callable[[Resource], None] | None = None) -> tuple[Resource, ...]:
         from graf._render import render
-        from graf.diff._gc import gc_held
+        from graf.gcpause import gc_held
 
-        with gc_held():  # a run's worth of fresh JSON trees, no cycles: see graf.diff._gc
+        with gc_held():  # a run's worth of fresh JSON trees, no cycles: see graf.gcpause
             out = [r.normalised() for r in render(self.project, self.env, seen=seen)]
         return tuple(sorted(out, key=lambda r: (KIND_ORDER.index(r.kind), r.uid)))
 
@@ -137,7 +137,7 @@ class Target:
         """What sync would do, per resource: read Grafana, then the three-way decision (graf.grafana.plan).
         `force_v2`: replace dashboards a UI save stored as schema v2 with graf's classic JSON. `orphans`: also
         list the folder's dashboards the code no longer has ("would be deleted with --prune"), as `graf plan` does."""
-        from graf.diff._gc import gc_held
+        from graf.gcpause import gc_held
 
         only = tuple(only)
         early = self._early_reads(only)

@@ -23,8 +23,7 @@ def build(app: Invocation, envs: tuple[str, ...], out: Path | None) -> None:
     from graf.validate.findings import InvalidResources
 
     # What a build makes (classes, rendered JSON) lives until the process ends: no cycle to look for, so the
-    # collector waits, and what was made is frozen out of its sight (graf.diff._gc.gc_held, without importing
-    # graf.diff).
+    # collector waits, and what was made is frozen out of its sight (as graf.gcpause.gc_held does).
     was_enabled = gc.isenabled()
     gc.disable()
     verdicts.enable()  # the queries' verdicts of earlier runs, as graf validate keeps them

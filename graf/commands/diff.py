@@ -46,8 +46,8 @@ def diff(app: Invocation, paths: tuple[Path, ...], base: str | None, head: str |
     graf diff --base A --head B       the code at two git revisions
     graf diff --env prod              the code vs what the environment's Grafana has now
     """
-    from graf.diff._gc import gc_paused
     from graf.errors import UsageError
+    from graf.gcpause import gc_paused
 
     if paths and (base or head):
         raise UsageError("graf diff", "give either two paths or --base/--head, not both")
@@ -67,7 +67,7 @@ def diff(app: Invocation, paths: tuple[Path, ...], base: str | None, head: str |
     if fmt == "html":
         _html(app, paths, base, head, envs, out, png)
         return
-    with gc_paused():  # a short run over large JSON trees: see graf.diff._gc
+    with gc_paused():  # a short run over large JSON trees: see graf.gcpause
         result = _paths(paths) if paths else _revisions(app, base, head, envs) if base else _live(app, envs, url)
         use_colour = colour if colour is not None else sys.stdout.isatty() and "NO_COLOR" not in os.environ
         click.echo(_render(result, fmt, use_colour), nl=False, color=use_colour)
@@ -120,10 +120,10 @@ def _revisions(app: Invocation, base: str | None, head: str | None, envs: tuple[
 def _html(app: Invocation, paths: tuple[Path, ...], base: str | None, head: str | None, envs: tuple[str, ...],
           out: Path | None, png: bool) -> None:
     """Pictures of the diff: one page on stdout, or index.html + a page (and PNG) per dashboard in `out`."""
-    from graf.diff._gc import gc_paused
     from graf.diff.html import dashboard_pages, render_html
     from graf.errors import GrafError
     from graf.files import write_file
+    from graf.gcpause import gc_paused
 
     sides: list[Any] = []
     with gc_paused():

@@ -68,10 +68,10 @@ def _findings(app: Invocation, envs: tuple[str, ...], paths: tuple[Path, ...],
 
             return validate_files(files, jobs)
     if paths:
-        from graf.diff._gc import gc_paused
+        from graf.gcpause import gc_paused
         from graf.validate.load import load_dashboards
 
-        with gc_paused():  # a large input is thousands of fresh JSON trees: see graf.diff._gc
+        with gc_paused():  # a large input is thousands of fresh JSON trees: see graf.gcpause
             loaded = load_dashboards(paths)
         if envs:
             from graf._render import render_all

@@ -8,7 +8,6 @@
     terminal.py / markdown.py / jsonformat.py   renderers: Diff -> str
     html.py       Diff + both sides -> pages of each changed dashboard before and after (graf.preview draws)
     sources.py    the edges: build folders and JSON files, git revisions
-    _gc.py        pausing the cyclic GC while large JSON trees are read and compared
 """
 
 from __future__ import annotations

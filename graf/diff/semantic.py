@@ -9,11 +9,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 
-from graf.diff._gc import gc_paused
 from graf.diff.dashboard import dashboard_summary, diff_dashboard
 from graf.diff.dashboard_v2 import diff_dashboard_v2, summary_v2
 from graf.diff.model import Change, Diff, ResourceDiff
 from graf.diff.tree import diff_values
+from graf.gcpause import gc_paused
 from graf.resources import JSON, KIND_ORDER, VOLATILE, Resource
 from graf.validate.v2 import is_v2
 

@@ -16,8 +16,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from graf.diff._gc import gc_paused
 from graf.errors import GrafError, UsageError
+from graf.gcpause import gc_paused
 from graf.jsoninput import parse_json, read_bounded
 from graf.resources import JSON, KIND_ORDER, Resource
 from graf.validate.v2 import is_v2, uid_of

@@ -157,7 +157,7 @@ def _read(file: Path) -> bytes | None:
 
 def _one(file: Path, named: bool, raw: bytes | None = None) -> tuple[Any, ...]:
     """(load findings, skipped, stub or None, findings without G103) of one file, as plain tuples."""
-    from graf.diff._gc import gc_held
+    from graf.gcpause import gc_held
     from graf.validate import _validate, v2
     from graf.validate.context import ValidationContext
     from graf.validate.rules import RULES

@@ -1,4 +1,5 @@
-"""Pausing Python's cyclic garbage collector while large JSON trees are built and compared."""
+"""Pausing Python's cyclic garbage collector while large JSON trees are built and compared (sync, validate,
+diff): its own module, so a command that holds the collector imports nothing else for it."""
 
 from __future__ import annotations
 
