@@ -275,15 +275,19 @@ def _without_panel_volatile(panel: Any) -> Any:
     return out
 
 
+_LEAVES = frozenset({str, int, bool})  # returned as they are: tested inline, a call per leaf costs more
+
+
 def _normal(value: Any) -> Any:
     kind = type(value)
     if kind is str or kind is int or kind is bool or value is None:
         return value  # the common leaves first: this runs once per value of every body graf reads or renders
     if kind is dict:
         # sorted by str(key) (stable, so equal strings keep their order); `sorted(keys, key=str)` runs at C speed
-        return {str(k): _normal(v) for k in sorted(value, key=str) if (v := value[k]) is not None}
+        return {str(k): v if type(v) in _LEAVES else _normal(v)
+                for k in sorted(value, key=str) if (v := value[k]) is not None}
     if kind is list:
-        return [_normal(v) for v in value]
+        return [v if type(v) in _LEAVES else _normal(v) for v in value]
     return _normal_other(value)
 
 

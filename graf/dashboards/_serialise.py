@@ -128,7 +128,7 @@ def drop_nulls(value: Any) -> Any:
     """`value` without the nulls in its dicts (graf's normal form has none; an `extraJson` key set to None is
     left out)."""
     if isinstance(value, dict):
-        return {k: drop_nulls(v) for k, v in value.items() if v is not None}
+        return {k: drop_nulls(v) if isinstance(v, (dict, list)) else v for k, v in value.items() if v is not None}
     if isinstance(value, list):
-        return [drop_nulls(v) for v in value]
+        return [drop_nulls(v) if isinstance(v, (dict, list)) else v for v in value]
     return value
