@@ -19,8 +19,9 @@ from graf.stack.endpoints import otlp_traces_url
 from graf.stack.logs import log_file
 
 PLAIN_CORRELATION = "[traceId=%X{traceId:-} spanId=%X{spanId:-}] "
-# `XXX` is the pattern letter for an ISO 8601 offset (+02:00, Z), which the shippers parse back.
-PLAIN_DATEFORMAT = "yyyy-MM-dd'T'HH:mm:ss.SSSXXX"
+# Pattern letter X three times: the ISO 8601 offset (+02:00, or Z for UTC), which the shippers parse back.
+ISO_OFFSET = "X" * 3
+PLAIN_DATEFORMAT = "yyyy-MM-dd'T'HH:mm:ss.SSS" + ISO_OFFSET
 # Logback rotation Spring Boot applies to logging.file.name: 10 MB files, a week, 1 GB at most.
 ROLLING = {"max-file-size": "10MB", "max-history": 7, "total-size-cap": "1GB"}
 
