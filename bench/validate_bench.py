@@ -35,17 +35,24 @@ def copies(base: dict[str, Any], count: int, *, unique_queries: bool) -> list[An
 
     out = []
     for i in range(count):
-        body = copy.deepcopy(base)
-        body["uid"] = f"node-{i:04d}"
-        body["title"] = f"Node Exporter Full #{i}"
-        if unique_queries:
-            for panel in _panels(body):
-                for target in panel.get("targets", []):
-                    if "expr" in target:
-                        # a label *name* of its own: label values alone would share a cache entry
-                        target["expr"] = target["expr"].replace('job="$job"', f'job="$job",copy_{i}="1"')
+        body = node_copy(base, i, unique_queries=unique_queries)
         out.append(Resource("dashboard", body["uid"], body, source=f"node-{i:04d}.json"))
     return out
+
+
+def node_copy(base: dict[str, Any], i: int, *, unique_queries: bool) -> dict[str, Any]:
+    """Copy `i` of Node Exporter Full: its own uid and title, and with `unique_queries` every PromQL
+    expression structurally its own."""
+    body = copy.deepcopy(base)
+    body["uid"] = f"node-{i:04d}"
+    body["title"] = f"Node Exporter Full #{i}"
+    if unique_queries:
+        for panel in _panels(body):
+            for target in panel.get("targets", []):
+                if "expr" in target:
+                    # a label *name* of its own: label values alone would share a cache entry
+                    target["expr"] = target["expr"].replace('job="$job"', f'job="$job",copy_{i}="1"')
+    return body
 
 
 def _panels(body: dict[str, Any]) -> list[dict[str, Any]]:

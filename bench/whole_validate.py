@@ -14,7 +14,6 @@ peak RSS, warm rerun under 2 s. The findings of every run must be identical.
 from __future__ import annotations
 
 import argparse
-import copy
 import json
 import os
 import sys
@@ -26,6 +25,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bench._whole import GRAF, PYTHON, checked, measure, row  # noqa: E402
+from bench.validate_bench import node_copy  # noqa: E402
 
 REFERENCE = Path(os.environ.get("GRAF_REFERENCE", ROOT.parent / "shared" / "reference"))
 
@@ -33,23 +33,10 @@ READ_ALL = ("import json, pathlib, sys\n"
             "for p in sorted(pathlib.Path(sys.argv[1]).glob('*.json')): json.loads(p.read_bytes())\n")
 
 
-def _panels(body: dict[str, Any]) -> list[dict[str, Any]]:
-    out = []
-    for panel in body.get("panels", []):
-        out.append(panel)
-        out.extend(panel.get("panels", []))
-    return out
-
-
 def write_copies(base: dict[str, Any], count: int, folder: Path) -> int:
     size = 0
     for i in range(count):
-        body = copy.deepcopy(base)
-        body["uid"], body["title"] = f"node-{i:04d}", f"Node Exporter Full #{i}"
-        for panel in _panels(body):
-            for target in panel.get("targets", []):
-                if "expr" in target:
-                    target["expr"] = target["expr"].replace('job="$job"', f'job="$job",copy_{i}="1"')
+        body = node_copy(base, i, unique_queries=True)
         path = folder / f"node-{i:04d}.json"
         path.write_text(json.dumps(body, indent=2), encoding="utf-8")
         size += path.stat().st_size
