@@ -35,7 +35,9 @@ _NOT_BRACKETS = bytes(b for b in range(256) if b not in _BRACKETS)
 # Every digit as 0 and E as e, so that one search finds any long number or 3-digit exponent.
 _DIGITS_AS_ZERO = bytes(ord("0") if 48 <= b <= 57 else ord("e") if b == ord("E") else b for b in range(256))
 _LONG_NUMBER = b"0" * (MAX_DIGITS + 1)
-_HUGE_FLOAT = (b"0" * 300, b"e000")  # as mapped by _DIGITS_AS_ZERO, with "+" deleted (e+308 -> e000)
+# As mapped by _DIGITS_AS_ZERO, with "+" deleted (e+308 -> e000): a float beyond range has a 3-digit exponent or
+# 210 digits in a row (with 209 and an exponent up to 99 it is under 10**209 * 10**99 = 10**308).
+_HUGE_FLOAT = (b"0" * 210, b"e000")
 _STRING = re.compile(rb'"[^"\\]*(?:\\.[^"\\]*)*"')
 
 
@@ -153,7 +155,7 @@ def _finite(text: str) -> float:
 def _check_shape(raw: bytes, where: str) -> bool:
     """Depth and number length, counted on the bytes: brackets and digits inside strings count too
     at first (an upper bound, fast); only a file over a limit is counted again without its strings.
-    True when the file may hold a float beyond range (300 digits in a row, or a 3-digit exponent)."""
+    True when the file may hold a float beyond range (210 digits in a row, or a 3-digit exponent)."""
     # "+" deleted: one search finds e400 and e+400. It may join digits ("1+1" in a string): an upper
     # bound still, as the first count is; the exact count below keeps them apart.
     digits = raw.translate(_DIGITS_AS_ZERO, b"+")

@@ -27,6 +27,7 @@ HOSTILE: dict[str, tuple[bytes, str]] = {
     "huge-float": (b'{"panels": [], "n": 1e999}', "the number 1e999 is too large for a float"),
     "huge-float-upper": (b'{"panels": [], "n": -2.5E+400}', "the number -2.5E+400 is too large for a float"),
     "huge-float-digits": (b'{"panels": [], "n": ' + b"9" * 400 + b'.5}', "is too large for a float"),
+    "huge-float-short-exponent": (b'{"panels": [], "n": ' + b"9" * 210 + b"e99}", "is too large for a float"),
     "duplicate": (b'{"panels": [], "title": "a", "title": "b"}', "duplicate key 'title'"),
     "nested-duplicate": (b'{"panels": [{"id": 1, "id": 2}]}', "duplicate key 'id'"),
     "binary": (b"\xff\xfe\x00\x01garbage", "not UTF-8 text"),
@@ -53,6 +54,13 @@ def test_brackets_and_digits_inside_strings_are_not_counted() -> None:
 def test_nesting_up_to_the_limit_is_read() -> None:
     raw = b"[" * MAX_DEPTH + b"]" * MAX_DEPTH
     assert parse_json(raw, "x.json") is not None
+
+
+def test_floats_just_within_range_are_read() -> None:
+    """A 2-digit exponent reaches past a float only from 210 digits on (10**209 * 10**99 < 10**308)."""
+    for text in (b"9" * 209 + b"e99", b"9" * 209 + b".9E+99", b"1.7976931348623157e308", b"-" + b"9" * 309 + b".0e-1"):
+        value = parse_json(b"[" + text + b"]", "x.json")[0]
+        assert value == float(text) and abs(value) < float("inf")
 
 
 def test_size_is_capped_before_reading_the_rest(tmp_path: Path) -> None:
