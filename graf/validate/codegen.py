@@ -27,6 +27,7 @@ _KNOWN = _OBJECT | _ARRAY | _STRING | _NUMBER | _GENERAL
 _PYTHON_TYPES = {"string": ("str",), "object": ("dict",), "array": ("list",), "boolean": ("bool",),
                  "null": ("None",), "number": ("int", "float"), "integer": ("int",)}
 _MAX_INDENT = 16  # past this depth a subschema becomes its own function (Python allows 20 nested loops)
+_MAX_INLINED = 8  # a $ref used more often is called: refs inlined in refs could grow the code exponentially
 
 
 def compile_schema(root: dict[str, Any]) -> Check:
@@ -40,6 +41,7 @@ class _Writer:
         self.constants: dict[str, Any] = {"_json_equal": _json_equal, "_unique": _unique_items}
         self.ref_functions: dict[str, str] = {}
         self.inlining: list[str] = []
+        self.inlined: dict[str, int] = {}
         self.names = 0
 
     def compile(self) -> Check:
@@ -120,7 +122,8 @@ class _Writer:
                 out.append(f"{pad}if not {test(schema[keyword], var)}: return False")
         if "$ref" in schema:
             ref = schema["$ref"]
-            if ref in self.inlining:
+            self.inlined[ref] = self.inlined.get(ref, 0) + 1
+            if ref in self.inlining or self.inlined[ref] > _MAX_INLINED:
                 out.append(f"{pad}if not {self.ref_function(ref)}({var}): return False")
             else:
                 self.inlining.append(ref)

@@ -121,3 +121,19 @@ def test_the_schema_module_switches_to_the_generated_check(monkeypatch: pytest.M
     assert tiered.check is not first and tiered.check.__name__.startswith("_f")
     monkeypatch.setattr(schema, "GENERATE_AFTER", 0)
     assert schema._Tiered(schema.schema("folder")).check.__name__.startswith("_f")
+
+
+def test_refs_used_many_times_are_called_not_copied() -> None:
+    """Ten levels of a definition used twice by the next: inlined, that would be 2**10 copies."""
+    defs: dict[str, Any] = {"D0": {"type": "integer"}}
+    for n in range(1, 11):
+        defs[f"D{n}"] = {"type": "object", "properties": {"a": {"$ref": f"#/$defs/D{n - 1}"},
+                                                          "b": {"$ref": f"#/$defs/D{n - 1}"}}}
+    root = {"$defs": defs, "$ref": "#/$defs/D10"}
+    writer = codegen._Writer(root)
+    writer.compile()
+    assert sum(len(function) for function in writer.functions) < 500
+    value: Any = 1
+    for _ in range(10):
+        value = {"a": value, "b": value}
+    assert _agree(root, [value, {"a": {"b": "x"}}, {"a": {"a": {"a": 1.5}}}]) == 2
