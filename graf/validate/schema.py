@@ -6,7 +6,7 @@ the body is invalid, so the common case — a valid body — costs one pass of p
 of one jsonschema descent per node. The fast path starts as closures (graf.validate.compiled,
 built in about a millisecond) and, from the GENERATE_AFTER-th body of a kind on, is the schema
 written out as Python source (graf.validate.codegen: 10-20 ms to compile, twice as fast per
-body): `graf build` of a few dashboards never pays that compile, `graf validate` of many does once.
+body): `graf build` of a dozen dashboards never pays that compile, `graf validate` of many pays it once.
 """
 
 from __future__ import annotations
