@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import bisect
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 # The same alternatives as Grafana's `variableRegex` (public/app/features/variables/utils.ts).
@@ -47,28 +47,78 @@ NEVER_INTERPOLATED = frozenset({"gridPos", "custom", "thresholds", "color", "cur
 def used_names(value: Any, into: set[str]) -> None:
     """Add every name referenced anywhere in `value`, built-ins included, to `into` (the fast pass:
     no paths; filter with `is_user_variable`)."""
-    if type(value) is dict:
-        for key, item in value.items():
-            kind = type(item)
-            if kind is str:
-                if "$" in item or "[[" in item:
-                    _add_names(item, into)
-            elif kind is dict and key == "options":
+    texts: list[str] = []
+    collect_strings(value, texts.append)
+    names_in(texts, into)
+
+
+def collect_strings(value: Any, add: Callable[[str], object]) -> None:
+    """Pass to `add` every string of `value` that `used_names` reads: all of them except below a key
+    in NEVER_INTERPOLATED (of an `options` object, its direct strings)."""
+    kind = type(value)
+    if kind is dict:
+        _dict_strings(value, add)
+    elif kind is list:
+        _list_strings(value, add)
+    elif kind is str:
+        add(value)
+
+
+# Two functions, one per container type, and no test of the strings: this walk visits every value
+# of a dashboard (6,500 in Node Exporter Full), so each test saved per value counts.
+def _dict_strings(value: dict[str, Any], add: Callable[[str], object]) -> None:
+    for key, item in value.items():
+        kind = type(item)
+        if kind is str:
+            add(item)
+        elif kind is dict:
+            if key not in NEVER_INTERPOLATED:
+                if item:
+                    _dict_strings(item, add)
+            elif key == "options":
                 for text in item.values():
-                    if type(text) is str and ("$" in text or "[[" in text):
-                        _add_names(text, into)
-            elif (kind is dict or kind is list) and key not in NEVER_INTERPOLATED:
-                used_names(item, into)
-    elif type(value) is list:
-        for item in value:
-            kind = type(item)
-            if kind is str:
-                if "$" in item or "[[" in item:
-                    _add_names(item, into)
-            elif kind is dict or kind is list:
-                used_names(item, into)
-    elif type(value) is str and ("$" in value or "[[" in value):
-        _add_names(value, into)
+                    if type(text) is str:
+                        add(text)
+        elif kind is list and item and key not in NEVER_INTERPOLATED:
+            _list_strings(item, add)
+
+
+def _list_strings(value: list[Any], add: Callable[[str], object]) -> None:
+    for item in value:
+        kind = type(item)
+        if kind is str:
+            add(item)
+        elif kind is dict:
+            if item:
+                _dict_strings(item, add)
+        elif kind is list and item:
+            _list_strings(item, add)
+
+
+def names_in(texts: list[str], into: set[str]) -> None:
+    """Add the names referenced in `texts` to `into`, as `_add_names` of each text would.
+
+    One regex pass over the texts joined by NUL instead of one call per text. A match that holds no
+    NUL lies within one text and is the match found in that text alone (the pattern has no anchors
+    and nothing else in it can read a NUL); only the `.field` and `:format` parts of a `${...}` can
+    run on across one, and then each text is read on its own. Without `[[` anywhere the pattern
+    starts with a literal `$`, which the regex engine finds at C speed."""
+    joined = "\x00".join(texts)
+    if "$" not in joined:
+        if "[[" not in joined:
+            return
+    elif "[[" not in joined:
+        dollars = set(_DOLLAR_FINDALL(joined))
+        if not any("\x00" in g[2] or "\x00" in g[3] for g in dollars):
+            into.update(g[0] or g[1] for g in dollars)
+            return
+    found = set(_FINDALL(joined))
+    if not any("\x00" in g[4] or "\x00" in g[5] for g in found):
+        into.update(g[0] or g[1] or g[3] for g in found)
+        return
+    for text in texts:
+        if "$" in text or "[[" in text:
+            _add_names(text, into)
 
 
 def _add_names(text: str, into: set[str]) -> None:
@@ -78,6 +128,8 @@ def _add_names(text: str, into: set[str]) -> None:
 
 
 _FINDALL = REFERENCE.findall
+# REFERENCE without its `[[...]]` alternative: the same matches in a text that holds no `[[`.
+_DOLLAR_FINDALL = re.compile(r"\$(?:(\w+)|\{(\w+)(?:\.([^:^}]+))?(?::([^}]+))?\})").findall
 
 
 def strings(value: Any, skip: frozenset[str] = frozenset()) -> Iterator[tuple[tuple[str | int, ...], str]]:

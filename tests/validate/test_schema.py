@@ -152,7 +152,24 @@ def test_community_dashboards_fail_the_official_schema_and_pass_grafs() -> None:
 # ---------------------------------------------------------------- the fast path
 
 
-def test_fast_path_agrees_on_reference_dashboards_and_samples() -> None:
+@pytest.fixture(params=["closures", "generated"])
+def fast(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Each test of the fast path runs with each of its two tiers (graf.validate.schema._Tiered)."""
+    from graf.validate import codegen, compiled
+
+    compile_schema = compiled.compile_schema if request.param == "closures" else codegen.compile_schema
+    checks: dict[str, Any] = {}
+
+    def fast_check(kind: str) -> Any:
+        if kind not in checks:
+            checks[kind] = compile_schema(schema.schema(kind))
+        return checks[kind]
+
+    monkeypatch.setattr(schema, "fast_check", fast_check)
+    return str(request.param)
+
+
+def test_fast_path_agrees_on_reference_dashboards_and_samples(fast: str) -> None:
     bodies = [reference_json(f"dashboards/{n}") for n in reference_dashboards()]
     for body in [*bodies, dashboard()]:
         assert schema.fast_check("dashboard")(body) == schema.validator("dashboard").is_valid(body)
@@ -178,7 +195,7 @@ REPLACEMENTS = [None, True, False, 0, -1, 25, 1.5, "", "x", "row", [], {}, [{}],
 
 
 @pytest.mark.parametrize("kind", ["dashboard", "alert-rule", "datasource"])
-def test_fast_path_agrees_with_jsonschema_for_every_field_replaced(kind: str) -> None:
+def test_fast_path_agrees_with_jsonschema_for_every_field_replaced(kind: str, fast: str) -> None:
     """Exhaustive: every value of a valid sample, replaced by each of a set of JSON values."""
     make = SAMPLES[kind]
     for where in paths(make())[1:]:
@@ -202,7 +219,7 @@ VALUES = st.recursive(SCALARS, lambda inner: st.one_of(st.lists(inner, max_size=
 @pytest.mark.parametrize("kind", ["dashboard", "alert-rule", "datasource"])
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(data=st.data())
-def test_fast_path_agrees_with_jsonschema_on_broken_variants(kind: str, data: st.DataObject) -> None:
+def test_fast_path_agrees_with_jsonschema_on_broken_variants(kind: str, data: st.DataObject, fast: str) -> None:
     body = SAMPLES[kind]()
     where = data.draw(st.sampled_from(paths(body)[1:]))
     parent = body
@@ -219,13 +236,17 @@ def test_fast_path_agrees_with_jsonschema_on_broken_variants(kind: str, data: st
     assert schema.fast_check(kind)(body) == expected, json.dumps(body)[:400]
 
 
-def test_the_fast_path_refuses_keywords_it_does_not_implement() -> None:
-    from graf.validate.compiled import compile_schema
+@pytest.mark.parametrize("module", ["compiled", "codegen"])
+def test_the_fast_path_refuses_keywords_it_does_not_implement(module: str) -> None:
+    import importlib
 
+    compile_schema = importlib.import_module(f"graf.validate.{module}").compile_schema
     with pytest.raises(ValueError, match="patternProperties"):
         compile_schema({"type": "object", "patternProperties": {"^x": {"type": "string"}}})
     with pytest.raises(ValueError, match="oneOf"):
         compile_schema({"oneOf": [{"type": "string"}]})
+    with pytest.raises(ValueError, match="oneOf"):  # also where it sits behind a $ref
+        compile_schema({"properties": {"a": {"$ref": "#/$defs/A"}}, "$defs": {"A": {"oneOf": [True]}}})
 
 
 @settings(max_examples=120, deadline=None)

@@ -16,6 +16,7 @@ from typing import Any
 
 from graf.resources import JSON, Resource
 from graf.validate.context import BUILTIN_DATASOURCE_TYPES, BUILTIN_DATASOURCES, ValidationContext
+from graf.validate.dashboard import DashboardIndex
 from graf.validate.dashboard import datasource_refs as refs_of
 from graf.validate.findings import Finding
 from graf.validate.rules._base import dashboard_index, finding
@@ -27,8 +28,12 @@ _FAMILY = {"prometheus": "metrics", "loki": "logs", "tempo": "traces", "jaeger":
 def datasource_refs(resource: Resource, ctx: ValidationContext) -> Iterator[Finding]:
     if resource.kind == "dashboard":
         idx = dashboard_index(ctx, resource)
-        for parts, ref in refs_of(resource.body, idx):
-            yield from _check_ref(resource, ctx, parts, ref)
+        if ctx.is_standalone:  # only a name string is a finding there: skip the path of every other ref
+            for parts, name in _string_refs(idx):
+                yield _name_ref(resource, ctx, parts, name)
+        else:
+            for parts, ref in refs_of(resource.body, idx):
+                yield from _check_ref(resource, ctx, parts, ref)
         if not ctx.is_standalone:
             types = {b.get("type") for b in (ctx.datasources or {}).values()}
             for i, variable in idx.variables:
@@ -66,6 +71,23 @@ def _check_ref(resource: Resource, ctx: ValidationContext, parts: tuple[str | in
     elif isinstance(kind, str) and kind != datasources[uid].get("type"):
         yield finding(ctx, resource, (*parts, "type"), "G303",
                       f"type {kind!r}, but datasource {uid!r} is {datasources[uid].get('type')!r}")
+
+
+def _string_refs(idx: DashboardIndex) -> Iterator[tuple[tuple[str | int, ...], str]]:
+    """The refs of `refs_of` that are strings, in its order."""
+    for at in idx.panels:
+        ref = at.panel.get("datasource")
+        if isinstance(ref, str):
+            yield (*at.parts, "datasource"), ref
+        targets = at.panel.get("targets")
+        if isinstance(targets, list):
+            for i, target in enumerate(targets):
+                if isinstance(target, dict) and isinstance(target.get("datasource"), str):
+                    yield (*at.parts, "targets", i, "datasource"), target["datasource"]
+    for items, key in ((idx.variables, "templating"), (idx.annotations, "annotations")):
+        for i, item in items:
+            if isinstance(item.get("datasource"), str):
+                yield (key, "list", i, "datasource"), item["datasource"]
 
 
 def _name_ref(resource: Resource, ctx: ValidationContext, parts: tuple[str | int, ...], name: str) -> Finding:

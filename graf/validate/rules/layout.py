@@ -50,9 +50,8 @@ def grid(resource: Resource, ctx: ValidationContext) -> Iterator[Finding]:
         x, y, w, h = pos.get("x"), pos.get("y"), pos.get("w"), pos.get("h")
         if not (type(x) is int and type(y) is int and type(w) is int and type(h) is int):
             continue  # a schema error (G001) already
-        problem = _bounds_problem(x, y, w, h)
-        if problem:
-            yield finding(ctx, resource, (*at.parts, "gridPos"), "G204", problem)
+        if w < 1 or h < 1 or x < 0 or y < 0 or x + w > GRID_COLUMNS:  # what _bounds_problem reports
+            yield finding(ctx, resource, (*at.parts, "gridPos"), "G204", str(_bounds_problem(x, y, w, h)))
             continue
         group = at.parts[:-2] if at.row is not None else ()
         groups.setdefault(group, []).append((at, (x, y, w, h)))
@@ -72,17 +71,25 @@ def _bounds_problem(x: int, y: int, w: int, h: int) -> str | None:
 
 def _overlaps(resource: Resource, ctx: ValidationContext,
               items: list[tuple[PanelAt, tuple[int, int, int, int]]]) -> Iterator[Finding]:
-    """Sweep by y: each panel is compared only with the panels still open at its top edge."""
-    active: list[tuple[PanelAt, tuple[int, int, int, int]]] = []
-    for at, (x, y, w, h) in sorted(items, key=lambda item: (item[1][1], item[1][0])):
-        active = [(o, b) for o, b in active if b[1] + b[3] > y]
-        for other, (ox, oy, ow, oh) in active:
+    """Sweep by y: each panel is compared only with the panels still open at its top edge (those
+    are found again only when the top edge moves down: a panel added at this edge is open at it)."""
+    active: list[tuple[int, PanelAt, tuple[int, int, int, int]]] = []  # (bottom edge, panel, box)
+    edge = None
+    for at, (x, y, w, h) in sorted(items, key=_top_left):
+        if y != edge:
+            active = [entry for entry in active if entry[0] > y]
+            edge = y
+        for _, other, (ox, oy, ow, oh) in active:
             if x < ox + ow and ox < x + w:
                 cols = f"x {max(x, ox)}–{min(x + w, ox + ow) - 1}"
                 rows = f"y {max(y, oy)}–{min(y + h, oy + oh) - 1}"
                 yield finding(ctx, resource, (*at.parts, "gridPos"), "G203",
                               f"overlaps {panel_label(other.panel, int(other.parts[-1]))} at {cols}, {rows}")
-        active.append((at, (x, y, w, h)))
+        active.append((y + h, at, (x, y, w, h)))
+
+
+def _top_left(item: tuple[PanelAt, tuple[int, int, int, int]]) -> tuple[int, int]:
+    return item[1][1], item[1][0]
 
 
 def _is_int(value: Any) -> bool:

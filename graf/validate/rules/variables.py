@@ -17,7 +17,16 @@ from graf.resources import Resource
 from graf.validate.context import ValidationContext
 from graf.validate.findings import Finding
 from graf.validate.rules._base import dashboard_index, finding
-from graf.validate.variables import LEGACY_BUILTINS, NEVER_INTERPOLATED, is_user_variable, names, strings, used_names
+from graf.validate.variables import (
+    LEGACY_BUILTINS,
+    NEVER_INTERPOLATED,
+    collect_strings,
+    is_user_variable,
+    names,
+    names_in,
+    strings,
+    used_names,
+)
 from graf.wording import closest
 
 # Keys of the dashboard that are not part of what Grafana renders.
@@ -44,9 +53,11 @@ def variables_defined_and_used(resource: Resource, ctx: ValidationContext) -> It
             defined[name] = i
 
     raw: set[str] = set()
+    texts: list[str] = []
     for key, value in body.items():
         if key not in _NOT_RENDERED:
-            used_names(value, raw)
+            collect_strings(value, texts.append)
+    names_in(texts, raw)
     for _, variable in idx.variables:
         refs: set[str] = set()
         used_names({k: v for k, v in variable.items() if k not in NEVER_INTERPOLATED}, refs)
