@@ -20,6 +20,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
+from graf.fastnormal import normal_copy
+
 JSON = dict[str, Any]
 Kind = Literal["folder", "datasource", "dashboard", "alert-rule", "contact-point", "policy"]
 
@@ -174,6 +176,9 @@ def canonical(kind: str, body: Mapping[str, Any]) -> JSON:
 
 
 def _generic(body: Mapping[str, Any]) -> JSON:
+    fast = normal_copy(body)  # the same copy at C speed where graf.fastnormal can vouch for it
+    if fast is not None:
+        return fast  # type: ignore[no-any-return]
     return {str(k): _normal(v) for k, v in sorted(body.items(), key=lambda kv: str(kv[0])) if v is not None}
 
 

@@ -1,0 +1,113 @@
+"""graf.fastnormal gives exactly the plain normal form (values, types, key order), or hands the value back.
+
+Compared by repr, which tells 1 from 1.0 and True, a str from a str subclass, and shows key order."""
+
+from __future__ import annotations
+
+import enum
+import json
+import uuid
+from typing import Any
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from graf import fastnormal, resources
+from graf.fastnormal import normal_copy
+from graf.resources import canonical
+from tests.reference import REFERENCE, reference_dashboards, reference_json
+from tests.resources.test_fast_paths import _example_resources, plain_normal
+
+
+def agrees(value: Any) -> bool:
+    """normal_copy declined, or gave what the plain definition gives."""
+    copy = normal_copy(value)
+    return copy is None or repr(copy) == repr(plain_normal(value))
+
+
+keys = st.text(max_size=4) | st.sampled_from(["a", "B", "é", "\U0001f600", "\ud800", "1.0", ":null"])
+floats = st.floats() | st.sampled_from([1.0, -0.0, 0.5, 1e16, 1e-7, 2.0**53, 1.5e300, 123.0])
+scalars = (st.none() | st.booleans() | st.integers() | floats | st.text(max_size=6)
+           | st.sampled_from(["1.0", "a:1.0", ",2.0]", "x,1e+5", "e+", ":null", "\ud800"]) | st.just(2**64))
+values = st.recursive(scalars, lambda inner: st.lists(inner, max_size=4) | st.tuples(inner, inner)
+                      | st.dictionaries(keys, inner, max_size=4), max_leaves=25)
+
+
+@given(values)
+def test_same_as_the_plain_normal_form(value: Any) -> None:
+    assert agrees(value)
+
+
+@given(st.dictionaries(st.text(max_size=8), st.recursive(
+    st.booleans() | st.integers(-(2**63), 2**63 - 1) | st.text(max_size=8)
+    | st.floats(allow_nan=False, allow_infinity=False).filter(lambda f: not f.is_integer()),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=4), inner, max_size=4),
+    max_leaves=20), max_size=6))
+def test_taken_for_json_without_nulls_or_integral_floats(value: dict[str, Any]) -> None:
+    text = json.dumps(value, ensure_ascii=False)
+    if "." in text or "+" in text or "null" in text:
+        return  # a string may look like a float or a null: declining is allowed there
+    copy = normal_copy(value)
+    assert copy is not None and repr(copy) == repr(plain_normal(value))
+
+
+class Colour(enum.Enum):
+    RED = "red"
+
+
+class Number(enum.IntEnum):
+    ONE = 1
+
+
+class Text(str):
+    pass
+
+
+@pytest.mark.parametrize("value", [
+    {"a": 1.0}, {"a": -0.0}, {"a": [1e16]}, {"a": 2.0**53}, {"a": 1.5e300}, {"a": 0.5, "b": 1e-7},
+    {"a": None}, {"a": [None, 1]}, {"a": float("nan")}, {"a": [float("inf")]}, {"a": (1, 2)}, {"a": Colour.RED},
+    {"a": Text("x")}, {"a": uuid.UUID(int=1)}, {"a": 2**64}, {"a": -(2**63) - 1},
+    {1: "int key"}, {"a": "\ud800"}, {"\ud800": 1}, {"b": 1, "a": {"d": 1, "c": 2}, "é": 1, "\U0001f600": 1, "z": 1},
+    {"a": "11.6.0", "b": "v1.0 + 2.0", "c": "1e+5"}, {"a": ":1.0,", "b": "[2.0]"}, [1, 2.5, {"b": 1, "a": 2}],
+])
+def test_edges(value: Any) -> None:
+    assert agrees(value)
+
+
+class Word(str, enum.Enum):
+    A = "a"
+
+
+@pytest.mark.parametrize("value", [{"a": Number.ONE}, {"b": [Word.A]}])
+def test_enum_members_that_are_ints_or_strings(value: Any) -> None:
+    """orjson writes them as their values: the copy holds the plain int or str, the same JSON as before."""
+    copy = normal_copy(value)
+    assert copy is None or (copy == plain_normal(value) and json.dumps(copy) == json.dumps(plain_normal(value)))
+
+
+@pytest.mark.parametrize(("text", "integral"), [
+    (b'{"a":1.0}', True), (b'{"a":-2.0}', True), (b'[1e+16]', True), (b'{"a":[0,1.5e+300]}', True),
+    (b'1.0', True), (b'{"a":1.05}', False), (b'{"a":1e-7}', False), (b'{"a":"11.6.0"}', False),
+    (b'{"a":"x+1"}', False), (b'{"a":"ratio:1.0"}', True),
+])
+def test_integral_float_seen_in_the_text(text: bytes, integral: bool) -> None:
+    assert fastnormal._integral_float(text) is integral
+
+
+def test_taken_for_rendered_dashboards() -> None:
+    """Not a path that always declines: the example's rendered bodies go the fast way, and agree."""
+    bodies = [r.body for r in _example_resources()]
+    taken = [b for b in bodies if normal_copy(b) is not None]
+    assert len(taken) >= len(bodies) // 2
+    for body in bodies:
+        assert agrees(body)
+
+
+@pytest.mark.parametrize("name", reference_dashboards() if REFERENCE.is_dir() else ["node-exporter-full.json"])
+def test_reference_dashboards(name: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    body = reference_json(f"dashboards/{name}")
+    assert agrees(body)
+    fast = canonical("dashboard", body)
+    monkeypatch.setattr(resources, "normal_copy", lambda value: None)  # the plain walk only
+    assert repr(fast) == repr(canonical("dashboard", body))
