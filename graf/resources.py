@@ -272,9 +272,11 @@ _NORMALISERS: Mapping[str, Callable[[Mapping[str, Any]], JSON]] = {
 
 
 def _without_panel_volatile(panel: Any) -> Any:
+    """`panel` (a fresh copy the normal form made: changed in place) without the volatile fields."""
     if not isinstance(panel, dict):
         return panel
-    out = {k: v for k, v in panel.items() if k not in VOLATILE_PANEL}
+    out = panel if VOLATILE_PANEL.keys().isdisjoint(panel) else {k: v for k, v in panel.items()
+                                                                 if k not in VOLATILE_PANEL}
     if isinstance(out.get("panels"), list):
         out["panels"] = [_without_panel_volatile(p) for p in out["panels"]]
     return out

@@ -111,3 +111,15 @@ def test_reference_dashboards(name: str, monkeypatch: pytest.MonkeyPatch) -> Non
     fast = canonical("dashboard", body)
     monkeypatch.setattr(resources, "normal_copy", lambda value: None)  # the plain walk only
     assert repr(fast) == repr(canonical("dashboard", body))
+
+
+@given(st.dictionaries(st.sampled_from(["uid", "panels", "graf", "version", "title"]), values, max_size=5),
+       st.lists(st.dictionaries(st.sampled_from(["id", "pluginVersion", "panels", "type"]), values, max_size=4),
+                max_size=3))
+def test_canonical_dashboard_leaves_its_input_alone(body: dict[str, Any], panels: list[dict[str, Any]]) -> None:
+    """Panels are changed in place only in the fresh copy the normal form made, never in what it was given."""
+    body = {**body, "panels": [*panels, {"type": "row", "panels": [dict(p) for p in panels]}]}
+    before = repr(body)
+    normal = canonical("dashboard", body)
+    assert repr(body) == before
+    assert all("pluginVersion" not in p for p in normal["panels"] if isinstance(p, dict))
