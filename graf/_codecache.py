@@ -158,15 +158,20 @@ def finish() -> None:
         _stores.pop().save()
 
 
-def path(generator: str, module: ModuleType) -> Path:
+def folder() -> Path:
+    """Where the cache files are (RuntimeError where there is no home directory to find it from)."""
     base = os.environ.get("XDG_CACHE_HOME", "").strip()
     root = Path(base) if base and Path(base).is_absolute() else Path.home() / ".cache"
+    return root / "graf" / "code"
+
+
+def path(generator: str, module: ModuleType) -> Path:
     try:
         stat = os.stat(module.__file__ or "")
         installed = f"{stat.st_size:x}.{stat.st_mtime_ns:x}"
     except OSError:
         installed = "unknown"
-    return root / "graf" / "code" / f"{generator}-{MAGIC_NUMBER.hex()}-O{sys.flags.optimize}-{installed}.marshal"
+    return folder() / f"{generator}-{MAGIC_NUMBER.hex()}-O{sys.flags.optimize}-{installed}.marshal"
 
 
 class Store:

@@ -34,6 +34,7 @@ from pathlib import Path
 from types import FrameType, ModuleType
 from typing import Any
 
+from graf._teamcode import TeamCode, store_for
 from graf.errors import RenderError
 from graf.wording import clipped, shown_path
 
@@ -41,18 +42,26 @@ DEFAULT_TIME_LIMIT = 30.0
 TIME_LIMIT_VARIABLE = "GRAF_RENDER_TIMEOUT"
 
 _render_packages: dict[Path, str] | None = None  # folder -> its package, while one render runs
+_render_code: dict[str, TeamCode | None] | None = None  # package -> the CLI's store of its modules' code
 
 
 @contextmanager
 def one_render() -> Iterator[None]:
-    """Within the block, the team modules of one folder share one package (and its imported helpers)."""
-    global _render_packages
-    outer = _render_packages
+    """Within the block, the team modules of one folder share one package (and its imported helpers), and in
+    the CLI their code comes from one file per folder (graf._teamcode), written back at the end."""
+    global _render_packages, _render_code
+    outer, outer_code = _render_packages, _render_code
     _render_packages = {} if outer is None else outer
+    codes: dict[str, TeamCode | None] = {} if outer_code is None else outer_code
+    _render_code = codes
     try:
         yield
     finally:
-        _render_packages = outer
+        _render_packages, _render_code = outer, outer_code
+        if outer_code is None:
+            for store in codes.values():
+                if store is not None:
+                    store.save()
 
 
 def load(root: Path, path: Path, *, kind: str, key: str) -> ModuleType:
@@ -73,9 +82,30 @@ def load(root: Path, path: Path, *, kind: str, key: str) -> ModuleType:
         raise RenderError(source, "not a Python module")
     module = importlib.util.module_from_spec(spec)
     sys.modules[name] = module
+    store = _code_store(package)
     with _guarded(source, "import", root, lambda: file.parent):
-        spec.loader.exec_module(module)
+        if store is None:
+            spec.loader.exec_module(module)
+        else:  # what the loader's exec_module does, with the code from the store
+            exec(store.code(spec), module.__dict__)
     return module
+
+
+def _code_store(package: str) -> TeamCode | None:
+    """The CLI's store of the code of `package`'s modules, within a render (None: the import system's own)."""
+    if _render_code is None:
+        return None
+    if package not in _render_code:
+        from graf import _codecache
+
+        store = None
+        if _codecache.enabled():
+            try:
+                store = store_for(Path(sys.modules[package].__path__[0]), _codecache.folder())
+            except RuntimeError:  # no home directory to find a cache directory in
+                store = None
+        _render_code[package] = store
+    return _render_code[package]
 
 
 def call(module: ModuleType, function: str, ctx: Any, source: str, root: Path | None = None) -> Any:
