@@ -72,7 +72,6 @@ SPECIAL_DATASOURCES: Mapping[str, JSON] = {
 }
 
 
-
 def __getattr__(name: str) -> Any:
     """The targets (graf.dashboards._targets) are grafanalib classes: imported when asked for, so adapting a
     dashboard written as a dict imports no grafanalib."""
