@@ -10,7 +10,8 @@ instead, one file per folder in the user's cache directory (never in the project
 It holds, per module file, the size and modification time (in nanoseconds) of the source it was compiled from,
 and the marshalled code: what the import system's loader gives for that source (its own __pycache__ file, or
 compiled as it compiles). A source whose size or time differs is read again. A file that cannot be read or holds
-anything else is ignored, one that cannot be written costs speed only.
+anything else is ignored, one that cannot be written costs speed only. Writing one removes the least recently
+written ones past `MAX_STORES` (a folder whose file went is read from its __pycache__ once, and kept again).
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from types import CodeType
 from typing import Any
 
 Entry = tuple[int, int, bytes]  # source size, source mtime_ns, marshalled code
+MAX_STORES = 32  # past this many folders' files (temporary projects of tests and benches), the oldest go
 
 
 class TeamCode:
@@ -87,6 +89,19 @@ def _write(file: Path, known: dict[str, Entry]) -> None:
         with os.fdopen(handle, "wb") as out:
             marshal.dump(known, out)
         os.replace(temporary, file)
+        _prune(file.parent)
     except OSError:
         if temporary is not None:  # a read-only or full cache directory costs speed only
             Path(temporary).unlink(missing_ok=True)
+
+
+def _prune(cache: Path) -> None:
+    """The least recently written team files past `MAX_STORES` removed."""
+    stores = []
+    for file in cache.glob("team-*.marshal"):
+        try:
+            stores.append((file.stat().st_mtime_ns, file))
+        except OSError:
+            continue
+    for _, file in sorted(stores, reverse=True)[MAX_STORES:]:
+        file.unlink(missing_ok=True)

@@ -92,3 +92,23 @@ def test_failures_read_the_same(tmp_path: Path, cache: Path, body: str) -> None:
     with pytest.raises(RenderError) as plain:
         _load(tmp_path, path)
     assert str(stored.value) == str(plain.value)
+
+
+def test_the_oldest_folders_files_go(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(_teamcode, "MAX_STORES", 3)
+    cache = tmp_path / "cache"
+    cache.mkdir()
+    for i in range(5):
+        old = cache / f"team-old{i}.marshal"
+        old.write_bytes(b"")
+        os.utime(old, ns=(1_000_000_000 * (i + 1), 1_000_000_000 * (i + 1)))
+    other = cache / "attrs-x.marshal"
+    other.write_bytes(b"")
+    path = _module(tmp_path, "f", "def dashboard(ctx):\n    return {}\n")
+    spec = importlib.util.spec_from_file_location("graf_test_code.f", tmp_path / path)
+    assert spec is not None
+    store = _teamcode.store_for(tmp_path / "team", cache)
+    store.code(spec)
+    store.save()
+    left = sorted(p.name for p in cache.glob("*.marshal"))
+    assert left == sorted(["attrs-x.marshal", store.file.name, "team-old3.marshal", "team-old4.marshal"])
