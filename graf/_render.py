@@ -74,17 +74,12 @@ def _dashboards(ctx: RenderContext, seen: Callable[[Resource], None] = _unseen) 
     """The environment's dashboards (`ctx.env.dashboards`). A team module or file whose uid is a built-in's
     replaces the built-in here: that is how an adopted UI edit of a built-in is kept in one environment."""
     chosen = ctx.env.dashboards
-    if chosen.modules or chosen.builtin:
-        from graf._codecache import import_grafanalib
+    from graf._codecache import grafanalib_when_imported, import_grafanalib
 
-        import_grafanalib()  # before a module's own `import grafanalib`: the CLI's cached attrs code
-    own: list[Resource] = []
-    for path in chosen.modules:
-        source = str(path)
-        module = team.load(ctx.project.root, path, kind="dashboard module", key="dashboards.modules")
-        produced = team.call(module, "dashboard", ctx, source, ctx.project.root)
-        own.append(_dashboard_resource(_model(produced, ctx, source), ctx, source, _silenced(module, source)))
-        seen(own[-1])
+    if chosen.builtin:
+        import_grafanalib()  # graf's own dashboards are grafanalib's: the CLI's cached attrs code
+    with grafanalib_when_imported():  # a module's own `import grafanalib` too; dict modules import none
+        own = _modules(ctx, seen)
     for file in _dashboard_files(ctx):
         own.append(_dashboard_resource(_read_json(file), ctx, str(file.relative_to(ctx.project.root))))
         seen(own[-1])
@@ -99,6 +94,18 @@ def _dashboards(ctx: RenderContext, seen: Callable[[Resource], None] = _unseen) 
                                        _silenced(module, module.__name__)))
         seen(out[-1])
     return out + own
+
+
+def _modules(ctx: RenderContext, seen: Callable[[Resource], None]) -> list[Resource]:
+    """The dashboards of the team's modules (graf.yaml `dashboards.modules`), in order."""
+    own: list[Resource] = []
+    for path in ctx.env.dashboards.modules:
+        source = str(path)
+        module = team.load(ctx.project.root, path, kind="dashboard module", key="dashboards.modules")
+        produced = team.call(module, "dashboard", ctx, source, ctx.project.root)
+        own.append(_dashboard_resource(_model(produced, ctx, source), ctx, source, _silenced(module, source)))
+        seen(own[-1])
+    return own
 
 
 def _model(produced: Any, ctx: RenderContext, source: str) -> JSON:

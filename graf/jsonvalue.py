@@ -61,8 +61,11 @@ def _plain(item: Any, depth: int) -> int:
         for key, child in item.items():
             if type(key) is not str:
                 raise _NotPlain
-            # an ASCII string or a bool, the commonest values, counted here: a call per leaf costs more
-            nodes += 1 if (type(child) is str and child.isascii()) or type(child) is bool else _plain(child, depth + 1)
+            # an ASCII string, a bool or an int within 64 bits, the commonest values, counted here: a call per leaf
+            # costs more
+            leaf = type(child)
+            nodes += 1 if ((leaf is str and child.isascii()) or leaf is bool
+                           or (leaf is int and -_INT_LIMIT < child < _INT_LIMIT)) else _plain(child, depth + 1)
         return nodes
     if kind is list:
         return 1 + sum(1 if type(child) is str and child.isascii() else _plain(child, depth + 1) for child in item)

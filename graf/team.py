@@ -34,6 +34,7 @@ from pathlib import Path
 from types import FrameType, ModuleType
 from typing import Any
 
+from graf._teamcode import TeamCode, store_for
 from graf.errors import RenderError
 from graf.wording import clipped, shown_path
 
@@ -41,18 +42,26 @@ DEFAULT_TIME_LIMIT = 30.0
 TIME_LIMIT_VARIABLE = "GRAF_RENDER_TIMEOUT"
 
 _render_packages: dict[Path, str] | None = None  # folder -> its package, while one render runs
+_render_code: dict[str, TeamCode | None] | None = None  # package -> the CLI's store of its modules' code
 
 
 @contextmanager
 def one_render() -> Iterator[None]:
-    """Within the block, the team modules of one folder share one package (and its imported helpers)."""
-    global _render_packages
-    outer = _render_packages
+    """Within the block, the team modules of one folder share one package (and its imported helpers), and in
+    the CLI their code comes from one file per folder (graf._teamcode), written back at the end."""
+    global _render_packages, _render_code
+    outer, outer_code = _render_packages, _render_code
     _render_packages = {} if outer is None else outer
+    codes: dict[str, TeamCode | None] = {} if outer_code is None else outer_code
+    _render_code = codes
     try:
         yield
     finally:
-        _render_packages = outer
+        _render_packages, _render_code = outer, outer_code
+        if outer_code is None:
+            for store in codes.values():
+                if store is not None:
+                    store.save()
 
 
 def load(root: Path, path: Path, *, kind: str, key: str) -> ModuleType:
@@ -73,9 +82,30 @@ def load(root: Path, path: Path, *, kind: str, key: str) -> ModuleType:
         raise RenderError(source, "not a Python module")
     module = importlib.util.module_from_spec(spec)
     sys.modules[name] = module
-    with _guarded(source, "import", root, file.parent):
-        spec.loader.exec_module(module)
+    store = _code_store(package)
+    with _guarded(source, "import", root, lambda: file.parent):
+        if store is None:
+            spec.loader.exec_module(module)
+        else:  # what the loader's exec_module does, with the code from the store
+            exec(store.code(spec), module.__dict__)
     return module
+
+
+def _code_store(package: str) -> TeamCode | None:
+    """The CLI's store of the code of `package`'s modules, within a render (None: the import system's own)."""
+    if _render_code is None:
+        return None
+    if package not in _render_code:
+        from graf import _codecache
+
+        store = None
+        if _codecache.enabled():
+            try:
+                store = store_for(Path(sys.modules[package].__path__[0]), _codecache.folder())
+            except RuntimeError:  # no home directory to find a cache directory in
+                store = None
+        _render_code[package] = store
+    return _render_code[package]
 
 
 def call(module: ModuleType, function: str, ctx: Any, source: str, root: Path | None = None) -> Any:
@@ -87,8 +117,9 @@ def call(module: ModuleType, function: str, ctx: Any, source: str, root: Path | 
     produce: Callable[[Any], Any] | None = getattr(module, function, None)
     if not callable(produce):
         raise RenderError(source, f"has no function {function}(ctx)")
-    folder = Path(module.__file__).parent if root is not None and module.__file__ else None
-    with _guarded(source, f"{function}(ctx)", root, folder):
+    # the module's folder only places a failure: its path is made then (a Path per call costs more than the call)
+    file = module.__file__ if root is not None else None
+    with _guarded(source, f"{function}(ctx)", root, (lambda: Path(file).parent) if file else None):
         return produce(ctx)
 
 
@@ -145,7 +176,8 @@ class _TimeUp(BaseException):
 
 
 @contextmanager
-def _guarded(source: str, what: str, root: Path | None, folder: Path | None) -> Iterator[None]:
+def _guarded(source: str, what: str, root: Path | None, folder: Callable[[], Path] | None) -> Iterator[None]:
+    """`folder()` is the folder of the team's code, asked for only to place a failure."""
     seconds = time_limit()
     try:
         with _timer(seconds):
@@ -175,10 +207,11 @@ def _text(show: Callable[[Any], str], value: Any) -> str:
         return f"<{type(value).__name__} that cannot be shown>"
 
 
-def _error(source: str, message: str, exc: BaseException, root: Path | None, folder: Path | None) -> RenderError:
+def _error(source: str, message: str, exc: BaseException, root: Path | None,
+           folder: Callable[[], Path] | None) -> RenderError:
     if root is None or folder is None:
         return RenderError(source, message)
-    place = _place(exc, root, folder)
+    place = _place(exc, root, folder())
     if place is None:
         return RenderError(source, message)
     file, line = place
@@ -201,6 +234,17 @@ def _place(exc: BaseException, root: Path, folder: Path) -> tuple[str, int] | No
     return found
 
 
+# signal.signal is _signal.signal plus turning the handler it returns into an enum, which fails (an exception caught
+# inside) for a Python function: ~6 us, twice per module load and per call. The handler given back is the same.
+_set_handler: Callable[[int, Any], Any] = signal.signal
+try:
+    import _signal  # type: ignore[import-not-found,unused-ignore]
+
+    _set_handler = _signal.signal
+except ImportError:  # pragma: no cover - an interpreter without CPython's _signal
+    pass
+
+
 @contextmanager
 def _timer(seconds: float) -> Iterator[None]:
     """Raise _TimeUp in this thread after `seconds`; any timer already running is put back afterwards."""
@@ -213,14 +257,14 @@ def _timer(seconds: float) -> Iterator[None]:
         raise _TimeUp
 
     started = time.monotonic()
-    previous_handler = signal.signal(signal.SIGALRM, expire)
+    previous_handler = _set_handler(signal.SIGALRM, expire)
     # fires again every second, in case the module catches BaseException and keeps going
     previous_delay, previous_interval = signal.setitimer(signal.ITIMER_REAL, seconds, 1.0)
     try:
         yield
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous_handler)
+        _set_handler(signal.SIGALRM, previous_handler)
         if previous_delay > 0:
             left = max(previous_delay - (time.monotonic() - started), 0.001)
             signal.setitimer(signal.ITIMER_REAL, left, previous_interval)

@@ -33,16 +33,18 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from graf.context import RenderContext
 from graf.dashboards import _written as written
 from graf.dashboards._layout import Path, assign_ids, layout
 from graf.dashboards._serialise import Serialised, drop_nulls, serialise, to_json
-from graf.dashboards._targets import LokiTarget, PrometheusTarget, TempoTarget
 from graf.errors import RenderError
 from graf.resources import JSON
 from graf.wording import clipped
+
+if TYPE_CHECKING:
+    from graf.dashboards._targets import LokiTarget, PrometheusTarget, TempoTarget
 
 __all__ = ["BUILTIN_ANNOTATION", "SCHEMA_VERSION", "LokiTarget", "PrometheusTarget", "Serialised", "TempoTarget",
            "serialise", "to_json", "to_model"]
@@ -68,6 +70,16 @@ SPECIAL_DATASOURCES: Mapping[str, JSON] = {
     "-- Mixed --": {"type": "datasource", "uid": "-- Mixed --"},
     "-- Dashboard --": {"type": "datasource", "uid": "-- Dashboard --"},
 }
+
+
+def __getattr__(name: str) -> Any:
+    """The targets (graf.dashboards._targets) are grafanalib classes: imported when asked for, so adapting a
+    dashboard written as a dict imports no grafanalib."""
+    if name in ("LokiTarget", "PrometheusTarget", "TempoTarget"):
+        from graf.dashboards import _targets
+
+        return getattr(_targets, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 # ---------------------------------------------------------------------------- the adapter

@@ -31,10 +31,12 @@ def _size(panel: JSON) -> tuple[int, int]:
 def placed(panel: JSON) -> bool:
     """The panel has a full gridPos inside the grid."""
     grid = panel.get("gridPos")
-    if not isinstance(grid, dict) or any(type(grid.get(k)) is not int for k in ("x", "y", "w", "h")):
+    if not isinstance(grid, dict):
         return False
-    return not (grid["x"] < 0 or grid["y"] < 0 or grid["w"] < 1 or grid["h"] < 1
-                or grid["x"] + grid["w"] > GRID_COLUMNS)
+    x, y, w, h = grid.get("x"), grid.get("y"), grid.get("w"), grid.get("h")
+    if type(x) is not int or type(y) is not int or type(w) is not int or type(h) is not int:
+        return False
+    return not (x < 0 or y < 0 or w < 1 or h < 1 or x + w > GRID_COLUMNS)
 
 
 def _complete(panels: Iterable[JSON]) -> bool:
