@@ -17,21 +17,80 @@ _OTHER_FUNCTIONS = re.compile(r"^\s*(label_values|label_names|metrics)\s*\(", re
 
 def check(expr: str, values: Samples = ()) -> str | None:
     """None when `expr` parses for some substitution of its variables; else the parser's message."""
-    if not verdicts.enabled():
-        return _verdict(expr, values)
-    digest = verdicts.text_key(_values_key(values) + expr)
-    known = verdicts.lookup(digest)
-    if known is verdicts.MISSING:
-        known = _verdict(expr, values)
-        verdicts.remember(digest, known)
-    return known  # type: ignore[no-any-return]
+    return checker(values).check(expr)
+
+
+class Checker:
+    """`check` and `unfiltered` for one set of samples (one dashboard's): what depends on the samples
+    alone (the lookup table, the start of each verdict key) is made once, not once per query, and with
+    `remember_seen` a query met again is answered from memory (Node Exporter Full repeats 10 of its 286)."""
+
+    __slots__ = ("values", "_lookup", "_check_prefix", "_seen", "_unfiltered_prefixes", "_seen_unfiltered")
+
+    def __init__(self, values: Samples = (), *, remember_seen: bool = False) -> None:
+        self.values = values
+        self._lookup = dict(values)
+        # What a verdict key holds before the query (a repr holds no NUL, so the query after the
+        # last NUL is unambiguous).
+        self._check_prefix = f"check\0{values!r}\0"
+        self._seen: dict[str, str | None] | None = {} if remember_seen else None
+        self._seen_unfiltered: dict[tuple[str, str], tuple[str, ...]] | None = {} if remember_seen else None
+        self._unfiltered_prefixes: dict[str, str] = {}
+
+    def check(self, expr: str) -> str | None:
+        """`check(expr, self.values)`."""
+        seen = self._seen
+        if seen is not None and expr in seen:
+            return seen[expr]
+        if verdicts.enabled():
+            digest = verdicts.text_key(self._check_prefix + expr)
+            known = verdicts.lookup(digest)
+            if known is verdicts.MISSING:
+                known = self._verdict(expr)
+                verdicts.remember(digest, known)
+        else:
+            known = self._verdict(expr)
+        if seen is not None:
+            seen[expr] = known
+        return known  # type: ignore[no-any-return]
+
+    def _verdict(self, expr: str) -> str | None:
+        values, lookup = self.values, self._lookup
+        first = _prepare(expr, values, lookup, "x")
+        error = _error(first)
+        if error is None:
+            return None
+        second = _prepare(expr, values, lookup, "1")
+        if second != first and _error(second) is None:
+            return None
+        return error
+
+    def unfiltered(self, expr: str, label: str) -> tuple[str, ...]:
+        """`unfiltered(expr, self.values, label)`."""
+        seen = self._seen_unfiltered
+        if seen is not None and (expr, label) in seen:
+            return seen[(expr, label)]
+        if verdicts.enabled():
+            prefix = self._unfiltered_prefixes.get(label)
+            if prefix is None:
+                prefix = self._unfiltered_prefixes[label] = f"unfiltered\0{self.values!r}\0{label!r}\0"
+            digest = verdicts.text_key(prefix + expr)
+            known = verdicts.lookup(digest)
+            if known is verdicts.MISSING:
+                known = _unfiltered(expr, self.values, label)
+                verdicts.remember(digest, known)
+        else:
+            known = _unfiltered(expr, self.values, label)
+        if seen is not None:
+            seen[(expr, label)] = known
+        return known  # type: ignore[no-any-return]
 
 
 @lru_cache(maxsize=256)
-def _values_key(values: Samples) -> str:
-    """What a verdict key holds before the query: written once per dashboard, not once per query
-    (a repr holds no NUL, so the query after the last one is unambiguous)."""
-    return f"check\0{values!r}\0"
+def checker(values: Samples) -> Checker:
+    """The checker of `check(expr, values)` and `unfiltered(expr, values, label)`: it keeps no query
+    in memory (a long-lived one would hold every query of every dashboard with these samples)."""
+    return Checker(values)
 
 
 # A string literal, with what precedes it: regex matchers (=~, !~) keep their text, since the
@@ -56,17 +115,6 @@ def _blank(literal: str) -> str:
     return '""' if len(literal) == 2 else '"x"'
 
 
-def _verdict(expr: str, values: Samples) -> str | None:
-    first = prepared(expr, values)
-    error = _error(first)
-    if error is None:
-        return None
-    second = prepared(expr, values, fallback="1")
-    if second != first and _error(second) is None:
-        return None
-    return error
-
-
 @lru_cache(maxsize=16384)
 def _error(text: str) -> str | None:
     """Cached by the text parsed: dashboards per environment (and panels copied between dashboards)
@@ -87,6 +135,11 @@ _BRACED_QUOTE = re.compile(r'\$\{[^}]*"')
 def prepared(expr: str, values: Samples = (), fallback: str = "x") -> str:
     """`substitute(normal_form(expr), values, fallback=fallback)`, the text `check` parses, in one scan
     of `expr` (tests/validate/test_fast_queries.py holds it to that definition)."""
+    return _prepare(expr, values, _lookup(values), fallback)
+
+
+def _prepare(expr: str, values: Samples, lookup: dict[str, str], fallback: str) -> str:
+    """`prepared`, given the samples also as a dict (`lookup`, made once per dashboard by `Checker`)."""
     if "$" not in expr and "[[" not in expr and '"' not in expr and "'" not in expr and "`" not in expr:
         return expr
     if "'" in expr or "`" in expr or ("${" in expr and _BRACED_QUOTE.search(expr)):
@@ -94,7 +147,10 @@ def prepared(expr: str, values: Samples = (), fallback: str = "x") -> str:
         # with a stray quote and move the literals `substitute` sees; a `${…}` holding a quote may
         # reach across a literal's edge. Both rare: the plain passes decide them.
         return substitute(normal_form(expr), values, fallback=fallback)
-    lookup = _lookup(values)
+    if "\\" not in expr and "[[" not in expr and "${" not in expr:
+        parts = expr.split('"')
+        if len(parts) % 2:
+            return _between_quotes(parts, lookup, fallback)
 
     def replace(match: re.Match[str]) -> str:
         which = match.lastindex
@@ -121,6 +177,45 @@ def prepared(expr: str, values: Samples = (), fallback: str = "x") -> str:
 
 
 _REFERENCE_SUB = REFERENCE.sub
+
+
+def _between_quotes(parts: list[str], lookup: dict[str, str], fallback: str) -> str:
+    """`prepared` of a query split at its double quotes, when it has no backslash, `'`, `` ` ``, `[[` or
+    `${` and its quotes pair up: then the odd parts are its literals (the scan of _TOKEN would find
+    exactly those), and a reference outside them sees its own part only, since a quote before it is
+    neither `[`, `:` nor part of `offset`. Most queries take this path: no regex callback per literal."""
+    out = [_outside(parts[0], lookup, fallback) if "$" in parts[0] else parts[0]]
+    before = parts[0]
+    for i in range(1, len(parts), 2):
+        literal, after = parts[i], parts[i + 1]
+        if "$" in literal:  # a variable inside a literal is any text
+            out.append(_DOLLAR_SUB("x", literal))
+        elif before.endswith("="):  # `="…"` or `!="…"`: blanked
+            out.append("x" if literal else "")
+        elif before.rstrip().endswith(("=~", "!~")):  # a regex: the parser compiles it
+            out.append(literal)
+        else:
+            out.append("x" if literal else "")
+        out.append(_outside(after, lookup, fallback) if "$" in after else after)
+        before = after
+    return '"'.join(out)
+
+
+_DOLLAR = re.compile(r"\$(\w+)")
+_DOLLAR_SUB = _DOLLAR.sub
+
+
+def _outside(text: str, lookup: dict[str, str], fallback: str) -> str:
+    """A part of the query between two literals with its `$name` references substituted."""
+    def replace(match: re.Match[str]) -> str:
+        name = match.group(1)
+        if name in DURATION_BUILTINS or _wants_duration(text, match.start()):
+            return "5m"
+        if name in NUMBER_BUILTINS:
+            return "60"
+        return lookup.get(name) or fallback
+
+    return _DOLLAR_SUB(replace, text)
 
 
 @lru_cache(maxsize=256)
@@ -174,14 +269,7 @@ def _parsed(text: str) -> tuple[Any, str | None]:
 def unfiltered(expr: str, values: Samples, label: str) -> tuple[str, ...]:
     """Metric names of the selectors in `expr` that have no matcher on `label` ("" for a selector
     without a metric name; empty when the query does not parse: G501 reports that)."""
-    if not verdicts.enabled():
-        return _unfiltered(expr, values, label)
-    digest = verdicts.key("unfiltered", expr, values, label)
-    known = verdicts.lookup(digest)
-    if known is verdicts.MISSING:
-        known = _unfiltered(expr, values, label)
-        verdicts.remember(digest, known)
-    return known  # type: ignore[no-any-return]
+    return checker(values).unfiltered(expr, label)
 
 
 @lru_cache(maxsize=16384)

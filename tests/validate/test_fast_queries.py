@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from graf.validate import promql
@@ -69,6 +69,45 @@ def test_prepared_is_the_normal_form_substituted(expr: str, values: Samples) -> 
     for fallback in ("x", "1"):
         assert promql.prepared(expr, values, fallback) == substitute(promql.normal_form(expr), values,
                                                                      fallback=fallback)
+
+
+# The queries promql._between_quotes takes: double quotes only, no backslash, `[[` or `${`.
+_SPLIT_PIECES = st.sampled_from([
+    'x{a="b"}', 'x{a=""}', 'x{a!=""}', 'x{a=~""}', 'x{a!~"("}', 'x{a=~ "("}', 'x{a = "b"}', '="', '"', '""', '"b"',
+    '"$v"', '"$1"', '"a $v b"', '"$"', "$", "$v", "$w", "$1", "$__interval", "$__range_s", "$__rate_interval",
+    "$offset", "rate(", ")", "[", "]", ":", " offset ", "offset", "off", "set", " ", "\n", "=~", "!~", "=", "!=",
+    "~", "{", "}", ",", "5m", "sum by (le) ", "\u00a0", "\u2003",
+])
+
+
+@settings(max_examples=500)
+@given(st.lists(_SPLIT_PIECES, max_size=14).map("".join), _VALUES)
+def test_split_at_quotes_is_the_normal_form_substituted(expr: str, values: Samples) -> None:
+    for fallback in ("x", "1"):
+        assert promql.prepared(expr, values, fallback) == substitute(promql.normal_form(expr), values,
+                                                                     fallback=fallback)
+
+
+@pytest.mark.parametrize("expr", [
+    'x{a=""}', 'x{a!=""}', 'x{a="b"}', 'x{a=~""}', 'x{a!~ "(" }', 'x{a="$v"}', 'x{a="p-$v-$1"}', '"b"=~"c"',
+    'rate(x{a="b"}[$v]) offset $v', 'x offset\u00a0$v', 'x:$v', '"off"set $v', 'sum($v) by (le)', '"$w"$v"',
+])
+def test_split_at_quotes_examples(expr: str) -> None:
+    values = (("v", "5"), ("w", ""))
+    for fallback in ("x", "1"):
+        assert promql.prepared(expr, values, fallback) == substitute(promql.normal_form(expr), values,
+                                                                     fallback=fallback), expr
+
+
+@given(st.lists(_SPLIT_PIECES, max_size=10).map("".join), _VALUES)
+def test_checker_keeps_the_plain_verdict(expr: str, values: Samples) -> None:
+    """A dashboard's checker (remembering the queries it met) answers as the plain check, the second time too."""
+    checker = promql.Checker(values, remember_seen=True)
+    plain = plain_check(expr, values)
+    assert checker.check(expr) == plain
+    assert checker.check(expr) == plain
+    assert checker.unfiltered(expr, "env") == checker.unfiltered(expr, "env") == promql._unfiltered(expr, values,
+                                                                                                     "env")
 
 
 @given(st.lists(_PIECES, max_size=10).map("".join), _VALUES)

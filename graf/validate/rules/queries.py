@@ -18,7 +18,7 @@ from typing import Any
 from graf.resources import Resource
 from graf.validate import logql, promql
 from graf.validate.context import ValidationContext
-from graf.validate.dashboard import DashboardIndex, targets
+from graf.validate.dashboard import DashboardIndex
 from graf.validate.findings import Finding
 from graf.validate.rules._base import dashboard_index, finding
 from graf.validate.variables import REFERENCE, Samples, samples, substitute
@@ -37,17 +37,32 @@ def queries_parse(resource: Resource, ctx: ValidationContext) -> Iterator[Findin
 def _dashboard(resource: Resource, ctx: ValidationContext) -> Iterator[Finding]:
     idx = dashboard_index(ctx, resource)
     values = samples(v for _, v in idx.variables)
+    checker = promql.Checker(values, remember_seen=True)  # one per dashboard: its queries share the samples
+    default: Any = _UNSET
     for at in idx.panels:
-        if at.is_row:
+        panel = at.panel
+        found_targets = panel.get("targets")
+        # The walk of `dashboard.targets`, inline: a path is built only for a finding.
+        if not isinstance(found_targets, list) or not found_targets or panel.get("type") == "row":
             continue
-        panel_type = datasource_type(at.panel.get("datasource"), idx, ctx)
-        for parts, target in targets(at):
-            own = datasource_type(target.get("datasource"), idx, ctx)
+        panel_type = datasource_type(panel.get("datasource"), idx, ctx)
+        for i, target in enumerate(found_targets):
+            if not isinstance(target, dict):
+                continue
+            expr = target.get("expr")
+            if not isinstance(expr, str) or not expr or expr.isspace():
+                continue
+            ref = target.get("datasource")
+            own = None if ref is None else datasource_type(ref, idx, ctx)
             language = own if own not in (None, "mixed") else panel_type
-            if language is None and "datasource" not in at.panel and "datasource" not in target:
-                language = _default_type(ctx)
-            if (found := _check(resource, ctx, (*parts, "expr"), target.get("expr"), language, values)) is not None:
-                yield found
+            if language is None and "datasource" not in panel and "datasource" not in target:
+                if default is _UNSET:
+                    default = _default_type(ctx)
+                language = default
+            if language != "prometheus" and language != "loki":
+                continue
+            if (verdict := _verdict(ctx, expr, language, values, checker)) is not None:
+                yield finding(ctx, resource, (*at.parts, "targets", i, "expr"), *verdict)
     for i, variable in idx.variables:
         if variable.get("type") != "query" or datasource_type(variable.get("datasource"), idx, ctx) != "prometheus":
             continue
@@ -62,8 +77,11 @@ def _dashboard(resource: Resource, ctx: ValidationContext) -> Iterator[Finding]:
     for i, annotation in idx.annotations:
         language = datasource_type(annotation.get("datasource"), idx, ctx)
         if (found := _check(resource, ctx, ("annotations", "list", i, "expr"), annotation.get("expr"), language,
-                            values)) is not None:
+                            values, checker)) is not None:
             yield found
+
+
+_UNSET = object()
 
 
 def _alert_rule(resource: Resource, ctx: ValidationContext) -> Iterator[Finding]:
@@ -79,29 +97,35 @@ def _alert_rule(resource: Resource, ctx: ValidationContext) -> Iterator[Finding]
 
 
 def _check(resource: Resource, ctx: ValidationContext, parts: tuple[str | int, ...], expr: Any,
-           language: str | None, values: Samples) -> Finding | None:
+           language: str | None, values: Samples, checker: promql.Checker | None = None) -> Finding | None:
     """The one finding a query can have (a function, not a generator: it runs once per query)."""
     if not isinstance(expr, str) or not expr.strip():
         return None
+    verdict = _verdict(ctx, expr, language, values, checker or promql.checker(values))
+    return None if verdict is None else finding(ctx, resource, parts, *verdict)
+
+
+def _verdict(ctx: ValidationContext, expr: str, language: str | None, values: Samples,
+             checker: promql.Checker) -> tuple[str, str] | None:
+    """(code, message) of the one finding a non-blank query can have, or None."""
     label = ctx.environment_label
     if language == "prometheus":
-        error = promql.check(expr, values)
+        error = checker.check(expr)
         if error:
-            return finding(ctx, resource, parts, "G501", f"PromQL does not parse: {error}")
-        if label and (missing := promql.unfiltered(expr, values, label)):
+            return "G501", f"PromQL does not parse: {error}"
+        if label and (missing := checker.unfiltered(expr, label)):
             named = [name for name in missing if name]
             which = (f"{', '.join(named)} {'is' if len(named) == 1 else 'are'}" if len(named) == len(missing)
                      else "a selector is")
-            return finding(ctx, resource, parts, "G503", f"{which} not filtered by {label} in {_quoted(expr)}: "
-                                                         "the query reads every environment")
+            return "G503", (f"{which} not filtered by {label} in {_quoted(expr)}: "
+                            "the query reads every environment")
     elif language == "loki":
         substituted = substitute(expr, values)
         error = logql.check(substituted)
         if error:
-            return finding(ctx, resource, parts, "G502", f"LogQL: {error}")
+            return "G502", f"LogQL: {error}"
         if label and any(label not in labels for labels in logql.stream_labels(substituted)):
-            return finding(ctx, resource, parts, "G503", f"a stream selector is not filtered by {label}: "
-                                                         "the query reads every environment")
+            return "G503", f"a stream selector is not filtered by {label}: the query reads every environment"
     return None
 
 
