@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from functools import lru_cache
 from typing import Any
 
@@ -21,40 +22,32 @@ def check(expr: str, values: Samples = ()) -> str | None:
 
 
 class Checker:
-    """`check` and `unfiltered` for one set of samples (one dashboard's): what depends on the samples
-    alone (the lookup table, the start of each verdict key) is made once, not once per query, and with
-    `remember_seen` a query met again is answered from memory (Node Exporter Full repeats 10 of its 286)."""
+    """`check` and `unfiltered` for one set of samples: what depends on the samples alone (the lookup
+    table, the start of each verdict key) is made once, not once per query."""
 
-    __slots__ = ("values", "_lookup", "_check_prefix", "_seen", "_unfiltered_prefixes", "_seen_unfiltered")
+    __slots__ = ("_check_prefix", "_lookup", "_unfiltered_prefixes", "values")
 
-    def __init__(self, values: Samples = (), *, remember_seen: bool = False) -> None:
+    def __init__(self, values: Samples = ()) -> None:
         self.values = values
         self._lookup = dict(values)
         # What a verdict key holds before the query (a repr holds no NUL, so the query after the
         # last NUL is unambiguous).
         self._check_prefix = f"check\0{values!r}\0"
-        self._seen: dict[str, str | None] | None = {} if remember_seen else None
-        self._seen_unfiltered: dict[tuple[str, str], tuple[str, ...]] | None = {} if remember_seen else None
         self._unfiltered_prefixes: dict[str, str] = {}
 
     def check(self, expr: str) -> str | None:
         """`check(expr, self.values)`."""
-        seen = self._seen
-        if seen is not None and expr in seen:
-            return seen[expr]
-        if verdicts.enabled():
-            digest = verdicts.text_key(self._check_prefix + expr)
-            known = verdicts.lookup(digest)
-            if known is verdicts.MISSING:
-                known = self._verdict(expr)
-                verdicts.remember(digest, known)
-        else:
-            known = self._verdict(expr)
-        if seen is not None:
-            seen[expr] = known
+        if not verdicts.enabled():
+            return self.verdict(expr)
+        digest = verdicts.text_key(self._check_prefix + expr)
+        known = verdicts.lookup(digest)
+        if known is verdicts.MISSING:
+            known = self.verdict(expr)
+            verdicts.remember(digest, known)
         return known  # type: ignore[no-any-return]
 
-    def _verdict(self, expr: str) -> str | None:
+    def verdict(self, expr: str) -> str | None:
+        """`check` without the verdict cache."""
         values, lookup = self.values, self._lookup
         first = _prepare(expr, values, lookup, "x")
         error = _error(first)
@@ -67,30 +60,62 @@ class Checker:
 
     def unfiltered(self, expr: str, label: str) -> tuple[str, ...]:
         """`unfiltered(expr, self.values, label)`."""
-        seen = self._seen_unfiltered
-        if seen is not None and (expr, label) in seen:
-            return seen[(expr, label)]
-        if verdicts.enabled():
-            prefix = self._unfiltered_prefixes.get(label)
-            if prefix is None:
-                prefix = self._unfiltered_prefixes[label] = f"unfiltered\0{self.values!r}\0{label!r}\0"
-            digest = verdicts.text_key(prefix + expr)
-            known = verdicts.lookup(digest)
-            if known is verdicts.MISSING:
-                known = _unfiltered(expr, self.values, label)
-                verdicts.remember(digest, known)
-        else:
+        if not verdicts.enabled():
+            return _unfiltered(expr, self.values, label)
+        prefix = self._unfiltered_prefixes.get(label)
+        if prefix is None:
+            prefix = self._unfiltered_prefixes[label] = f"unfiltered\0{self.values!r}\0{label!r}\0"
+        digest = verdicts.text_key(prefix + expr)
+        known = verdicts.lookup(digest)
+        if known is verdicts.MISSING:
             known = _unfiltered(expr, self.values, label)
-        if seen is not None:
-            seen[(expr, label)] = known
+            verdicts.remember(digest, known)
         return known  # type: ignore[no-any-return]
 
 
 @lru_cache(maxsize=256)
 def checker(values: Samples) -> Checker:
-    """The checker of `check(expr, values)` and `unfiltered(expr, values, label)`: it keeps no query
-    in memory (a long-lived one would hold every query of every dashboard with these samples)."""
+    """The checker of `check(expr, values)` and `unfiltered(expr, values, label)`."""
     return Checker(values)
+
+
+Verdict = tuple[str | None, tuple[str, ...]]  # (check's message, unfiltered's names)
+
+
+def dashboard_verdicts(exprs: Sequence[str], values: Samples, label: str | None) -> dict[str, Verdict]:
+    """`check` of each of one dashboard's queries and, with `label`, `unfiltered` of each that parses.
+
+    With the verdict cache on, the verdicts of all of them are one entry, keyed by all the queries:
+    a dashboard costs one key, not one per query (the cold run of a Node Exporter Full hashes one
+    text instead of 276), and an unchanged one is answered by one lookup. A query edited or added
+    misses the entry: the dashboard's queries are checked again (the in-process caches still hold
+    every text parsed in this run)."""
+    distinct = tuple(dict.fromkeys(exprs))
+    digest = verdicts.key("dashboard queries", values, label, distinct) if verdicts.enabled() else None
+    if digest is not None:
+        known = verdicts.lookup(digest)
+        if _are_verdicts(known, len(distinct)):
+            return dict(zip(distinct, zip(*known, strict=True), strict=True))
+    one = Checker(values)
+    errors: list[str | None] = []
+    missing: list[tuple[str, ...]] = []
+    for expr in distinct:
+        error = one.verdict(expr)
+        errors.append(error)
+        missing.append(_unfiltered(expr, values, label) if label and not error else ())
+    if digest is not None:
+        verdicts.remember(digest, (tuple(errors), tuple(missing)))
+    return dict(zip(distinct, zip(errors, missing, strict=True), strict=True))
+
+
+def _are_verdicts(known: Any, count: int) -> bool:
+    """Whether a remembered value has the shape `dashboard_verdicts` writes (a shard is checked, not trusted)."""
+    if not (isinstance(known, tuple) and len(known) == 2):
+        return False
+    errors, missing = known
+    return (isinstance(errors, tuple) and isinstance(missing, tuple) and len(errors) == len(missing) == count
+            and all(e is None or isinstance(e, str) for e in errors)
+            and all(isinstance(m, tuple) and all(isinstance(n, str) for n in m) for m in missing))
 
 
 # A string literal, with what precedes it: regex matchers (=~, !~) keep their text, since the

@@ -7,13 +7,15 @@ that matter (literals of every quote, regex operators, each reference syntax, `[
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from graf.validate import promql
+from graf.validate import promql, verdicts
 from graf.validate.dashboard import index, targets
 from graf.validate.variables import Samples, samples, substitute
 from tests.reference import REFERENCE, reference_dashboards, reference_json
@@ -99,15 +101,62 @@ def test_split_at_quotes_examples(expr: str) -> None:
                                                                      fallback=fallback), expr
 
 
-@given(st.lists(_SPLIT_PIECES, max_size=10).map("".join), _VALUES)
-def test_checker_keeps_the_plain_verdict(expr: str, values: Samples) -> None:
-    """A dashboard's checker (remembering the queries it met) answers as the plain check, the second time too."""
-    checker = promql.Checker(values, remember_seen=True)
-    plain = plain_check(expr, values)
-    assert checker.check(expr) == plain
-    assert checker.check(expr) == plain
-    assert checker.unfiltered(expr, "env") == checker.unfiltered(expr, "env") == promql._unfiltered(expr, values,
-                                                                                                     "env")
+def plain_verdicts(exprs: list[str], values: Samples, label: str | None) -> dict[str, promql.Verdict]:
+    """promql.dashboard_verdicts query by query: check, then unfiltered of a query that parses."""
+    out: dict[str, promql.Verdict] = {}
+    for expr in exprs:
+        error = plain_check(expr, values)
+        out[expr] = error, (promql._unfiltered(expr, values, label) if label and not error else ())
+    return out
+
+
+@contextmanager
+def verdict_cache() -> Iterator[None]:
+    """The verdict cache on, in the test's own cache folder (tests/conftest.py), off again after."""
+    verdicts.enable()
+    try:
+        yield
+    finally:
+        verdicts.disable()
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.lists(_PIECES, max_size=8).map("".join), max_size=6), _VALUES,
+       st.sampled_from([None, "env", "a"]))
+def test_dashboard_verdicts_are_the_plain_ones(exprs: list[str], values: Samples, label: str | None) -> None:
+    """Repeated queries included; with the cache off, then on (cold: learnt; warm: looked up)."""
+    plain = plain_verdicts(exprs, values, label)
+    assert promql.dashboard_verdicts(exprs, values, label) == plain
+    with verdict_cache():
+        assert promql.dashboard_verdicts(exprs, values, label) == plain
+        assert promql.dashboard_verdicts(exprs, values, label) == plain
+
+
+@pytest.mark.parametrize("name", reference_dashboards() if REFERENCE.is_dir() else ["node-exporter-full.json"])
+def test_reference_dashboard_verdicts(name: str) -> None:
+    exprs, values = _queries(reference_json(f"dashboards/{name}"))
+    for label in (None, "environment"):
+        plain = plain_verdicts(exprs, values, label)
+        with verdict_cache():
+            assert promql.dashboard_verdicts(exprs, values, label) == plain  # cold
+            verdicts.save()
+        with verdict_cache():
+            assert promql.dashboard_verdicts(exprs, values, label) == plain  # read back from the shard
+
+
+def test_a_remembered_entry_of_another_shape_is_not_trusted() -> None:
+    exprs, values = ['x{a="b"}', "sum(rate(x[5m])", 'x{a="b"}'], (("v", "1"),)
+    plain = plain_verdicts(exprs, values, "env")
+    with verdict_cache():
+        assert promql.dashboard_verdicts(exprs, values, "env") == plain
+        (digest,) = verdicts._learnt
+        for wrong in [None, "x", (), ((None, None, None), ((), (), ())), ((None, 1), ((), ())),
+                      ((None, None), (("x",), (1,))), ((None,), ((),)), ((None, None), ((), "x"))]:
+            verdicts.remember(digest, wrong)
+            assert promql.dashboard_verdicts(exprs, values, "env") == plain
+        verdicts.remember(digest, (("made up", None), (("m",), ())))
+        assert promql.dashboard_verdicts(exprs, values, "env")['x{a="b"}'] == ("made up", ("m",)), \
+            "the entry of the right shape is the one read"
 
 
 @given(st.lists(_PIECES, max_size=10).map("".join), _VALUES)

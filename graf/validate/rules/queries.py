@@ -13,12 +13,12 @@ environments (a warning, silenced per dashboard where that is the point).
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
+from typing import Any, TypeGuard
 
 from graf.resources import Resource
 from graf.validate import logql, promql
 from graf.validate.context import ValidationContext
-from graf.validate.dashboard import DashboardIndex
+from graf.validate.dashboard import DashboardIndex, PanelAt
 from graf.validate.findings import Finding
 from graf.validate.rules._base import dashboard_index, finding
 from graf.validate.variables import REFERENCE, Samples, samples, substitute
@@ -37,16 +37,47 @@ def queries_parse(resource: Resource, ctx: ValidationContext) -> Iterator[Findin
 def _dashboard(resource: Resource, ctx: ValidationContext) -> Iterator[Finding]:
     idx = dashboard_index(ctx, resource)
     values = samples(v for _, v in idx.variables)
-    checker = promql.Checker(values, remember_seen=True)  # one per dashboard: its queries share the samples
+    label = ctx.environment_label
+    queries = _target_queries(idx, ctx)
+    annotations: list[tuple[int, str, str | None]] = []
+    for i, annotation in idx.annotations:
+        if _is_query(expr := annotation.get("expr")):
+            annotations.append((i, expr, datasource_type(annotation.get("datasource"), idx, ctx)))
+    # Every PromQL query of the dashboard checked at once (one verdict-cache entry for all of them).
+    known = promql.dashboard_verdicts([expr for _, _, expr, language in queries if language == "prometheus"]
+                                      + [expr for _, expr, language in annotations if language == "prometheus"],
+                                      values, label)
+    for at, i, expr, language in queries:
+        if (verdict := _verdict(label, expr, language, values, known.get(expr))) is not None:
+            yield finding(ctx, resource, (*at.parts, "targets", i, "expr"), *verdict)
+    for i, variable in idx.variables:
+        if variable.get("type") != "query" or datasource_type(variable.get("datasource"), idx, ctx) != "prometheus":
+            continue
+        query = variable.get("query")
+        where: tuple[str | int, ...] = ("templating", "list", i, "query")
+        if isinstance(query, dict):
+            query, where = query.get("query"), (*where, "query")
+        if isinstance(query, str):
+            error = promql.check_variable_query(query, values)
+            if error:
+                yield finding(ctx, resource, where, "G501", f"PromQL does not parse: {error}")
+    for i, expr, kind in annotations:
+        if (verdict := _verdict(label, expr, kind, values, known.get(expr))) is not None:
+            yield finding(ctx, resource, ("annotations", "list", i, "expr"), *verdict)
+
+
+def _target_queries(idx: DashboardIndex, ctx: ValidationContext) -> list[tuple[PanelAt, int, str, str]]:
+    """(panel, index in its targets, expr, language) of every PromQL or LogQL query of a panel target: the
+    target's datasource, else the panel's, else (when neither names one) the default datasource."""
+    out: list[tuple[PanelAt, int, str, str]] = []
     default: Any = _UNSET
     for at in idx.panels:
         panel = at.panel
-        found_targets = panel.get("targets")
-        # The walk of `dashboard.targets`, inline: a path is built only for a finding.
-        if not isinstance(found_targets, list) or not found_targets or panel.get("type") == "row":
+        found = panel.get("targets")
+        if not isinstance(found, list) or not found or panel.get("type") == "row":
             continue
         panel_type = datasource_type(panel.get("datasource"), idx, ctx)
-        for i, target in enumerate(found_targets):
+        for i, target in enumerate(found):
             if not isinstance(target, dict):
                 continue
             expr = target.get("expr")
@@ -59,29 +90,16 @@ def _dashboard(resource: Resource, ctx: ValidationContext) -> Iterator[Finding]:
                 if default is _UNSET:
                     default = _default_type(ctx)
                 language = default
-            if language != "prometheus" and language != "loki":
-                continue
-            if (verdict := _verdict(ctx, expr, language, values, checker)) is not None:
-                yield finding(ctx, resource, (*at.parts, "targets", i, "expr"), *verdict)
-    for i, variable in idx.variables:
-        if variable.get("type") != "query" or datasource_type(variable.get("datasource"), idx, ctx) != "prometheus":
-            continue
-        query = variable.get("query")
-        where: tuple[str | int, ...] = ("templating", "list", i, "query")
-        if isinstance(query, dict):
-            query, where = query.get("query"), (*where, "query")
-        if isinstance(query, str):
-            error = promql.check_variable_query(query, values)
-            if error:
-                yield finding(ctx, resource, where, "G501", f"PromQL does not parse: {error}")
-    for i, annotation in idx.annotations:
-        language = datasource_type(annotation.get("datasource"), idx, ctx)
-        if (found := _check(resource, ctx, ("annotations", "list", i, "expr"), annotation.get("expr"), language,
-                            values, checker)) is not None:
-            yield found
+            if language == "prometheus" or language == "loki":
+                out.append((at, i, expr, language))
+    return out
 
 
 _UNSET = object()
+
+
+def _is_query(expr: Any) -> TypeGuard[str]:
+    return isinstance(expr, str) and bool(expr) and not expr.isspace()
 
 
 def _alert_rule(resource: Resource, ctx: ValidationContext) -> Iterator[Finding]:
@@ -97,23 +115,28 @@ def _alert_rule(resource: Resource, ctx: ValidationContext) -> Iterator[Finding]
 
 
 def _check(resource: Resource, ctx: ValidationContext, parts: tuple[str | int, ...], expr: Any,
-           language: str | None, values: Samples, checker: promql.Checker | None = None) -> Finding | None:
+           language: str | None, values: Samples) -> Finding | None:
     """The one finding a query can have (a function, not a generator: it runs once per query)."""
-    if not isinstance(expr, str) or not expr.strip():
+    if not _is_query(expr):
         return None
-    verdict = _verdict(ctx, expr, language, values, checker or promql.checker(values))
+    label = ctx.environment_label
+    known: promql.Verdict | None = None
+    if language == "prometheus":
+        error = promql.check(expr, values)
+        known = error, (promql.unfiltered(expr, values, label) if label and not error else ())
+    verdict = _verdict(label, expr, language, values, known)
     return None if verdict is None else finding(ctx, resource, parts, *verdict)
 
 
-def _verdict(ctx: ValidationContext, expr: str, language: str | None, values: Samples,
-             checker: promql.Checker) -> tuple[str, str] | None:
-    """(code, message) of the one finding a non-blank query can have, or None."""
-    label = ctx.environment_label
-    if language == "prometheus":
-        error = checker.check(expr)
+def _verdict(label: str | None, expr: str, language: str | None, values: Samples,
+             known: promql.Verdict | None) -> tuple[str, str] | None:
+    """(code, message) of the one finding a non-blank query can have, or None; `known`: a PromQL
+    query's (check, unfiltered) verdict."""
+    if language == "prometheus" and known is not None:
+        error, missing = known
         if error:
             return "G501", f"PromQL does not parse: {error}"
-        if label and (missing := checker.unfiltered(expr, label)):
+        if label and missing:
             named = [name for name in missing if name]
             which = (f"{', '.join(named)} {'is' if len(named) == 1 else 'are'}" if len(named) == len(missing)
                      else "a selector is")
