@@ -25,7 +25,7 @@ class Checker:
     """`check` and `unfiltered` for one set of samples: what depends on the samples alone (the lookup
     table, the start of each verdict key) is made once, not once per query."""
 
-    __slots__ = ("_check_prefix", "_lookup", "_unfiltered_prefixes", "values")
+    __slots__ = ("_check_prefix", "_lookup", "_parts", "_unfiltered_prefixes", "values")
 
     def __init__(self, values: Samples = ()) -> None:
         self.values = values
@@ -34,6 +34,7 @@ class Checker:
         # last NUL is unambiguous).
         self._check_prefix = f"check\0{values!r}\0"
         self._unfiltered_prefixes: dict[str, str] = {}
+        self._parts: dict[str, dict[str, str]] = {"x": {}, "1": {}}  # fallback -> Parts memo
 
     def check(self, expr: str) -> str | None:
         """`check(expr, self.values)`."""
@@ -48,12 +49,12 @@ class Checker:
 
     def verdict(self, expr: str) -> str | None:
         """`check` without the verdict cache."""
-        values, lookup = self.values, self._lookup
-        first = _prepare(expr, values, lookup, "x")
+        values, lookup, parts = self.values, self._lookup, self._parts
+        first = _prepare(expr, values, lookup, "x", parts["x"])
         error = _error(first)
         if error is None:
             return None
-        second = _prepare(expr, values, lookup, "1")
+        second = _prepare(expr, values, lookup, "1", parts["1"])
         if second != first and _error(second) is None:
             return None
         return error
@@ -160,11 +161,12 @@ _BRACED_QUOTE = re.compile(r'\$\{[^}]*"')
 def prepared(expr: str, values: Samples = (), fallback: str = "x") -> str:
     """`substitute(normal_form(expr), values, fallback=fallback)`, the text `check` parses, in one scan
     of `expr` (tests/validate/test_fast_queries.py holds it to that definition)."""
-    return _prepare(expr, values, _lookup(values), fallback)
+    return _prepare(expr, values, _lookup(values), fallback, {})
 
 
-def _prepare(expr: str, values: Samples, lookup: dict[str, str], fallback: str) -> str:
-    """`prepared`, given the samples also as a dict (`lookup`, made once per dashboard by `Checker`)."""
+def _prepare(expr: str, values: Samples, lookup: dict[str, str], fallback: str, memo: dict[str, str]) -> str:
+    """`prepared`, given the samples also as a dict (`lookup`, made once per dashboard by `Checker`) and
+    a memo of the parts of queries already prepared with these samples and `fallback` (see `_between_quotes`)."""
     if "$" not in expr and "[[" not in expr and '"' not in expr and "'" not in expr and "`" not in expr:
         return expr
     if "'" in expr or "`" in expr or ("${" in expr and _BRACED_QUOTE.search(expr)):
@@ -175,7 +177,7 @@ def _prepare(expr: str, values: Samples, lookup: dict[str, str], fallback: str) 
     if "\\" not in expr and "[[" not in expr and "${" not in expr:
         parts = expr.split('"')
         if len(parts) % 2:
-            return _between_quotes(parts, lookup, fallback)
+            return _between_quotes(parts, lookup, fallback, memo)
 
     def replace(match: re.Match[str]) -> str:
         which = match.lastindex
@@ -204,24 +206,38 @@ def _prepare(expr: str, values: Samples, lookup: dict[str, str], fallback: str) 
 _REFERENCE_SUB = REFERENCE.sub
 
 
-def _between_quotes(parts: list[str], lookup: dict[str, str], fallback: str) -> str:
+def _between_quotes(parts: list[str], lookup: dict[str, str], fallback: str, memo: dict[str, str]) -> str:
     """`prepared` of a query split at its double quotes, when it has no backslash, `'`, `` ` ``, `[[` or
     `${` and its quotes pair up: then the odd parts are its literals (the scan of _TOKEN would find
     exactly those), and a reference outside them sees its own part only, since a quote before it is
-    neither `[`, `:` nor part of `offset`. Most queries take this path: no regex callback per literal."""
-    out = [_outside(parts[0], lookup, fallback) if "$" in parts[0] else parts[0]]
-    before = parts[0]
+    neither `[`, `:` nor part of `offset`. Most queries take this path: no regex callback per literal.
+
+    A part holding a `$` is the same text in many queries of a dashboard (`"$node"`, `[$__rate_interval])`):
+    `memo` keeps what it became, a literal's under its text with quotes, so the two kinds never share a key."""
+    first = parts[0]
+    out = [_outside(first, lookup, fallback) if "$" in first else first]
+    before = first
     for i in range(1, len(parts), 2):
         literal, after = parts[i], parts[i + 1]
         if "$" in literal:  # a variable inside a literal is any text
-            out.append(_DOLLAR_SUB("x", literal))
+            quoted = f'"{literal}"'
+            done = memo.get(quoted)
+            if done is None:
+                done = memo[quoted] = _DOLLAR_SUB("x", literal)
+            out.append(done)
         elif before.endswith("="):  # `="…"` or `!="…"`: blanked
             out.append("x" if literal else "")
         elif before.rstrip().endswith(("=~", "!~")):  # a regex: the parser compiles it
             out.append(literal)
         else:
             out.append("x" if literal else "")
-        out.append(_outside(after, lookup, fallback) if "$" in after else after)
+        if "$" in after:
+            done = memo.get(after)
+            if done is None:
+                done = memo[after] = _outside(after, lookup, fallback)
+            out.append(done)
+        else:
+            out.append(after)
         before = after
     return '"'.join(out)
 

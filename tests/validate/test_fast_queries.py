@@ -121,15 +121,24 @@ def verdict_cache() -> Iterator[None]:
 
 
 @settings(max_examples=60, deadline=None)
-@given(st.lists(st.lists(_PIECES, max_size=8).map("".join), max_size=6), _VALUES,
+@given(st.lists(st.lists(st.one_of(_PIECES, _SPLIT_PIECES), max_size=8).map("".join), max_size=8), _VALUES,
        st.sampled_from([None, "env", "a"]))
 def test_dashboard_verdicts_are_the_plain_ones(exprs: list[str], values: Samples, label: str | None) -> None:
-    """Repeated queries included; with the cache off, then on (cold: learnt; warm: looked up)."""
+    """Repeated queries (and parts of queries, which the dashboard's checker keeps) included; with the
+    cache off, then on (cold: learnt; warm: looked up)."""
     plain = plain_verdicts(exprs, values, label)
     assert promql.dashboard_verdicts(exprs, values, label) == plain
     with verdict_cache():
         assert promql.dashboard_verdicts(exprs, values, label) == plain
         assert promql.dashboard_verdicts(exprs, values, label) == plain
+
+
+def test_a_part_prepared_with_one_fallback_is_not_reused_with_the_other() -> None:
+    """`topk($w, …)` parses only with `1` for an empty $w: the second try must not reuse the first's part."""
+    exprs = ['x{a="b"} + topk($w, y)', 'z{a="b"} + topk($w, y)', 'topk($w, y{c="d"})']
+    values = (("w", ""),)
+    assert promql.dashboard_verdicts(exprs, values, None) == plain_verdicts(exprs, values, None) == \
+        dict.fromkeys(exprs, (None, ()))
 
 
 @pytest.mark.parametrize("name", reference_dashboards() if REFERENCE.is_dir() else ["node-exporter-full.json"])
