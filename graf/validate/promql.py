@@ -25,7 +25,7 @@ class Checker:
     """`check` and `unfiltered` for one set of samples: what depends on the samples alone (the lookup
     table, the start of each verdict key) is made once, not once per query."""
 
-    __slots__ = ("_check_prefix", "_lookup", "_parts", "_unfiltered_prefixes", "values")
+    __slots__ = ("_check_prefix", "_inside", "_lookup", "_outside", "_unfiltered_prefixes", "values")
 
     def __init__(self, values: Samples = ()) -> None:
         self.values = values
@@ -34,7 +34,9 @@ class Checker:
         # last NUL is unambiguous).
         self._check_prefix = f"check\0{values!r}\0"
         self._unfiltered_prefixes: dict[str, str] = {}
-        self._parts: dict[str, dict[str, str]] = {"x": {}, "1": {}}  # fallback -> Parts memo
+        # What parts of queries became (see _between_quotes): outside literals per fallback, and inside.
+        self._outside: dict[str, dict[str, str]] = {"x": {}, "1": {}}
+        self._inside: dict[str, str] = {}
 
     def check(self, expr: str) -> str | None:
         """`check(expr, self.values)`."""
@@ -49,12 +51,12 @@ class Checker:
 
     def verdict(self, expr: str) -> str | None:
         """`check` without the verdict cache."""
-        values, lookup, parts = self.values, self._lookup, self._parts
-        first = _prepare(expr, values, lookup, "x", parts["x"])
+        values, lookup, outside, inside = self.values, self._lookup, self._outside, self._inside
+        first = _prepare(expr, values, lookup, "x", outside["x"], inside)
         error = _error(first)
         if error is None:
             return None
-        second = _prepare(expr, values, lookup, "1", parts["1"])
+        second = _prepare(expr, values, lookup, "1", outside["1"], inside)
         if second != first and _error(second) is None:
             return None
         return error
@@ -145,7 +147,7 @@ def _blank(literal: str) -> str:
 def _error(text: str) -> str | None:
     """Cached by the text parsed: dashboards per environment (and panels copied between dashboards)
     repeat queries, and the normal form makes queries that differ in label values one."""
-    return parse_error(text)
+    return _parsed(text)[1]
 
 
 # One scan finds both what `normal_form` empties and what `substitute` replaces: a literal that is one
@@ -161,12 +163,13 @@ _BRACED_QUOTE = re.compile(r'\$\{[^}]*"')
 def prepared(expr: str, values: Samples = (), fallback: str = "x") -> str:
     """`substitute(normal_form(expr), values, fallback=fallback)`, the text `check` parses, in one scan
     of `expr` (tests/validate/test_fast_queries.py holds it to that definition)."""
-    return _prepare(expr, values, _lookup(values), fallback, {})
+    return _prepare(expr, values, _lookup(values), fallback, {}, {})
 
 
-def _prepare(expr: str, values: Samples, lookup: dict[str, str], fallback: str, memo: dict[str, str]) -> str:
+def _prepare(expr: str, values: Samples, lookup: dict[str, str], fallback: str, outside: dict[str, str],
+             inside: dict[str, str]) -> str:
     """`prepared`, given the samples also as a dict (`lookup`, made once per dashboard by `Checker`) and
-    a memo of the parts of queries already prepared with these samples and `fallback` (see `_between_quotes`)."""
+    what parts of queries prepared with these samples (and `fallback`) became (see `_between_quotes`)."""
     if "$" not in expr and "[[" not in expr and '"' not in expr and "'" not in expr and "`" not in expr:
         return expr
     if "'" in expr or "`" in expr or ("${" in expr and _BRACED_QUOTE.search(expr)):
@@ -177,7 +180,7 @@ def _prepare(expr: str, values: Samples, lookup: dict[str, str], fallback: str, 
     if "\\" not in expr and "[[" not in expr and "${" not in expr:
         parts = expr.split('"')
         if len(parts) % 2:
-            return _between_quotes(parts, lookup, fallback, memo)
+            return _between_quotes(parts, lookup, fallback, outside, inside)
 
     def replace(match: re.Match[str]) -> str:
         which = match.lastindex
@@ -206,35 +209,38 @@ def _prepare(expr: str, values: Samples, lookup: dict[str, str], fallback: str, 
 _REFERENCE_SUB = REFERENCE.sub
 
 
-def _between_quotes(parts: list[str], lookup: dict[str, str], fallback: str, memo: dict[str, str]) -> str:
+def _between_quotes(parts: list[str], lookup: dict[str, str], fallback: str, outside: dict[str, str],
+                    inside: dict[str, str]) -> str:
     """`prepared` of a query split at its double quotes, when it has no backslash, `'`, `` ` ``, `[[` or
     `${` and its quotes pair up: then the odd parts are its literals (the scan of _TOKEN would find
     exactly those), and a reference outside them sees its own part only, since a quote before it is
     neither `[`, `:` nor part of `offset`. Most queries take this path: no regex callback per literal.
 
     A part holding a `$` is the same text in many queries of a dashboard (`"$node"`, `[$__rate_interval])`):
-    `memo` keeps what it became, a literal's under its text with quotes, so the two kinds never share a key."""
+    `outside` (for this `fallback`) and `inside` (literals) keep what each became."""
     first = parts[0]
     out = [_outside(first, lookup, fallback) if "$" in first else first]
     before = first
-    for i in range(1, len(parts), 2):
+    count = len(parts)
+    i = 1
+    while i < count:
         literal, after = parts[i], parts[i + 1]
+        i += 2
         if "$" in literal:  # a variable inside a literal is any text
-            quoted = f'"{literal}"'
-            done = memo.get(quoted)
+            done = inside.get(literal)
             if done is None:
-                done = memo[quoted] = _DOLLAR_SUB("x", literal)
+                done = inside[literal] = _DOLLAR_SUB("x", literal)
             out.append(done)
-        elif before.endswith("="):  # `="…"` or `!="…"`: blanked
+        elif before[-1:] == "=":  # `="…"` or `!="…"`: blanked
             out.append("x" if literal else "")
         elif before.rstrip().endswith(("=~", "!~")):  # a regex: the parser compiles it
             out.append(literal)
         else:
             out.append("x" if literal else "")
         if "$" in after:
-            done = memo.get(after)
+            done = outside.get(after)
             if done is None:
-                done = memo[after] = _outside(after, lookup, fallback)
+                done = outside[after] = _outside(after, lookup, fallback)
             out.append(done)
         else:
             out.append(after)

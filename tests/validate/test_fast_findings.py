@@ -32,7 +32,7 @@ def plain_paths(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
         patch.setattr(promql, "prepared", lambda expr, values=(), fallback="x":
                       substitute(promql.normal_form(expr), values, fallback=fallback))
         # what promql.Checker calls: the samples also as a dict, which the plain passes do not read
-        patch.setattr(promql, "_prepare", lambda expr, values, lookup, fallback, memo:
+        patch.setattr(promql, "_prepare", lambda expr, values, lookup, fallback, outside, inside:
                       substitute(promql.normal_form(expr), values, fallback=fallback))
         promql._error.cache_clear()
         yield
