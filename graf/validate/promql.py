@@ -23,11 +23,12 @@ def check(expr: str, values: Samples = ()) -> str | None:
 
 class Checker:
     """`check` and `unfiltered` for one set of samples: what depends on the samples alone (the lookup
-    table, the start of each verdict key) is made once, not once per query."""
+    table, the start of each verdict key) is made once, not once per query. With `keep_parts` (a
+    checker that lives as long as one dashboard) it also keeps what parts of its queries became."""
 
     __slots__ = ("_check_prefix", "_inside", "_lookup", "_outside", "_unfiltered_prefixes", "values")
 
-    def __init__(self, values: Samples = ()) -> None:
+    def __init__(self, values: Samples = (), *, keep_parts: bool = False) -> None:
         self.values = values
         self._lookup = dict(values)
         # What a verdict key holds before the query (a repr holds no NUL, so the query after the
@@ -35,8 +36,8 @@ class Checker:
         self._check_prefix = f"check\0{values!r}\0"
         self._unfiltered_prefixes: dict[str, str] = {}
         # What parts of queries became (see _between_quotes): outside literals per fallback, and inside.
-        self._outside: dict[str, dict[str, str]] = {"x": {}, "1": {}}
-        self._inside: dict[str, str] = {}
+        self._outside: dict[str, dict[str, str]] | None = {"x": {}, "1": {}} if keep_parts else None
+        self._inside: dict[str, str] | None = {} if keep_parts else None
 
     def check(self, expr: str) -> str | None:
         """`check(expr, self.values)`."""
@@ -52,6 +53,8 @@ class Checker:
     def verdict(self, expr: str) -> str | None:
         """`check` without the verdict cache."""
         values, lookup, outside, inside = self.values, self._lookup, self._outside, self._inside
+        if outside is None or inside is None:
+            outside, inside = {"x": {}, "1": {}}, {}
         first = _prepare(expr, values, lookup, "x", outside["x"], inside)
         error = _error(first)
         if error is None:
@@ -78,7 +81,8 @@ class Checker:
 
 @lru_cache(maxsize=256)
 def checker(values: Samples) -> Checker:
-    """The checker of `check(expr, values)` and `unfiltered(expr, values, label)`."""
+    """The checker of `check(expr, values)` and `unfiltered(expr, values, label)` (it keeps no parts:
+    it serves every dashboard with these samples)."""
     return Checker(values)
 
 
@@ -99,7 +103,7 @@ def dashboard_verdicts(exprs: Sequence[str], values: Samples, label: str | None)
         known = verdicts.lookup(digest)
         if _are_verdicts(known, len(distinct)):
             return dict(zip(distinct, zip(*known, strict=True), strict=True))
-    one = Checker(values)
+    one = Checker(values, keep_parts=True)
     errors: list[str | None] = []
     missing: list[tuple[str, ...]] = []
     for expr in distinct:
