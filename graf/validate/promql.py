@@ -52,17 +52,21 @@ class Checker:
 
     def verdict(self, expr: str) -> str | None:
         """`check` without the verdict cache."""
+        return self.parsed(expr)[0]
+
+    def parsed(self, expr: str) -> tuple[str | None, str | None]:
+        """(`verdict`, the text that parsed: None when neither did)."""
         values, lookup, outside, inside = self.values, self._lookup, self._outside, self._inside
         if outside is None or inside is None:
             outside, inside = {"x": {}, "1": {}}, {}
         first = _prepare(expr, values, lookup, "x", outside["x"], inside)
         error = _error(first)
         if error is None:
-            return None
+            return None, first
         second = _prepare(expr, values, lookup, "1", outside["1"], inside)
         if second != first and _error(second) is None:
-            return None
-        return error
+            return None, second
+        return error, None
 
     def unfiltered(self, expr: str, label: str) -> tuple[str, ...]:
         """`unfiltered(expr, self.values, label)`."""
@@ -107,9 +111,13 @@ def dashboard_verdicts(exprs: Sequence[str], values: Samples, label: str | None)
     errors: list[str | None] = []
     missing: list[tuple[str, ...]] = []
     for expr in distinct:
-        error = one.verdict(expr)
+        error, text = one.parsed(expr)
         errors.append(error)
-        missing.append(_unfiltered(expr, values, label) if label and not error else ())
+        if not label or text is None:
+            missing.append(())
+            continue
+        names = _unfiltered_in(text, label)
+        missing.append(_unfiltered(expr, values, label) if names is None else names)
     if digest is not None:
         verdicts.remember(digest, (tuple(errors), tuple(missing)))
     return dict(zip(distinct, zip(errors, missing, strict=True), strict=True))
@@ -325,20 +333,44 @@ def unfiltered(expr: str, values: Samples, label: str) -> tuple[str, ...]:
 
 @lru_cache(maxsize=16384)
 def _unfiltered(expr: str, values: Samples, label: str) -> tuple[str, ...]:
-    import promql_parser
-
     tree = None
     for fallback in ("x", "1"):
         tree = _parsed(substitute(expr, values, fallback=fallback))[0]
         if tree is not None:
             break
+    return () if tree is None else _missing(tree, label, frozenset()) or ()
+
+
+def _unfiltered_in(prepared_text: str, label: str) -> tuple[str, ...] | None:
+    """`unfiltered` read from the tree `check` parsed (the normal form, substituted), so a rendered query
+    is parsed once for G501 and G503, not twice: that text parses exactly when the query substituted
+    does (what the normal form keeps), with the same selectors, metric names and matcher names, unless
+    a name is itself a literal (Prometheus 3 quotes names: `{"my.metric", "a.b"="c"}`, which the normal
+    form writes `"x"` or leaves `""`, and a quoted metric name is a `__name__` matcher). None when a
+    matcher has one of those names: the caller parses the query substituted instead."""
+    tree = _parsed(prepared_text)[0]
+    return None if tree is None else _missing(tree, label, _NAMES_FROM_LITERALS)
+
+
+_NAMES_FROM_LITERALS = frozenset({"x", "", "__name__"})
+
+
+def _missing(tree: Any, label: str, suspect: frozenset[str]) -> tuple[str, ...] | None:
+    """Metric names of the selectors of `tree` without a matcher on `label` (see `unfiltered`); None when
+    a matcher's name is in `suspect`."""
+    import promql_parser
+
     missing: list[str] = []
+    seen_suspect = False
 
     def visit(node: object) -> None:
-        if isinstance(node, promql_parser.VectorSelector) and \
-                not any(m.name == label for m in node.matchers.matchers):
-            missing.append(node.name or "")  # "": a selector by __name__ matchers alone
+        nonlocal seen_suspect
+        if isinstance(node, promql_parser.VectorSelector):
+            names = [m.name for m in node.matchers.matchers]
+            if suspect and not suspect.isdisjoint(names):
+                seen_suspect = True
+            elif label not in names:
+                missing.append(node.name or "")  # "": a selector by __name__ matchers alone
 
-    if tree is not None:
-        promql_parser.walk(tree, visit, None)
-    return tuple(dict.fromkeys(missing))
+    promql_parser.walk(tree, visit, None)
+    return None if seen_suspect else tuple(dict.fromkeys(missing))

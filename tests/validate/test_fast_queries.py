@@ -133,6 +133,20 @@ def test_dashboard_verdicts_are_the_plain_ones(exprs: list[str], values: Samples
         assert promql.dashboard_verdicts(exprs, values, label) == plain
 
 
+@pytest.mark.parametrize("expr", [
+    'up{environment="dev"}', 'up{job="a"} / on(x) down', '{"my.metric", a="b"}', '{"environment"="dev"}',
+    'x{x="1"}', '{__name__="up"}', '{__name__=~"up|down", environment=~"$v"}', 'rate(x{"a.b"="c"}[5m])',
+    'sum(x{environment=""}) + y{environment!="a"}', "x{environment='dev'} + y{job=`a`}", 'x{""="a"}',
+    'label_replace(x{environment="1"}, "dst", "$1", "src", "(.*)") + {"y"}', 'topk($w, x{a="b"})',
+])
+def test_unfiltered_read_from_the_checked_tree(expr: str) -> None:
+    """G503's names from the tree G501 parsed are those of the query substituted and parsed again (quoted
+    names, which the normal form rewrites, send it to the plain path)."""
+    values = (("v", "5"), ("w", ""))
+    for label in ("environment", "a", "x"):
+        assert promql.dashboard_verdicts([expr], values, label) == plain_verdicts([expr], values, label), label
+
+
 def test_a_part_prepared_with_one_fallback_is_not_reused_with_the_other() -> None:
     """`topk($w, …)` parses only with `1` for an empty $w: the second try must not reuse the first's part."""
     exprs = ['x{a="b"} + topk($w, y)', 'z{a="b"} + topk($w, y)', 'topk($w, y{c="d"})']
