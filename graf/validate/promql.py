@@ -102,6 +102,8 @@ def dashboard_verdicts(exprs: Sequence[str], values: Samples, label: str | None)
     misses the entry: the dashboard's queries are checked again (the in-process caches still hold
     every text parsed in this run)."""
     distinct = tuple(dict.fromkeys(exprs))
+    if not distinct:
+        return {}
     digest = verdicts.key("dashboard queries", values, label, distinct) if verdicts.enabled() else None
     if digest is not None:
         known = verdicts.lookup(digest)
