@@ -1,6 +1,8 @@
 """The query fast path gives what the plain definitions give: `promql.prepared` is
-`substitute(normal_form(expr))`, and `check` keeps the plain verdict (parse the normal form with
-its variables substituted, again with `1` for them when that fails).
+`substitute(normal_form(expr))` (split at the double quotes or in one regex scan), `check` keeps the
+plain verdict (parse the normal form with its variables substituted, again with `1` for them when
+that fails), and `dashboard_verdicts` (a dashboard's queries at once: parts of queries kept, G503 read
+from G501's tree, one verdict-cache entry) gives each query's plain `check` and `_unfiltered`.
 
 Run on every query of every reference dashboard and on generated queries made of the pieces
 that matter (literals of every quote, regex operators, each reference syntax, `[`, `:`, `offset`)."""
