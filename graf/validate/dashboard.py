@@ -60,11 +60,14 @@ def targets(at: PanelAt) -> Iterator[tuple[Parts, JSON]]:
 def datasource_refs(body: JSON, idx: DashboardIndex) -> Iterator[tuple[Parts, Any]]:
     """Every `datasource` field of panels, targets, variables and annotations, with its parts."""
     for at in idx.panels:
-        if "datasource" in at.panel:
-            yield (*at.parts, "datasource"), at.panel["datasource"]
-        for parts, target in targets(at):
-            if "datasource" in target:
-                yield (*parts, "datasource"), target["datasource"]
+        panel = at.panel
+        if "datasource" in panel:
+            yield (*at.parts, "datasource"), panel["datasource"]
+        found = panel.get("targets")
+        if isinstance(found, list):  # `targets(at)`, with a path made only for a target that has a datasource
+            for i, target in enumerate(found):
+                if isinstance(target, dict) and "datasource" in target:
+                    yield (*at.parts, "targets", i, "datasource"), target["datasource"]
     for i, variable in idx.variables:
         if "datasource" in variable:
             yield ("templating", "list", i, "datasource"), variable["datasource"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from functools import lru_cache
 from typing import Any
 
@@ -17,21 +18,121 @@ _OTHER_FUNCTIONS = re.compile(r"^\s*(label_values|label_names|metrics)\s*\(", re
 
 def check(expr: str, values: Samples = ()) -> str | None:
     """None when `expr` parses for some substitution of its variables; else the parser's message."""
-    if not verdicts.enabled():
-        return _verdict(expr, values)
-    digest = verdicts.text_key(_values_key(values) + expr)
-    known = verdicts.lookup(digest)
-    if known is verdicts.MISSING:
-        known = _verdict(expr, values)
-        verdicts.remember(digest, known)
-    return known  # type: ignore[no-any-return]
+    return checker(values).check(expr)
+
+
+class Checker:
+    """`check` and `unfiltered` for one set of samples: what depends on the samples alone (the lookup
+    table, the start of each verdict key) is made once, not once per query. With `keep_parts` (a
+    checker that lives as long as one dashboard) it also keeps what parts of its queries became."""
+
+    __slots__ = ("_check_prefix", "_inside", "_lookup", "_outside", "_unfiltered_prefixes", "values")
+
+    def __init__(self, values: Samples = (), *, keep_parts: bool = False) -> None:
+        self.values = values
+        self._lookup = dict(values)
+        # What a verdict key holds before the query (a repr holds no NUL, so the query after the
+        # last NUL is unambiguous).
+        self._check_prefix = f"check\0{values!r}\0"
+        self._unfiltered_prefixes: dict[str, str] = {}
+        # What parts of queries became (see _between_quotes): outside literals per fallback, and inside.
+        self._outside: dict[str, dict[str, str]] | None = {"x": {}, "1": {}} if keep_parts else None
+        self._inside: dict[str, str] | None = {} if keep_parts else None
+
+    def check(self, expr: str) -> str | None:
+        """`check(expr, self.values)`."""
+        if not verdicts.enabled():
+            return self.verdict(expr)
+        digest = verdicts.text_key(self._check_prefix + expr)
+        known = verdicts.lookup(digest)
+        if known is verdicts.MISSING:
+            known = self.verdict(expr)
+            verdicts.remember(digest, known)
+        return known  # type: ignore[no-any-return]
+
+    def verdict(self, expr: str) -> str | None:
+        """`check` without the verdict cache."""
+        return self.parsed(expr)[0]
+
+    def parsed(self, expr: str) -> tuple[str | None, str | None]:
+        """(`verdict`, the text that parsed: None when neither did)."""
+        values, lookup, outside, inside = self.values, self._lookup, self._outside, self._inside
+        if outside is None or inside is None:
+            outside, inside = {"x": {}, "1": {}}, {}
+        first = _prepare(expr, values, lookup, "x", outside["x"], inside)
+        error = _error(first)
+        if error is None:
+            return None, first
+        second = _prepare(expr, values, lookup, "1", outside["1"], inside)
+        if second != first and _error(second) is None:
+            return None, second
+        return error, None
+
+    def unfiltered(self, expr: str, label: str) -> tuple[str, ...]:
+        """`unfiltered(expr, self.values, label)`."""
+        if not verdicts.enabled():
+            return _unfiltered(expr, self.values, label)
+        prefix = self._unfiltered_prefixes.get(label)
+        if prefix is None:
+            prefix = self._unfiltered_prefixes[label] = f"unfiltered\0{self.values!r}\0{label!r}\0"
+        digest = verdicts.text_key(prefix + expr)
+        known = verdicts.lookup(digest)
+        if known is verdicts.MISSING:
+            known = _unfiltered(expr, self.values, label)
+            verdicts.remember(digest, known)
+        return known  # type: ignore[no-any-return]
 
 
 @lru_cache(maxsize=256)
-def _values_key(values: Samples) -> str:
-    """What a verdict key holds before the query: written once per dashboard, not once per query
-    (a repr holds no NUL, so the query after the last one is unambiguous)."""
-    return f"check\0{values!r}\0"
+def checker(values: Samples) -> Checker:
+    """The checker of `check(expr, values)` and `unfiltered(expr, values, label)` (it keeps no parts:
+    it serves every dashboard with these samples)."""
+    return Checker(values)
+
+
+Verdict = tuple[str | None, tuple[str, ...]]  # (check's message, unfiltered's names)
+
+
+def dashboard_verdicts(exprs: Sequence[str], values: Samples, label: str | None) -> dict[str, Verdict]:
+    """`check` of each of one dashboard's queries and, with `label`, `unfiltered` of each that parses.
+
+    With the verdict cache on, the verdicts of all of them are one entry, keyed by all the queries:
+    a dashboard costs one key, not one per query (the cold run of a Node Exporter Full hashes one
+    text instead of 276), and an unchanged one is answered by one lookup. A query edited or added
+    misses the entry: the dashboard's queries are checked again (the in-process caches still hold
+    every text parsed in this run)."""
+    distinct = tuple(dict.fromkeys(exprs))
+    if not distinct:
+        return {}
+    digest = verdicts.key("dashboard queries", values, label, distinct) if verdicts.enabled() else None
+    if digest is not None:
+        known = verdicts.lookup(digest)
+        if _are_verdicts(known, len(distinct)):
+            return dict(zip(distinct, zip(*known, strict=True), strict=True))
+    one = Checker(values, keep_parts=True)
+    errors: list[str | None] = []
+    missing: list[tuple[str, ...]] = []
+    for expr in distinct:
+        error, text = one.parsed(expr)
+        errors.append(error)
+        if not label or text is None:
+            missing.append(())
+            continue
+        names = _unfiltered_in(text, label)
+        missing.append(_unfiltered(expr, values, label) if names is None else names)
+    if digest is not None:
+        verdicts.remember(digest, (tuple(errors), tuple(missing)))
+    return dict(zip(distinct, zip(errors, missing, strict=True), strict=True))
+
+
+def _are_verdicts(known: Any, count: int) -> bool:
+    """Whether a remembered value has the shape `dashboard_verdicts` writes (a shard is checked, not trusted)."""
+    if not (isinstance(known, tuple) and len(known) == 2):
+        return False
+    errors, missing = known
+    return (isinstance(errors, tuple) and isinstance(missing, tuple) and len(errors) == len(missing) == count
+            and all(e is None or isinstance(e, str) for e in errors)
+            and all(isinstance(m, tuple) and all(isinstance(n, str) for n in m) for m in missing))
 
 
 # A string literal, with what precedes it: regex matchers (=~, !~) keep their text, since the
@@ -56,22 +157,11 @@ def _blank(literal: str) -> str:
     return '""' if len(literal) == 2 else '"x"'
 
 
-def _verdict(expr: str, values: Samples) -> str | None:
-    first = prepared(expr, values)
-    error = _error(first)
-    if error is None:
-        return None
-    second = prepared(expr, values, fallback="1")
-    if second != first and _error(second) is None:
-        return None
-    return error
-
-
 @lru_cache(maxsize=16384)
 def _error(text: str) -> str | None:
     """Cached by the text parsed: dashboards per environment (and panels copied between dashboards)
     repeat queries, and the normal form makes queries that differ in label values one."""
-    return parse_error(text)
+    return _parsed(text)[1]
 
 
 # One scan finds both what `normal_form` empties and what `substitute` replaces: a literal that is one
@@ -87,6 +177,13 @@ _BRACED_QUOTE = re.compile(r'\$\{[^}]*"')
 def prepared(expr: str, values: Samples = (), fallback: str = "x") -> str:
     """`substitute(normal_form(expr), values, fallback=fallback)`, the text `check` parses, in one scan
     of `expr` (tests/validate/test_fast_queries.py holds it to that definition)."""
+    return _prepare(expr, values, _lookup(values), fallback, {}, {})
+
+
+def _prepare(expr: str, values: Samples, lookup: dict[str, str], fallback: str, outside: dict[str, str],
+             inside: dict[str, str]) -> str:
+    """`prepared`, given the samples also as a dict (`lookup`, made once per dashboard by `Checker`) and
+    what parts of queries prepared with these samples (and `fallback`) became (see `_between_quotes`)."""
     if "$" not in expr and "[[" not in expr and '"' not in expr and "'" not in expr and "`" not in expr:
         return expr
     if "'" in expr or "`" in expr or ("${" in expr and _BRACED_QUOTE.search(expr)):
@@ -94,7 +191,10 @@ def prepared(expr: str, values: Samples = (), fallback: str = "x") -> str:
         # with a stray quote and move the literals `substitute` sees; a `${…}` holding a quote may
         # reach across a literal's edge. Both rare: the plain passes decide them.
         return substitute(normal_form(expr), values, fallback=fallback)
-    lookup = _lookup(values)
+    if "\\" not in expr and "[[" not in expr and "${" not in expr:
+        parts = expr.split('"')
+        if len(parts) % 2:
+            return _between_quotes(parts, lookup, fallback, outside, inside)
 
     def replace(match: re.Match[str]) -> str:
         which = match.lastindex
@@ -121,6 +221,62 @@ def prepared(expr: str, values: Samples = (), fallback: str = "x") -> str:
 
 
 _REFERENCE_SUB = REFERENCE.sub
+
+
+def _between_quotes(parts: list[str], lookup: dict[str, str], fallback: str, outside: dict[str, str],
+                    inside: dict[str, str]) -> str:
+    """`prepared` of a query split at its double quotes, when it has no backslash, `'`, `` ` ``, `[[` or
+    `${` and its quotes pair up: then the odd parts are its literals (the scan of _TOKEN would find
+    exactly those), and a reference outside them sees its own part only, since a quote before it is
+    neither `[`, `:` nor part of `offset`. Most queries take this path: no regex callback per literal.
+
+    A part holding a `$` is the same text in many queries of a dashboard (`"$node"`, `[$__rate_interval])`):
+    `outside` (for this `fallback`) and `inside` (literals) keep what each became."""
+    first = parts[0]
+    out = [_outside(first, lookup, fallback) if "$" in first else first]
+    before = first
+    count = len(parts)
+    i = 1
+    while i < count:
+        literal, after = parts[i], parts[i + 1]
+        i += 2
+        if "$" in literal:  # a variable inside a literal is any text
+            done = inside.get(literal)
+            if done is None:
+                done = inside[literal] = _DOLLAR_SUB("x", literal)
+            out.append(done)
+        elif before[-1:] == "=":  # `="…"` or `!="…"`: blanked
+            out.append("x" if literal else "")
+        elif before.rstrip().endswith(("=~", "!~")):  # a regex: the parser compiles it
+            out.append(literal)
+        else:
+            out.append("x" if literal else "")
+        if "$" in after:
+            done = outside.get(after)
+            if done is None:
+                done = outside[after] = _outside(after, lookup, fallback)
+            out.append(done)
+        else:
+            out.append(after)
+        before = after
+    return '"'.join(out)
+
+
+_DOLLAR = re.compile(r"\$(\w+)")
+_DOLLAR_SUB = _DOLLAR.sub
+
+
+def _outside(text: str, lookup: dict[str, str], fallback: str) -> str:
+    """A part of the query between two literals with its `$name` references substituted."""
+    def replace(match: re.Match[str]) -> str:
+        name = match.group(1)
+        if name in DURATION_BUILTINS or _wants_duration(text, match.start()):
+            return "5m"
+        if name in NUMBER_BUILTINS:
+            return "60"
+        return lookup.get(name) or fallback
+
+    return _DOLLAR_SUB(replace, text)
 
 
 @lru_cache(maxsize=256)
@@ -174,32 +330,49 @@ def _parsed(text: str) -> tuple[Any, str | None]:
 def unfiltered(expr: str, values: Samples, label: str) -> tuple[str, ...]:
     """Metric names of the selectors in `expr` that have no matcher on `label` ("" for a selector
     without a metric name; empty when the query does not parse: G501 reports that)."""
-    if not verdicts.enabled():
-        return _unfiltered(expr, values, label)
-    digest = verdicts.key("unfiltered", expr, values, label)
-    known = verdicts.lookup(digest)
-    if known is verdicts.MISSING:
-        known = _unfiltered(expr, values, label)
-        verdicts.remember(digest, known)
-    return known  # type: ignore[no-any-return]
+    return checker(values).unfiltered(expr, label)
 
 
 @lru_cache(maxsize=16384)
 def _unfiltered(expr: str, values: Samples, label: str) -> tuple[str, ...]:
-    import promql_parser
-
     tree = None
     for fallback in ("x", "1"):
         tree = _parsed(substitute(expr, values, fallback=fallback))[0]
         if tree is not None:
             break
+    return () if tree is None else _missing(tree, label, frozenset()) or ()
+
+
+def _unfiltered_in(prepared_text: str, label: str) -> tuple[str, ...] | None:
+    """`unfiltered` read from the tree `check` parsed (the normal form, substituted), so a rendered query
+    is parsed once for G501 and G503, not twice: that text parses exactly when the query substituted
+    does (what the normal form keeps), with the same selectors, metric names and matcher names, unless
+    a name is itself a literal (Prometheus 3 quotes names: `{"my.metric", "a.b"="c"}`, which the normal
+    form writes `"x"` or leaves `""`, and a quoted metric name is a `__name__` matcher). None when a
+    matcher has one of those names: the caller parses the query substituted instead."""
+    tree = _parsed(prepared_text)[0]
+    return None if tree is None else _missing(tree, label, _NAMES_FROM_LITERALS)
+
+
+_NAMES_FROM_LITERALS = frozenset({"x", "", "__name__"})
+
+
+def _missing(tree: Any, label: str, suspect: frozenset[str]) -> tuple[str, ...] | None:
+    """Metric names of the selectors of `tree` without a matcher on `label` (see `unfiltered`); None when
+    a matcher's name is in `suspect`."""
+    import promql_parser
+
     missing: list[str] = []
+    seen_suspect = False
 
     def visit(node: object) -> None:
-        if isinstance(node, promql_parser.VectorSelector) and \
-                not any(m.name == label for m in node.matchers.matchers):
-            missing.append(node.name or "")  # "": a selector by __name__ matchers alone
+        nonlocal seen_suspect
+        if isinstance(node, promql_parser.VectorSelector):
+            names = [m.name for m in node.matchers.matchers]
+            if suspect and not suspect.isdisjoint(names):
+                seen_suspect = True
+            elif label not in names:
+                missing.append(node.name or "")  # "": a selector by __name__ matchers alone
 
-    if tree is not None:
-        promql_parser.walk(tree, visit, None)
-    return tuple(dict.fromkeys(missing))
+    promql_parser.walk(tree, visit, None)
+    return None if seen_suspect else tuple(dict.fromkeys(missing))

@@ -1,9 +1,11 @@
 """Query verdicts remembered on disk between `graf validate` runs, in the user's cache directory.
 
 A verdict is what graf validate concluded about one query (does it parse; which selectors lack the
-environment label) for one set of variable samples, or about one dashboard file read on its own
-(graf.validate.sharded: its findings, keyed by the file's bytes and path). It depends only on those,
-promql-parser and graf's validation code, so it is kept under a folder named by all of those:
+environment label) for one set of variable samples, about all the PromQL queries of one dashboard at
+once (promql.dashboard_verdicts: one key per dashboard, not one per query), or about one dashboard
+file read on its own (graf.validate.sharded: its findings, keyed by the file's bytes and path). It
+depends only on those, promql-parser and graf's validation code, so it is kept under a folder named
+by all of those:
 
     $XDG_CACHE_HOME/graf/verdicts/<python>-promql-parser-<its files>-graf-<code hash>/
 

@@ -116,3 +116,21 @@ def test_a_reinstalled_parser_starts_a_new_folder(tmp_path: Path, monkeypatch: p
     (package / "_native.so").write_bytes(b"v2 longer")
     assert verdicts._installed("fake_parser") != first
     assert verdicts._installed("no_such_module_here") == "absent"
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_an_edited_query_is_checked_again(inputs: Path, capsys: pytest.CaptureFixture[str], jobs: str) -> None:
+    """A dashboard's PromQL verdicts are one entry keyed by all its queries: breaking one query, or
+    mending it, or adding one, misses that entry and gives the findings of a run without the cache."""
+    _findings(capsys, inputs, "--jobs", jobs)  # cold: every dashboard's entry learnt
+    victim = next(p for p in sorted(inputs.glob("*.json")) if _targets(json.loads(p.read_text(encoding="utf-8"))))
+    body = json.loads(victim.read_text(encoding="utf-8"))
+    for expr in ("sum(rate(up[5m])", "sum(rate(up[5m]))", 'up{job="$job"} offset $__interval'):
+        _targets(body)[0]["expr"] = expr
+        victim.write_text(json.dumps(body), encoding="utf-8")
+        cached = _findings(capsys, inputs, "--jobs", jobs)
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setenv("GRAF_VALIDATE_CACHE", "0")
+            assert cached == _findings(capsys, inputs, "--jobs", jobs), expr
+        broken = [f for f in cached[1]["findings"] if f["rule"] == "G501" and victim.name in f["path"]]
+        assert bool(broken) == (expr == "sum(rate(up[5m])"), broken

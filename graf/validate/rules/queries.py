@@ -13,12 +13,12 @@ environments (a warning, silenced per dashboard where that is the point).
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
+from typing import Any, TypeGuard
 
 from graf.resources import Resource
 from graf.validate import logql, promql
 from graf.validate.context import ValidationContext
-from graf.validate.dashboard import DashboardIndex, targets
+from graf.validate.dashboard import DashboardIndex, PanelAt
 from graf.validate.findings import Finding
 from graf.validate.rules._base import dashboard_index, finding
 from graf.validate.variables import REFERENCE, Samples, samples, substitute
@@ -37,17 +37,19 @@ def queries_parse(resource: Resource, ctx: ValidationContext) -> Iterator[Findin
 def _dashboard(resource: Resource, ctx: ValidationContext) -> Iterator[Finding]:
     idx = dashboard_index(ctx, resource)
     values = samples(v for _, v in idx.variables)
-    for at in idx.panels:
-        if at.is_row:
-            continue
-        panel_type = datasource_type(at.panel.get("datasource"), idx, ctx)
-        for parts, target in targets(at):
-            own = datasource_type(target.get("datasource"), idx, ctx)
-            language = own if own not in (None, "mixed") else panel_type
-            if language is None and "datasource" not in at.panel and "datasource" not in target:
-                language = _default_type(ctx)
-            if (found := _check(resource, ctx, (*parts, "expr"), target.get("expr"), language, values)) is not None:
-                yield found
+    label = ctx.environment_label
+    queries = _target_queries(idx, ctx)
+    annotations: list[tuple[int, str, str | None]] = []
+    for i, annotation in idx.annotations:
+        if _is_query(expr := annotation.get("expr")):
+            annotations.append((i, expr, datasource_type(annotation.get("datasource"), idx, ctx)))
+    # Every PromQL query of the dashboard checked at once (one verdict-cache entry for all of them).
+    known = promql.dashboard_verdicts([expr for _, _, expr, language in queries if language == "prometheus"]
+                                      + [expr for _, expr, language in annotations if language == "prometheus"],
+                                      values, label)
+    for at, i, expr, language in queries:
+        if (verdict := _verdict(label, expr, language, values, known.get(expr))) is not None:
+            yield finding(ctx, resource, (*at.parts, "targets", i, "expr"), *verdict)
     for i, variable in idx.variables:
         if variable.get("type") != "query" or datasource_type(variable.get("datasource"), idx, ctx) != "prometheus":
             continue
@@ -59,11 +61,45 @@ def _dashboard(resource: Resource, ctx: ValidationContext) -> Iterator[Finding]:
             error = promql.check_variable_query(query, values)
             if error:
                 yield finding(ctx, resource, where, "G501", f"PromQL does not parse: {error}")
-    for i, annotation in idx.annotations:
-        language = datasource_type(annotation.get("datasource"), idx, ctx)
-        if (found := _check(resource, ctx, ("annotations", "list", i, "expr"), annotation.get("expr"), language,
-                            values)) is not None:
-            yield found
+    for i, expr, kind in annotations:
+        if (verdict := _verdict(label, expr, kind, values, known.get(expr))) is not None:
+            yield finding(ctx, resource, ("annotations", "list", i, "expr"), *verdict)
+
+
+def _target_queries(idx: DashboardIndex, ctx: ValidationContext) -> list[tuple[PanelAt, int, str, str]]:
+    """(panel, index in its targets, expr, language) of every PromQL or LogQL query of a panel target: the
+    target's datasource, else the panel's, else (when neither names one) the default datasource."""
+    out: list[tuple[PanelAt, int, str, str]] = []
+    default: Any = _UNSET
+    for at in idx.panels:
+        panel = at.panel
+        found = panel.get("targets")
+        if not isinstance(found, list) or not found or panel.get("type") == "row":
+            continue
+        panel_type = datasource_type(panel.get("datasource"), idx, ctx)
+        for i, target in enumerate(found):
+            if not isinstance(target, dict):
+                continue
+            expr = target.get("expr")
+            if not isinstance(expr, str) or not expr or expr.isspace():
+                continue
+            ref = target.get("datasource")
+            own = None if ref is None else datasource_type(ref, idx, ctx)
+            language = own if own not in (None, "mixed") else panel_type
+            if language is None and "datasource" not in panel and "datasource" not in target:
+                if default is _UNSET:
+                    default = _default_type(ctx)
+                language = default
+            if language == "prometheus" or language == "loki":
+                out.append((at, i, expr, language))
+    return out
+
+
+_UNSET = object()
+
+
+def _is_query(expr: Any) -> TypeGuard[str]:
+    return isinstance(expr, str) and bool(expr) and not expr.isspace()
 
 
 def _alert_rule(resource: Resource, ctx: ValidationContext) -> Iterator[Finding]:
@@ -81,27 +117,38 @@ def _alert_rule(resource: Resource, ctx: ValidationContext) -> Iterator[Finding]
 def _check(resource: Resource, ctx: ValidationContext, parts: tuple[str | int, ...], expr: Any,
            language: str | None, values: Samples) -> Finding | None:
     """The one finding a query can have (a function, not a generator: it runs once per query)."""
-    if not isinstance(expr, str) or not expr.strip():
+    if not _is_query(expr):
         return None
     label = ctx.environment_label
+    known: promql.Verdict | None = None
     if language == "prometheus":
         error = promql.check(expr, values)
+        known = error, (promql.unfiltered(expr, values, label) if label and not error else ())
+    verdict = _verdict(label, expr, language, values, known)
+    return None if verdict is None else finding(ctx, resource, parts, *verdict)
+
+
+def _verdict(label: str | None, expr: str, language: str | None, values: Samples,
+             known: promql.Verdict | None) -> tuple[str, str] | None:
+    """(code, message) of the one finding a non-blank query can have, or None; `known`: a PromQL
+    query's (check, unfiltered) verdict."""
+    if language == "prometheus" and known is not None:
+        error, missing = known
         if error:
-            return finding(ctx, resource, parts, "G501", f"PromQL does not parse: {error}")
-        if label and (missing := promql.unfiltered(expr, values, label)):
+            return "G501", f"PromQL does not parse: {error}"
+        if label and missing:
             named = [name for name in missing if name]
             which = (f"{', '.join(named)} {'is' if len(named) == 1 else 'are'}" if len(named) == len(missing)
                      else "a selector is")
-            return finding(ctx, resource, parts, "G503", f"{which} not filtered by {label} in {_quoted(expr)}: "
-                                                         "the query reads every environment")
+            return "G503", (f"{which} not filtered by {label} in {_quoted(expr)}: "
+                            "the query reads every environment")
     elif language == "loki":
         substituted = substitute(expr, values)
         error = logql.check(substituted)
         if error:
-            return finding(ctx, resource, parts, "G502", f"LogQL: {error}")
+            return "G502", f"LogQL: {error}"
         if label and any(label not in labels for labels in logql.stream_labels(substituted)):
-            return finding(ctx, resource, parts, "G503", f"a stream selector is not filtered by {label}: "
-                                                         "the query reads every environment")
+            return "G503", f"a stream selector is not filtered by {label}: the query reads every environment"
     return None
 
 
