@@ -6,6 +6,7 @@ Takes data only (the desired resources, a scope, an interval): what the code say
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import Executor, Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -40,6 +41,9 @@ class LiveState:
                 if v is not None]
 
 
+SWITCH_INTERVAL = 0.0001  # seconds; the interpreter's default is 0.005
+
+
 class EarlyReads:
     """Reads sent while the code still renders, so a sync waits on Grafana and renders at the same time.
 
@@ -53,6 +57,11 @@ class EarlyReads:
 
     def __init__(self, api: Grafana, find_kinds: Callable[[], KindSet], only: Iterable[str],
                  concurrency: int = DEFAULT_CONCURRENCY) -> None:
+        # While the main thread renders, an answer waits for the GIL at every blocking call on its way in
+        # (status line, headers, body): up to one switch interval (5 ms) each. At 0.1 ms the pool keeps its
+        # requests in flight during rendering (500 module dashboards: 1.05 -> 0.92 s, bench/whole_sync.py).
+        self._switch_interval = sys.getswitchinterval()
+        sys.setswitchinterval(min(self._switch_interval, SWITCH_INTERVAL))
         self.api = api
         self.only = frozenset(only)
         self.pool = ThreadPoolExecutor(max_workers=max(1, concurrency), thread_name_prefix="graf")
@@ -94,6 +103,7 @@ class EarlyReads:
     def close(self) -> None:
         """Drop what has not started (after an error); requests in flight end within their timeout."""
         self.pool.shutdown(wait=False, cancel_futures=True)
+        sys.setswitchinterval(self._switch_interval)
 
 
 def read_state(api: Grafana, desired: Sequence[Resource], *, only: Iterable[str] = (), listed: bool = False,

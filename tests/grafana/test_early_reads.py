@@ -136,3 +136,34 @@ def test_a_render_error_is_reported_as_before_and_nothing_is_written(graf: Calla
     assert run.code == 1
     assert "zz-broken.json" in run.err and len(run.err.strip().splitlines()) == 1
     assert sum(grafana.writes().values()) == 0
+
+
+@pytest.mark.usefixtures("token")
+@pytest.mark.parametrize("fails", [False, True])
+def test_threads_switch_often_while_reads_wait_on_rendering_and_as_before_afterwards(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fails: bool) -> None:
+    import sys
+
+    from graf.grafana.live import SWITCH_INTERVAL
+
+    project = _project(tmp_path, 3)
+    during: list[float] = []
+    render = Target._render
+
+    def watched(self: Target, seen: Callable[..., None] | None = None) -> Any:
+        during.append(sys.getswitchinterval())
+        if fails:
+            raise RuntimeError("rendering failed")
+        return render(self, seen)
+
+    before = sys.getswitchinterval()
+    with GrafanaServer() as server:
+        monkeypatch.setattr(Target, "_render", watched)
+        with _target(project, server) as target:
+            if fails:
+                with pytest.raises(RuntimeError):
+                    target.plan()
+            else:
+                target.plan()
+    assert during == [pytest.approx(SWITCH_INTERVAL)] and before > SWITCH_INTERVAL
+    assert sys.getswitchinterval() == before
