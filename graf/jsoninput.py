@@ -95,7 +95,7 @@ def _parse_fast(raw: bytes) -> Any:
       each `:` stays one `:` (no `\\u003a` escape, checked), so the parsed value written out has as
       many colons as the file exactly when no member was dropped, and fewer when one was.
     """
-    if _DIGIT_RUN in raw.translate(_DIGITS_AS_ZERO) or _COLON_ESCAPE.search(raw):
+    if _DIGIT_RUN in raw.translate(_DIGITS_AS_ZERO) or (b"\\u003" in raw and _COLON_ESCAPE.search(raw)):
         return _UNSURE
     try:
         data = orjson.loads(memoryview(raw)[len(codecs.BOM_UTF8):] if raw.startswith(codecs.BOM_UTF8) else raw)
