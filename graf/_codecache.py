@@ -259,6 +259,12 @@ def _read(file: Path) -> dict[Key, CodeType]:
 
 
 def _write(file: Path, codes: dict[Key, CodeType]) -> None:
+    write_marshal(file, codes)
+
+
+def write_marshal(file: Path, value: Any) -> bool:
+    """`value` marshalled into `file` by atomic rename; False when the cache directory cannot take it (a
+    read-only or full cache directory costs speed only)."""
     import tempfile
 
     temporary = None
@@ -266,8 +272,10 @@ def _write(file: Path, codes: dict[Key, CodeType]) -> None:
         file.parent.mkdir(parents=True, exist_ok=True)
         handle, temporary = tempfile.mkstemp(dir=file.parent, prefix=".part-")
         with os.fdopen(handle, "wb") as out:
-            marshal.dump(codes, out)
+            marshal.dump(value, out)
         os.replace(temporary, file)
     except OSError:
-        if temporary is not None:  # a read-only or full cache directory costs speed only
+        if temporary is not None:
             Path(temporary).unlink(missing_ok=True)
+        return False
+    return True

@@ -16,6 +16,7 @@ written ones past `MAX_STORES` (a folder whose file went is read from its __pyca
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import marshal
 import os
@@ -80,19 +81,11 @@ def _read(file: Path) -> dict[str, Entry]:
 
 
 def _write(file: Path, known: dict[str, Entry]) -> None:
-    import tempfile
+    from graf._codecache import write_marshal
 
-    temporary = None
-    try:
-        file.parent.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(dir=file.parent, prefix=".part-")
-        with os.fdopen(handle, "wb") as out:
-            marshal.dump(known, out)
-        os.replace(temporary, file)
-        _prune(file.parent)
-    except OSError:
-        if temporary is not None:  # a read-only or full cache directory costs speed only
-            Path(temporary).unlink(missing_ok=True)
+    if write_marshal(file, known):
+        with contextlib.suppress(OSError):  # an old file that cannot go costs disk only
+            _prune(file.parent)
 
 
 def _prune(cache: Path) -> None:
