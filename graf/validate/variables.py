@@ -65,33 +65,36 @@ def collect_strings(value: Any, add: Callable[[str], object]) -> None:
 
 
 # Two functions, one per container type, and no test of the strings: this walk visits every value
-# of a dashboard (6,500 in Node Exporter Full), so each test saved per value counts.
-def _dict_strings(value: dict[str, Any], add: Callable[[str], object]) -> None:
+# of a dashboard (6,500 in Node Exporter Full), so each test saved per value counts. The builtins and
+# the key set are bound as defaults: a local is read faster than a global or builtin (5% of the walk).
+def _dict_strings(value: dict[str, Any], add: Callable[[str], object], _skip: frozenset[str] = NEVER_INTERPOLATED,
+                  _type: type[type] = type, _str: type = str, _dict: type = dict, _list: type = list) -> None:
     for key, item in value.items():
-        kind = type(item)
-        if kind is str:
+        kind = _type(item)
+        if kind is _str:
             add(item)
-        elif kind is dict:
-            if key not in NEVER_INTERPOLATED:
+        elif kind is _dict:
+            if key not in _skip:
                 if item:
                     _dict_strings(item, add)
             elif key == "options":
                 for text in item.values():
-                    if type(text) is str:
+                    if _type(text) is _str:
                         add(text)
-        elif kind is list and item and key not in NEVER_INTERPOLATED:
+        elif kind is _list and item and key not in _skip:
             _list_strings(item, add)
 
 
-def _list_strings(value: list[Any], add: Callable[[str], object]) -> None:
+def _list_strings(value: list[Any], add: Callable[[str], object],
+                  _type: type[type] = type, _str: type = str, _dict: type = dict, _list: type = list) -> None:
     for item in value:
-        kind = type(item)
-        if kind is str:
+        kind = _type(item)
+        if kind is _str:
             add(item)
-        elif kind is dict:
+        elif kind is _dict:
             if item:
                 _dict_strings(item, add)
-        elif kind is list and item:
+        elif kind is _list and item:
             _list_strings(item, add)
 
 
