@@ -12,6 +12,7 @@ import re
 from functools import cache
 from typing import Any
 
+import orjson
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -109,6 +110,28 @@ def test_errors_read_as_the_plain_path_words_them(raw: bytes, message: str) -> N
     with pytest.raises(BadJSON) as caught:
         parse_json(raw, "x.json")
     assert message in caught.value.one_line()
+
+
+# A file that is orjson's own text of its value skips the proofs (`_is_written`): only whitespace may follow.
+@pytest.mark.parametrize(("raw", "written"), [
+    (b"1.0" + b"0" * 1000 + b"1", b"1.0"),  # starts with orjson's text of 1.0: the plain path refuses it
+    (b"1.0" + b"0" * 30, b"1.0"), (b"12345678901234567" + b"0" * 5, b"12345678901234567"),  # beyond 64 bits
+    (b'"a"\n\x0c', b'"a"'), (b'"a" x', b'"a"'),  # not JSON
+])
+def test_a_text_that_only_starts_as_orjson_writes_it_is_proved(raw: bytes, written: bytes) -> None:
+    assert not jsoninput._is_written(raw, written)
+    agrees(raw)
+
+
+@pytest.mark.parametrize("tail", [b"", b"\n", b" \t\r\n"])
+def test_orjson_text_of_a_dashboard_skips_the_proofs(tail: bytes, monkeypatch: pytest.MonkeyPatch) -> None:
+    value = {"title": "Disk \u2013 read", "panels": [{"id": 1, "expr": "a:b", "n": 2**63, "x": 0.5}], "e": {}}
+    raw = orjson.dumps(value, option=orjson.OPT_INDENT_2) + tail
+    assert raw == json.dumps(value, indent=2, ensure_ascii=False).encode() + tail  # graf's and Grafana's text
+    assert agrees(raw)
+    with monkeypatch.context() as patched:
+        patched.setattr(jsoninput, "_DIGITS_AS_ZERO", b"")  # a proof run would raise (no 256-byte table)
+        assert strict(jsoninput._parse_fast(raw)) == strict(value)
 
 
 # --- what the fast path reads itself ------------------------------------------------------------------------
