@@ -232,34 +232,24 @@ def _between_quotes(parts: list[str], lookup: dict[str, str], fallback: str, out
 
     A part holding a `$` is the same text in many queries of a dashboard (`"$node"`, `[$__rate_interval])`):
     `outside` (for this `fallback`) and `inside` (literals) keep what each became."""
-    first = parts[0]
-    out = [_outside(first, lookup, fallback) if "$" in first else first]
-    before = first
     count = len(parts)
-    i = 1
-    while i < count:
-        literal, after = parts[i], parts[i + 1]
-        i += 2
+    # In place (the caller's list from split): literals first, while the parts between them are as written.
+    for i in range(1, count, 2):
+        literal = parts[i]
         if "$" in literal:  # a variable inside a literal is any text
             done = inside.get(literal)
             if done is None:
                 done = inside[literal] = _DOLLAR_SUB("x", literal)
-            out.append(done)
-        elif before[-1:] == "=":  # `="…"` or `!="…"`: blanked
-            out.append("x" if literal else "")
-        elif before.rstrip().endswith(("=~", "!~")):  # a regex: the parser compiles it
-            out.append(literal)
-        else:
-            out.append("x" if literal else "")
-        if "$" in after:
-            done = outside.get(after)
+            parts[i] = done
+        elif literal and not ("~" in (before := parts[i - 1]) and before.rstrip().endswith(("=~", "!~"))):
+            parts[i] = "x"  # blanked; a regex (after =~ or !~) is kept: the parser compiles it
+    for i in range(0, count, 2):
+        if "$" in (part := parts[i]):
+            done = outside.get(part)
             if done is None:
-                done = outside[after] = _outside(after, lookup, fallback)
-            out.append(done)
-        else:
-            out.append(after)
-        before = after
-    return '"'.join(out)
+                done = outside[part] = _outside(part, lookup, fallback)
+            parts[i] = done
+    return '"'.join(parts)
 
 
 _DOLLAR = re.compile(r"\$(\w+)")
