@@ -109,11 +109,21 @@ def dashboard_verdicts(exprs: Sequence[str], values: Samples, label: str | None)
         known = verdicts.lookup(digest)
         if _are_verdicts(known, len(distinct)):
             return dict(zip(distinct, zip(*known, strict=True), strict=True))
-    one = Checker(values, keep_parts=True)
+    # Checker(values, keep_parts=True).parsed(expr) of each query, written out in the loop: one Python
+    # frame less per query, and the parts kept in locals.
+    lookup, outside_x, outside_1, inside = _parts_of(values)
+    prepare, error_of = _prepare, _error
     errors: list[str | None] = []
     missing: list[tuple[str, ...]] = []
     for expr in distinct:
-        error, text = one.parsed(expr)
+        text: str | None = prepare(expr, values, lookup, "x", outside_x, inside)
+        error = error_of(text)
+        if error is not None:
+            second = prepare(expr, values, lookup, "1", outside_1, inside)
+            if second != text and error_of(second) is None:
+                error, text = None, second
+            else:
+                text = None
         errors.append(error)
         if not label or text is None:
             missing.append(())
@@ -123,6 +133,22 @@ def dashboard_verdicts(exprs: Sequence[str], values: Samples, label: str | None)
     if digest is not None:
         verdicts.remember(digest, (tuple(errors), tuple(missing)))
     return dict(zip(distinct, zip(errors, missing, strict=True), strict=True))
+
+
+def _parts_of(values: Samples) -> tuple[dict[str, str], dict[str, str], dict[str, str], dict[str, str]]:
+    """The samples as a dict, and what parts of queries prepared with them became (fallback "x", "1",
+    literals; see `_between_quotes`), shared by the dashboards with these samples (dashboards made from
+    one template repeat their parts). Bounded: started afresh when they grow large."""
+    parts = _PARTS.get(values)
+    if parts is None or len(parts[1]) + len(parts[2]) + len(parts[3]) > _PARTS_LIMIT:
+        if len(_PARTS) >= 16:
+            _PARTS.clear()
+        parts = _PARTS[values] = (dict(values), {}, {}, {})
+    return parts
+
+
+_PARTS: dict[Samples, tuple[dict[str, str], dict[str, str], dict[str, str], dict[str, str]]] = {}
+_PARTS_LIMIT = 20000
 
 
 def _are_verdicts(known: Any, count: int) -> bool:

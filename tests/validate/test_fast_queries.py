@@ -44,6 +44,18 @@ def _queries(body: dict[str, Any]) -> tuple[list[str], Samples]:
     return exprs, samples(v for _, v in idx.variables)
 
 
+def test_parts_are_shared_only_by_dashboards_with_the_same_samples() -> None:
+    """The same part (` * $v`) in dashboards whose $v differs: each is prepared with its own sample."""
+    for value, error in (("2", False), ("(", True), ("2", False), ("(", True)):
+        exprs = [f'x{{a="{value}"}} * $v']
+        verdict = promql.dashboard_verdicts(exprs, (("v", value),), None)
+        assert verdict == plain_verdicts(exprs, (("v", value),), None)
+        assert (verdict[exprs[0]][0] is not None) == error, value
+    many = [((f"v{i}", "2"),) for i in range(40)]  # more sample sets than are kept: the oldest go
+    for values in many:
+        assert promql.dashboard_verdicts(["x * $v"], values, None) == plain_verdicts(["x * $v"], values, None)
+
+
 @pytest.mark.parametrize("name", reference_dashboards() if REFERENCE.is_dir() else ["node-exporter-full.json"])
 def test_reference_queries(name: str) -> None:
     exprs, values = _queries(reference_json(f"dashboards/{name}"))
