@@ -104,7 +104,7 @@ def dashboard_verdicts(exprs: Sequence[str], values: Samples, label: str | None)
     distinct = tuple(dict.fromkeys(exprs))
     if not distinct:
         return {}
-    digest = verdicts.key("dashboard queries", values, label, distinct) if verdicts.enabled() else None
+    digest = _dashboard_key(distinct, values, label) if verdicts.enabled() else None
     if digest is not None:
         known = verdicts.lookup(digest)
         if _are_verdicts(known, len(distinct)):
@@ -133,6 +133,16 @@ def dashboard_verdicts(exprs: Sequence[str], values: Samples, label: str | None)
     if digest is not None:
         verdicts.remember(digest, (tuple(errors), tuple(missing)))
     return dict(zip(distinct, zip(errors, missing, strict=True), strict=True))
+
+
+def _dashboard_key(distinct: tuple[str, ...], values: Samples, label: str | None) -> str:
+    """The verdict key of a dashboard's queries: the queries joined by NUL after a prefix of reprs (which
+    hold no NUL) and their count, unambiguous when no query holds a NUL; else the repr of them all (which
+    starts with `(`, as no such prefix does). The join is hashed in less than half the time of the repr."""
+    joined = "\0".join(distinct)
+    if joined.count("\0") != len(distinct) - 1:
+        return verdicts.key("dashboard queries", values, label, distinct)
+    return verdicts.text_key(f"dashboard queries\0{values!r}\0{label!r}\0{len(distinct)}\0{joined}")
 
 
 def _parts_of(values: Samples) -> tuple[dict[str, str], dict[str, str], dict[str, str], dict[str, str]]:

@@ -181,6 +181,15 @@ def test_reference_dashboard_verdicts(name: str) -> None:
             assert promql.dashboard_verdicts(exprs, values, label) == plain  # read back from the shard
 
 
+def test_dashboard_keys_of_queries_holding_a_nul_differ() -> None:
+    """Joined by NUL, `a<NUL>b`, `c` and `a`, `b<NUL>c` would be one text: their keys are made otherwise."""
+    keys = {promql._dashboard_key(distinct, (), None) for distinct in
+            [("a\0b", "c"), ("a", "b\0c"), ("a", "b", "c"), ("a\0b\0c",)]}
+    keys |= {promql._dashboard_key(("a", "b"), values, label)
+             for values in [(), (("v", "1"),)] for label in [None, "e"]}
+    assert len(keys) == 8
+
+
 def test_a_remembered_entry_of_another_shape_is_not_trusted() -> None:
     exprs, values = ['x{a="b"}', "sum(rate(x[5m])", 'x{a="b"}'], (("v", "1"),)
     plain = plain_verdicts(exprs, values, "env")
