@@ -222,6 +222,10 @@ def _prepare(expr: str, values: Samples, lookup: dict[str, str], fallback: str, 
     what parts of queries prepared with these samples (and `fallback`) became (see `_between_quotes`)."""
     if "$" not in expr and "[[" not in expr and '"' not in expr and "'" not in expr and "`" not in expr:
         return expr
+    if "'" in expr and "`" not in expr and "\\" not in expr and "[[" not in expr and "${" not in expr:
+        parts = _QUOTED_SPLIT(expr)
+        if not any('"' in part or "'" in part for part in parts[::2]):
+            return _between_any_quotes(parts, lookup, fallback, outside, inside)
     if "'" in expr or "`" in expr or ("${" in expr and _BRACED_QUOTE.search(expr)):
         # normal_form writes every emptied literal with double quotes, so a '…' or `…` one can pair
         # with a stray quote and move the literals `substitute` sees; a `${…}` holding a quote may
@@ -286,6 +290,34 @@ def _between_quotes(parts: list[str], lookup: dict[str, str], fallback: str, out
                 done = outside[part] = _outside(part, lookup, fallback)
             parts[i] = done
     return '"'.join(parts)
+
+
+# A literal in either quotes holding neither quote: the split of a query whose literals all are such
+# (no quote is left between them) pairs its quotes as normal_form and substitute do.
+_QUOTED_SPLIT = re.compile(r"(\"[^\"']*\"|'[^\"']*')").split
+
+
+def _between_any_quotes(parts: list[str], lookup: dict[str, str], fallback: str, outside: dict[str, str],
+                        inside: dict[str, str]) -> str:
+    """`_between_quotes` of a query with `'…'` literals too (Node Exporter Full's `mode!='idle'`), split by
+    `_QUOTED_SPLIT` into the text between literals (even parts) and the literals with their quotes (odd):
+    a regex or `$` literal keeps its quotes as normal_form does, any other is written `"x"` or `""`."""
+    for i in range(1, len(parts), 2):
+        literal = parts[i]
+        if "$" in literal:  # a variable inside a literal is any text
+            done = inside.get(literal)
+            if done is None:
+                done = inside[literal] = _DOLLAR_SUB("x", literal)
+            parts[i] = done
+        elif not ("~" in (before := parts[i - 1]) and before.rstrip().endswith(("=~", "!~"))):
+            parts[i] = '""' if len(literal) == 2 else '"x"'
+    for i in range(0, len(parts), 2):
+        if "$" in (part := parts[i]):
+            done = outside.get(part)
+            if done is None:
+                done = outside[part] = _outside(part, lookup, fallback)
+            parts[i] = done
+    return "".join(parts)
 
 
 _DOLLAR = re.compile(r"\$(\w+)")

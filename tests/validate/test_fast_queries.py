@@ -104,6 +104,22 @@ def test_split_at_quotes_is_the_normal_form_substituted(expr: str, values: Sampl
                                                                      fallback=fallback)
 
 
+# The queries promql._between_any_quotes takes: single and double quotes, no backslash, `` ` ``, `[[` or `${`.
+_ANY_QUOTE_PIECES = st.sampled_from([
+    "x{a='b'}", "x{a=''}", "x{a!=''}", "x{a=~''}", "x{a!~'('}", "x{a=~ '('}", "x{a = 'b'}", "='", "'", "''", "'b'",
+    "'$v'", "'a $v b'", "'\"'", "\"'\"", "'$\"", 'x{a="b"}', '"', '""', '"$v"', "$v", "$w", "$1", "$__interval",
+    "rate(", ")", "[", "]", ":", " offset ", "offset", " ", "=~", "!~", "=", "!=", "~", "{", "}", ",", "5m",
+])
+
+
+@settings(max_examples=500)
+@given(st.lists(_ANY_QUOTE_PIECES, max_size=14).map("".join), _VALUES)
+def test_split_at_any_quotes_is_the_normal_form_substituted(expr: str, values: Samples) -> None:
+    for fallback in ("x", "1"):
+        assert promql.prepared(expr, values, fallback) == substitute(promql.normal_form(expr), values,
+                                                                     fallback=fallback)
+
+
 @pytest.mark.parametrize("expr", [
     'x{a=""}', 'x{a!=""}', 'x{a="b"}', 'x{a=~""}', 'x{a!~ "(" }', 'x{a="$v"}', 'x{a="p-$v-$1"}', '"b"=~"c"',
     'rate(x{a="b"}[$v]) offset $v', 'x offset\u00a0$v', 'x:$v', '"off"set $v', 'sum($v) by (le)', '"$w"$v"',
