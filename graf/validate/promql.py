@@ -220,6 +220,11 @@ def _prepare(expr: str, values: Samples, lookup: dict[str, str], fallback: str, 
              inside: dict[str, str]) -> str:
     """`prepared`, given the samples also as a dict (`lookup`, made once per dashboard by `Checker`) and
     what parts of queries prepared with these samples (and `fallback`) became (see `_between_quotes`)."""
+    if "'" not in expr and "`" not in expr and "\\" not in expr and "[[" not in expr and "${" not in expr:
+        # the common query, told by five scans (the checks below make seven of it)
+        parts = expr.split('"')
+        if len(parts) % 2:
+            return _between_quotes(parts, lookup, fallback, outside, inside)
     if "$" not in expr and "[[" not in expr and '"' not in expr and "'" not in expr and "`" not in expr:
         return expr
     if "'" in expr and "`" not in expr and "\\" not in expr and "[[" not in expr and "${" not in expr:

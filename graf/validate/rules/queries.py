@@ -78,7 +78,12 @@ def _target_queries(idx: DashboardIndex, ctx: ValidationContext) -> list[tuple[P
         found = panel.get("targets")
         if not isinstance(found, list) or not found or panel.get("type") == "row":
             continue
-        panel_type = datasource_type(panel.get("datasource"), idx, ctx)
+        ref = panel.get("datasource")
+        if ref.__class__ is dict and (kind := ref.get("type")).__class__ is str and kind \
+                and ref.get("uid") != "-- Mixed --":
+            panel_type: str | None = kind  # as for a target's below
+        else:
+            panel_type = datasource_type(ref, idx, ctx)
         for i, target in enumerate(found):
             if not isinstance(target, dict):
                 continue
