@@ -44,6 +44,18 @@ def _queries(body: dict[str, Any]) -> tuple[list[str], Samples]:
     return exprs, samples(v for _, v in idx.variables)
 
 
+def test_parts_are_shared_only_by_dashboards_with_the_same_samples() -> None:
+    """The same part (` * $v`) in dashboards whose $v differs: each is prepared with its own sample."""
+    for value, error in (("2", False), ("(", True), ("2", False), ("(", True)):
+        exprs = [f'x{{a="{value}"}} * $v']
+        verdict = promql.dashboard_verdicts(exprs, (("v", value),), None)
+        assert verdict == plain_verdicts(exprs, (("v", value),), None)
+        assert (verdict[exprs[0]][0] is not None) == error, value
+    many = [((f"v{i}", "2"),) for i in range(40)]  # more sample sets than are kept: the oldest go
+    for values in many:
+        assert promql.dashboard_verdicts(["x * $v"], values, None) == plain_verdicts(["x * $v"], values, None)
+
+
 @pytest.mark.parametrize("name", reference_dashboards() if REFERENCE.is_dir() else ["node-exporter-full.json"])
 def test_reference_queries(name: str) -> None:
     exprs, values = _queries(reference_json(f"dashboards/{name}"))
@@ -87,6 +99,22 @@ _SPLIT_PIECES = st.sampled_from([
 @settings(max_examples=500)
 @given(st.lists(_SPLIT_PIECES, max_size=14).map("".join), _VALUES)
 def test_split_at_quotes_is_the_normal_form_substituted(expr: str, values: Samples) -> None:
+    for fallback in ("x", "1"):
+        assert promql.prepared(expr, values, fallback) == substitute(promql.normal_form(expr), values,
+                                                                     fallback=fallback)
+
+
+# The queries promql._between_any_quotes takes: single and double quotes, no backslash, `` ` ``, `[[` or `${`.
+_ANY_QUOTE_PIECES = st.sampled_from([
+    "x{a='b'}", "x{a=''}", "x{a!=''}", "x{a=~''}", "x{a!~'('}", "x{a=~ '('}", "x{a = 'b'}", "='", "'", "''", "'b'",
+    "'$v'", "'a $v b'", "'\"'", "\"'\"", "'$\"", 'x{a="b"}', '"', '""', '"$v"', "$v", "$w", "$1", "$__interval",
+    "rate(", ")", "[", "]", ":", " offset ", "offset", " ", "=~", "!~", "=", "!=", "~", "{", "}", ",", "5m",
+])
+
+
+@settings(max_examples=500)
+@given(st.lists(_ANY_QUOTE_PIECES, max_size=14).map("".join), _VALUES)
+def test_split_at_any_quotes_is_the_normal_form_substituted(expr: str, values: Samples) -> None:
     for fallback in ("x", "1"):
         assert promql.prepared(expr, values, fallback) == substitute(promql.normal_form(expr), values,
                                                                      fallback=fallback)
@@ -167,6 +195,15 @@ def test_reference_dashboard_verdicts(name: str) -> None:
             verdicts.save()
         with verdict_cache():
             assert promql.dashboard_verdicts(exprs, values, label) == plain  # read back from the shard
+
+
+def test_dashboard_keys_of_queries_holding_a_nul_differ() -> None:
+    """Joined by NUL, `a<NUL>b`, `c` and `a`, `b<NUL>c` would be one text: their keys are made otherwise."""
+    keys = {promql._dashboard_key(distinct, (), None) for distinct in
+            [("a\0b", "c"), ("a", "b\0c"), ("a", "b", "c"), ("a\0b\0c",)]}
+    keys |= {promql._dashboard_key(("a", "b"), values, label)
+             for values in [(), (("v", "1"),)] for label in [None, "e"]}
+    assert len(keys) == 8
 
 
 def test_a_remembered_entry_of_another_shape_is_not_trusted() -> None:

@@ -48,6 +48,8 @@ def _dashboard(resource: Resource, ctx: ValidationContext) -> Iterator[Finding]:
                                       + [expr for _, expr, language in annotations if language == "prometheus"],
                                       values, label)
     for at, i, expr, language in queries:
+        if language == "prometheus" and not label and (seen := known.get(expr)) is not None and seen[0] is None:
+            continue  # parses, and no environment label to check: what _verdict returns for it is None
         if (verdict := _verdict(label, expr, language, values, known.get(expr))) is not None:
             yield finding(ctx, resource, (*at.parts, "targets", i, "expr"), *verdict)
     for i, variable in idx.variables:
@@ -76,7 +78,12 @@ def _target_queries(idx: DashboardIndex, ctx: ValidationContext) -> list[tuple[P
         found = panel.get("targets")
         if not isinstance(found, list) or not found or panel.get("type") == "row":
             continue
-        panel_type = datasource_type(panel.get("datasource"), idx, ctx)
+        ref = panel.get("datasource")
+        if ref.__class__ is dict and (kind := ref.get("type")).__class__ is str and kind \
+                and ref.get("uid") != "-- Mixed --":
+            panel_type: str | None = kind  # as for a target's below
+        else:
+            panel_type = datasource_type(ref, idx, ctx)
         for i, target in enumerate(found):
             if not isinstance(target, dict):
                 continue
@@ -84,7 +91,13 @@ def _target_queries(idx: DashboardIndex, ctx: ValidationContext) -> list[tuple[P
             if not isinstance(expr, str) or not expr or expr.isspace():
                 continue
             ref = target.get("datasource")
-            own = None if ref is None else datasource_type(ref, idx, ctx)
+            if ref is None:
+                own = None
+            elif ref.__class__ is dict and (kind := ref.get("type")).__class__ is str and kind \
+                    and ref.get("uid") != "-- Mixed --":
+                own = kind  # what datasource_type returns for it, without a call per target
+            else:
+                own = datasource_type(ref, idx, ctx)
             language = own if own not in (None, "mixed") else panel_type
             if language is None and "datasource" not in panel and "datasource" not in target:
                 if default is _UNSET:
