@@ -277,24 +277,7 @@ def _between_quotes(parts: list[str], lookup: dict[str, str], fallback: str, out
 
     A part holding a `$` is the same text in many queries of a dashboard (`"$node"`, `[$__rate_interval])`):
     `outside` (for this `fallback`) and `inside` (literals) keep what each became."""
-    count = len(parts)
-    # In place (the caller's list from split): literals first, while the parts between them are as written.
-    for i in range(1, count, 2):
-        literal = parts[i]
-        if "$" in literal:  # a variable inside a literal is any text
-            done = inside.get(literal)
-            if done is None:
-                done = inside[literal] = _DOLLAR_SUB("x", literal)
-            parts[i] = done
-        elif literal and not ("~" in (before := parts[i - 1]) and before.rstrip().endswith(("=~", "!~"))):
-            parts[i] = "x"  # blanked; a regex (after =~ or !~) is kept: the parser compiles it
-    for i in range(0, count, 2):
-        if "$" in (part := parts[i]):
-            done = outside.get(part)
-            if done is None:
-                done = outside[part] = _outside(part, lookup, fallback)
-            parts[i] = done
-    return '"'.join(parts)
+    return '"'.join(_filled(parts, lookup, fallback, outside, inside, quote=""))
 
 
 # A literal in either quotes holding neither quote: the split of a query whose literals all are such
@@ -307,6 +290,14 @@ def _between_any_quotes(parts: list[str], lookup: dict[str, str], fallback: str,
     """`_between_quotes` of a query with `'…'` literals too (Node Exporter Full's `mode!='idle'`), split by
     `_QUOTED_SPLIT` into the text between literals (even parts) and the literals with their quotes (odd):
     a regex or `$` literal keeps its quotes as normal_form does, any other is written `"x"` or `""`."""
+    return "".join(_filled(parts, lookup, fallback, outside, inside, quote='"'))
+
+
+def _filled(parts: list[str], lookup: dict[str, str], fallback: str, outside: dict[str, str], inside: dict[str, str],
+            quote: str) -> list[str]:
+    """`parts` (literals at odd places, written with `quote` around them or without) made what `prepared` makes
+    of them, in place: literals first, while the parts between them are as written."""
+    empty, blanked = quote * 2, quote + "x" + quote
     for i in range(1, len(parts), 2):
         literal = parts[i]
         if "$" in literal:  # a variable inside a literal is any text
@@ -315,14 +306,14 @@ def _between_any_quotes(parts: list[str], lookup: dict[str, str], fallback: str,
                 done = inside[literal] = _DOLLAR_SUB("x", literal)
             parts[i] = done
         elif not ("~" in (before := parts[i - 1]) and before.rstrip().endswith(("=~", "!~"))):
-            parts[i] = '""' if len(literal) == 2 else '"x"'
+            parts[i] = blanked if len(literal) > len(empty) else empty  # a regex is kept: the parser compiles it
     for i in range(0, len(parts), 2):
         if "$" in (part := parts[i]):
             done = outside.get(part)
             if done is None:
                 done = outside[part] = _outside(part, lookup, fallback)
             parts[i] = done
-    return "".join(parts)
+    return parts
 
 
 _DOLLAR = re.compile(r"\$(\w+)")
