@@ -27,7 +27,7 @@ import urllib.request
 import zlib
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any, Generic, Protocol, TypeVar
 from urllib.parse import urlsplit
 
 __all__ = ["ConnectionFailed", "Direct", "Proxied", "Raw", "TLSFailed", "TimedOut", "Transport", "transport_for"]
@@ -84,6 +84,45 @@ _REPEATABLE = frozenset({"GET", "HEAD", "PUT", "DELETE"})  # what graf.grafana.c
 _FRESH = 1.0  # seconds after its last request a connection is taken as open without asking the socket
 
 
+class _Closable(Protocol):
+    def close(self) -> None: ...
+
+
+Held = TypeVar("Held", bound=_Closable)
+
+
+class _PerThread(Generic[Held]):
+    """One object per thread (a connection, a session), each closed by `drop` in its own thread or by
+    `close_all` at the end; `local` keeps whatever else a transport tracks per thread."""
+
+    def __init__(self) -> None:
+        self.local = threading.local()
+        self._lock = threading.Lock()
+        self._open: list[Held] = []
+
+    def get(self) -> Held | None:
+        return getattr(self.local, "held", None)
+
+    def keep(self, held: Held) -> Held:
+        self.local.held = held
+        with self._lock:
+            self._open.append(held)
+        return held
+
+    def drop(self) -> None:
+        held = self.get()
+        if held is not None:
+            self.local.held = None
+            held.close()
+
+    def close_all(self) -> None:
+        with self._lock:
+            opened, self._open = self._open, []
+        for held in opened:
+            held.close()
+        self.local.held = None
+
+
 class Direct:
     """http.client connections to `url`'s host, one per thread, kept alive between requests."""
 
@@ -100,9 +139,7 @@ class Direct:
             self._tls = ssl.create_default_context()
             self._tls.check_hostname = False
             self._tls.verify_mode = ssl.CERT_NONE
-        self._local = threading.local()
-        self._lock = threading.Lock()
-        self._open: list[http.client.HTTPConnection] = []
+        self._connections: _PerThread[http.client.HTTPConnection] = _PerThread()
 
     def send(self, method: str, target: str, body: bytes | None, headers: Mapping[str, str],
              timeout: float) -> Raw:
@@ -131,21 +168,20 @@ class Direct:
         request that must not be sent twice (a POST: sent on a closed connection it would be uncertain) and after
         a pause; a read right after the last one skips the check (a poll that shows across hundreds of reads),
         and is retried if the connection was closed all the same."""
-        connection: http.client.HTTPConnection | None = getattr(self._local, "connection", None)
+        connection = self._connections.get()
         now = time.monotonic()
         if (connection is not None and connection.sock is not None
-                and (not reused_ok or now - self._local.used > _FRESH) and _closed_by_peer(connection.sock)):
+                and (not reused_ok or now - self._connections.local.used > _FRESH)
+                and _closed_by_peer(connection.sock)):
             self.drop()
             connection = None
-        self._local.used = now
+        self._connections.local.used = now
         if connection is None:
             if self._tls is not None:
                 connection = http.client.HTTPSConnection(self.host, self.port, timeout=timeout, context=self._tls)
             else:
                 connection = http.client.HTTPConnection(self.host, self.port, timeout=timeout)
-            self._local.connection = connection
-            with self._lock:
-                self._open.append(connection)
+            self._connections.keep(connection)
         if connection.timeout != timeout:  # the run's deadline cuts it near the end
             connection.timeout = timeout
             if connection.sock is not None:
@@ -153,17 +189,10 @@ class Direct:
         return connection
 
     def drop(self) -> None:
-        connection = getattr(self._local, "connection", None)
-        if connection is not None:
-            self._local.connection = None
-            connection.close()
+        self._connections.drop()
 
     def close(self) -> None:
-        with self._lock:
-            connections, self._open = self._open, []
-        for connection in connections:
-            connection.close()
-        self._local.connection = None
+        self._connections.close_all()
 
 
 def _trusting() -> ssl.SSLContext:
@@ -213,21 +242,17 @@ class Proxied:
         self.verify = verify
         if not verify:  # a decision, not something to warn about per request
             warnings.filterwarnings("ignore", message="Unverified HTTPS request")
-        self._local = threading.local()
-        self._lock = threading.Lock()
-        self._open: list[Any] = []
+        self._sessions: _PerThread[Any] = _PerThread()
 
     def send(self, method: str, target: str, body: bytes | None, headers: Mapping[str, str],
              timeout: float) -> Raw:
         import niquests
         import niquests.exceptions as failed
 
-        session = getattr(self._local, "session", None)
+        session = self._sessions.get()
         if session is None:
-            session = self._local.session = niquests.Session(pool_maxsize=2)
+            session = self._sessions.keep(niquests.Session(pool_maxsize=2))
             session.headers.pop("User-Agent", None)
-            with self._lock:
-                self._open.append(session)
         try:
             response = session.request(method, self.base + target, data=body, headers=dict(headers),
                                        timeout=timeout, verify=self.verify, allow_redirects=False)
@@ -244,14 +269,7 @@ class Proxied:
         return Raw(response.status_code or 0, _lower(response.headers), data)
 
     def drop(self) -> None:
-        session = getattr(self._local, "session", None)
-        if session is not None:
-            self._local.session = None
-            session.close()
+        self._sessions.drop()
 
     def close(self) -> None:
-        with self._lock:
-            sessions, self._open = self._open, []
-        for session in sessions:
-            session.close()
-        self._local.session = None
+        self._sessions.close_all()
