@@ -13,8 +13,6 @@ walk must decide:
   bits and strings that are not Unicode; what it would turn into something else (an enum, a UUID, a tuple,
   NaN) makes the copy unequal to the value, which is checked at C speed. An enum member that is also an int or
   a str (IntEnum, StrEnum) equals its value: it comes out as that plain int or str, the same JSON as before.
-
-Without orjson installed, every value takes the plain walk.
 """
 
 from __future__ import annotations
@@ -22,10 +20,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-try:
-    import orjson
-except ImportError:  # pragma: no cover - a dependency of graf; the plain walk does the same
-    orjson = None  # type: ignore[assignment]
+import orjson
 
 # A null as a dict's value. A float with an integral value is written by orjson with a fraction of exactly `.0`
 # (100.0) or with a positive exponent (1e+16); either is looked for as literal text (at C speed), and a hit
@@ -36,17 +31,13 @@ _DIGITS_AND_POINT = frozenset(b"0123456789.")
 _BEFORE_NUMBER = frozenset(b":[,")  # what precedes a number in compact JSON (a top-level number: nothing)
 
 
-_OPTIONS = 0
-if orjson is not None:
-    _OPTIONS = (orjson.OPT_SORT_KEYS | orjson.OPT_PASSTHROUGH_SUBCLASS | orjson.OPT_PASSTHROUGH_DATACLASS
-                | orjson.OPT_PASSTHROUGH_DATETIME)
+_OPTIONS = (orjson.OPT_SORT_KEYS | orjson.OPT_PASSTHROUGH_SUBCLASS | orjson.OPT_PASSTHROUGH_DATACLASS
+            | orjson.OPT_PASSTHROUGH_DATETIME)
 
 
 def normal_copy(value: Any) -> Any | None:
     """A copy of `value` with every dict's keys sorted, equal to `graf.resources._normal(value)` in values, types
     and key order (but for the enum members above); None when the plain walk must make it."""
-    if orjson is None:
-        return None
     try:
         text = orjson.dumps(value, option=_OPTIONS)
     except TypeError:  # orjson.JSONEncodeError: what orjson does not serialise as it is

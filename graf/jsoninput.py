@@ -106,11 +106,17 @@ def _parse_fast(raw: bytes) -> Any:
         return _UNSURE
     if _is_written(raw, written):
         return data
-    if _DIGIT_RUN in raw.translate(_DIGITS_AS_ZERO) or (b"\\u003" in raw and _COLON_ESCAPE.search(raw)):
+    if has_digit_run(raw) or (b"\\u003" in raw and _COLON_ESCAPE.search(raw)):
         return _UNSURE
     if written.count(b":") != raw.count(b":"):
         return _UNSURE
     return data
+
+
+def has_digit_run(raw: bytes) -> bool:
+    """Whether `raw` holds 19 digits in a row: where orjson may read a number other than the json module does
+    (an integer past 64 bits becomes a float), or only text in a string."""
+    return _DIGIT_RUN in raw.translate(_DIGITS_AS_ZERO)
 
 
 def _is_written(raw: bytes, written: bytes) -> bool:

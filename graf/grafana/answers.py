@@ -14,6 +14,8 @@ from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
+import orjson
+
 from graf.errors import (
     Conflict,
     Forbidden,
@@ -25,12 +27,8 @@ from graf.errors import (
     WriteUncertain,
 )
 from graf.grafana.transport import ConnectionFailed, TimedOut, TLSFailed
+from graf.jsoninput import has_digit_run
 from graf.urls import redact
-
-try:
-    import orjson
-except ImportError:  # pragma: no cover - a dependency of graf; json.loads reads every answer the same
-    orjson = None  # type: ignore[assignment]
 
 if TYPE_CHECKING:
     from graf.grafana.client import Grafana
@@ -196,16 +194,11 @@ def decoded(status: int, headers: Mapping[str, str], data: bytes) -> Any:
     return loads(data)
 
 
-# Every digit as 0: a run of 19 zeros is a number orjson may not read as Python does (past 64 bits it gives a float).
-_DIGITS_AS_ZERO = bytes(ord("0") if 48 <= b <= 57 else b for b in range(256))
-_LONG_NUMBER = b"0" * 19
-
-
 def loads(data: bytes) -> Any:
     """`json.loads(data)`, read by orjson where it gives the same: orjson refuses what only json.loads takes (NaN,
     1e400, a lone surrogate, a byte order mark, nesting past 1024 levels), and a run of 19 digits (an integer
     past 64 bits, which orjson reads as a float; or only text in a string) goes to json.loads."""
-    if orjson is not None and _LONG_NUMBER not in data.translate(_DIGITS_AS_ZERO):
+    if not has_digit_run(data):
         try:
             return orjson.loads(data)
         except orjson.JSONDecodeError:
