@@ -27,9 +27,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench.validate_bench import node_copy  # noqa: E402
-
-REFERENCE = Path(os.environ.get("GRAF_REFERENCE", ROOT.parent / "shared" / "reference"))
+from bench.validate_bench import node_copy, node_exporter_full  # noqa: E402
 
 
 def cpu_per_file(read: Callable[[bytes], Any], files: list[bytes]) -> float:
@@ -50,16 +48,14 @@ def main() -> int:
     parser.add_argument("--count", type=int, default=40)
     parser.add_argument("--rounds", type=int, default=7)
     args = parser.parse_args()
-    source = REFERENCE / "dashboards" / "node-exporter-full.json"
-    if not source.is_file():
-        print(f"skipped: {source} not found (a clone without ../shared/reference; set GRAF_REFERENCE)")
+    base = node_exporter_full()
+    if base is None:
         return 0
 
     import orjson
 
     from graf import jsoninput
 
-    base = json.loads(source.read_text(encoding="utf-8"))
     files = [json.dumps(node_copy(base, i, unique_queries=True), indent=2).encode() for i in range(args.count)]
     fast = sum(jsoninput._parse_fast(raw) is not jsoninput._UNSURE for raw in files)
     for raw in files:  # the bench measures speed only if both paths give the same

@@ -27,7 +27,17 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 REFERENCE = Path(os.environ.get("GRAF_REFERENCE", ROOT.parent / "shared" / "reference"))
+NODE_EXPORTER_FULL = REFERENCE / "dashboards" / "node-exporter-full.json"
 NAIVE_SAMPLE = 40
+
+
+def node_exporter_full() -> dict[str, Any] | None:
+    """The reference Node Exporter Full dashboard; None (and a line saying why) in a clone without it."""
+    if not NODE_EXPORTER_FULL.is_file():
+        print(f"skipped: {NODE_EXPORTER_FULL} not found (a clone without ../shared/reference; set GRAF_REFERENCE)")
+        return None
+    loaded: dict[str, Any] = json.loads(NODE_EXPORTER_FULL.read_text(encoding="utf-8"))
+    return loaded
 
 
 def copies(base: dict[str, Any], count: int, *, unique_queries: bool) -> list[Any]:
@@ -126,14 +136,12 @@ def schema_only(resources: list[Any]) -> dict[str, float]:
 
 
 def main() -> int:
-    source = REFERENCE / "dashboards" / "node-exporter-full.json"
-    if not source.is_file():
-        print(f"skipped: {source} not found (a clone without ../shared/reference; set GRAF_REFERENCE)")
+    base = node_exporter_full()
+    if base is None:
         return 0
     count = int(sys.argv[1]) if len(sys.argv) > 1 else 1000
-    base = json.loads(source.read_text(encoding="utf-8"))
     targets = sum(len(p.get("targets", [])) for p in _panels(base))
-    print(f"{count} dashboards like node-exporter-full.json ({source.stat().st_size // 1024} KiB, "
+    print(f"{count} dashboards like node-exporter-full.json ({NODE_EXPORTER_FULL.stat().st_size // 1024} KiB, "
           f"{len(_panels(base))} panels, {targets} PromQL targets each); {os.cpu_count()} CPUs, "
           f"load average {os.getloadavg()[0]:.2f}")
 

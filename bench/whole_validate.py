@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
 import tempfile
 from pathlib import Path
@@ -25,9 +24,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bench._whole import GRAF, PYTHON, checked, measure, row  # noqa: E402
-from bench.validate_bench import node_copy  # noqa: E402
-
-REFERENCE = Path(os.environ.get("GRAF_REFERENCE", ROOT.parent / "shared" / "reference"))
+from bench.validate_bench import node_copy, node_exporter_full  # noqa: E402
 
 READ_ALL = ("import json, pathlib, sys\n"
             "for p in sorted(pathlib.Path(sys.argv[1]).glob('*.json')): json.loads(p.read_bytes())\n")
@@ -48,11 +45,9 @@ def main() -> int:
     parser.add_argument("--count", type=int, default=1000)
     parser.add_argument("--jobs", type=int, default=2)
     args = parser.parse_args()
-    source = REFERENCE / "dashboards" / "node-exporter-full.json"
-    if not source.is_file():
-        print(f"skipped: {source} not found (a clone without ../shared/reference; set GRAF_REFERENCE)")
+    base = node_exporter_full()
+    if base is None:
         return 0
-    base = json.loads(source.read_text(encoding="utf-8"))
     with tempfile.TemporaryDirectory() as tmp:
         folder, cache = Path(tmp) / "dashboards", Path(tmp) / "cache"
         folder.mkdir()
