@@ -23,6 +23,13 @@ from graf.validate.variables import Samples, samples, substitute
 from tests.reference import REFERENCE, reference_dashboards, reference_json
 
 
+def assert_prepared_as_defined(expr: str, values: Samples) -> None:
+    """`promql.prepared` is its definition, `substitute(normal_form(expr))`, with either fallback."""
+    for fallback in ("x", "1"):
+        assert promql.prepared(expr, values, fallback) == substitute(promql.normal_form(expr), values,
+                                                                     fallback=fallback), expr
+
+
 def plain_check(expr: str, values: Samples) -> str | None:
     """promql.check as first written: two plain passes, then the parser."""
     normal = promql.normal_form(expr)
@@ -61,9 +68,7 @@ def test_reference_queries(name: str) -> None:
     exprs, values = _queries(reference_json(f"dashboards/{name}"))
     assert exprs, "a reference dashboard without queries tests nothing"
     for expr in exprs:
-        for fallback in ("x", "1"):
-            assert promql.prepared(expr, values, fallback) == substitute(promql.normal_form(expr), values,
-                                                                         fallback=fallback), expr
+        assert_prepared_as_defined(expr, values)
         assert promql.check(expr, values) == plain_check(expr, values), expr
 
 
@@ -82,9 +87,7 @@ _VALUES = st.sampled_from([(), (("v", "5"), ("w", "")), (("v", "node"), ("w", "5
 
 @given(st.one_of(st.lists(_PIECES, max_size=14), st.lists(_DOUBLE_QUOTED, max_size=14)).map("".join), _VALUES)
 def test_prepared_is_the_normal_form_substituted(expr: str, values: Samples) -> None:
-    for fallback in ("x", "1"):
-        assert promql.prepared(expr, values, fallback) == substitute(promql.normal_form(expr), values,
-                                                                     fallback=fallback)
+    assert_prepared_as_defined(expr, values)
 
 
 # The queries promql._between_quotes takes: double quotes only, no backslash, `[[` or `${`.
@@ -99,9 +102,7 @@ _SPLIT_PIECES = st.sampled_from([
 @settings(max_examples=500)
 @given(st.lists(_SPLIT_PIECES, max_size=14).map("".join), _VALUES)
 def test_split_at_quotes_is_the_normal_form_substituted(expr: str, values: Samples) -> None:
-    for fallback in ("x", "1"):
-        assert promql.prepared(expr, values, fallback) == substitute(promql.normal_form(expr), values,
-                                                                     fallback=fallback)
+    assert_prepared_as_defined(expr, values)
 
 
 # The queries promql._between_any_quotes takes: single and double quotes, no backslash, `` ` ``, `[[` or `${`.
@@ -115,9 +116,7 @@ _ANY_QUOTE_PIECES = st.sampled_from([
 @settings(max_examples=500)
 @given(st.lists(_ANY_QUOTE_PIECES, max_size=14).map("".join), _VALUES)
 def test_split_at_any_quotes_is_the_normal_form_substituted(expr: str, values: Samples) -> None:
-    for fallback in ("x", "1"):
-        assert promql.prepared(expr, values, fallback) == substitute(promql.normal_form(expr), values,
-                                                                     fallback=fallback)
+    assert_prepared_as_defined(expr, values)
 
 
 @pytest.mark.parametrize("expr", [
@@ -126,9 +125,7 @@ def test_split_at_any_quotes_is_the_normal_form_substituted(expr: str, values: S
 ])
 def test_split_at_quotes_examples(expr: str) -> None:
     values = (("v", "5"), ("w", ""))
-    for fallback in ("x", "1"):
-        assert promql.prepared(expr, values, fallback) == substitute(promql.normal_form(expr), values,
-                                                                     fallback=fallback), expr
+    assert_prepared_as_defined(expr, values)
 
 
 def plain_verdicts(exprs: list[str], values: Samples, label: str | None) -> dict[str, promql.Verdict]:
