@@ -12,6 +12,8 @@ import re
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
+import orjson
+
 # The same alternatives as Grafana's `variableRegex` (public/app/features/variables/utils.ts).
 REFERENCE = re.compile(r"\$(\w+)|\[\[(\w+?)(?::(\w+))?\]\]|\$\{(\w+)(?:\.([^:^}]+))?(?::([^}]+))?\}")
 
@@ -96,6 +98,31 @@ def _list_strings(value: list[Any], add: Callable[[str], object],
                 _dict_strings(item, add)
         elif kind is _list and item:
             _list_strings(item, add)
+
+
+def names_anywhere(value: Any) -> set[str] | None:
+    """Every name a reference in any string of `value` could have (more than `used_names` finds: keys and
+    the values below NEVER_INTERPOLATED count too), from its JSON text at C speed; None when that text
+    cannot tell (`value` is not JSON, or holds `[[` or a name next to a non-ASCII character).
+
+    A name follows `$`, `${` or `[[` and is the whole run of word characters there. orjson writes a
+    string's `$` and word characters as they are and escapes only `"`, `\\` and control characters
+    (none a word character), so each name of each string is a run after a `$` in the text: an ASCII
+    run in the bytes is that same run in the string, since what ends it ends it there too."""
+    try:
+        text = orjson.dumps(value)
+    except (TypeError, ValueError):  # orjson.JSONEncodeError is a TypeError
+        return None
+    if _DOUBLE_BRACKET(text):
+        return None
+    found = set(_DOLLAR_RUNS(text))
+    if not b"".join(found).isascii():
+        return None
+    return {name.decode("ascii") for name in found}
+
+
+_DOUBLE_BRACKET = re.compile(rb"\[\[").search  # the regex engine's prefix search: faster here than bytes.find
+_DOLLAR_RUNS = re.compile(rb"\$\{?([\w\x80-\xff]+)").findall
 
 
 def names_in(texts: list[str], into: set[str]) -> None:

@@ -50,6 +50,7 @@ def plain_variables(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
         patch.setattr(rule, "collect_strings", lambda value, add: add(value))  # the rule gets whole values
         patch.setattr(rule, "names_in", lambda values, into: [plain_used_names(v, into) for v in values])
         patch.setattr(rule, "used_names", plain_used_names)
+        patch.setattr(rule, "_all_defined_and_used", lambda *args: False)  # always the walk
         yield
 
 
@@ -150,6 +151,70 @@ def dashboards(draw: st.DrawFn) -> dict[str, Any]:
 @given(body=dashboards())
 def test_generated_dashboards(body: dict[str, Any], monkeypatch: pytest.MonkeyPatch) -> None:
     _same(body, monkeypatch)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(body=dashboards())
+def test_generated_dashboards_that_define_every_name(body: dict[str, Any], monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every name the texts can hold defined: G401 cannot be what decides, so the bounds of the fast path
+    (`_all_defined_and_used`) are what is tested against the walk."""
+    variables = body["templating"]["list"]
+    for name in sorted({"v", "w", "u", "x", "né"} - {v["name"] for v in variables}):
+        variables.append({"name": name, "type": "query", "query": "label_values(up, job)"})
+    _same(body, monkeypatch)
+
+
+def _fast_path(body: dict[str, Any]) -> bool:
+    from graf.validate.dashboard import index
+
+    idx = index(body)
+    defined = {v["name"]: i for i, v in idx.variables}
+    repeats = [(at, at.panel["repeat"]) for at in idx.panels if at.panel.get("repeat")]
+    return rule._all_defined_and_used(body, idx, defined, repeats)
+
+
+def _used_by(expr: str, w_query: str = "q", **extra: Any) -> dict[str, Any]:
+    return {"uid": "d", "title": "t", "templating": {"list": [{"name": "v", "type": "query", "query": "q"},
+                                                              {"name": "w", "type": "query", "query": w_query}]},
+            "panels": [{"id": 1, "type": "stat", "title": "t", "targets": [{"refId": "A", "expr": expr}], **extra}]}
+
+
+class _Panel(dict[str, Any]):
+    """A dict of another type: the walk does not go into it."""
+
+
+@pytest.mark.parametrize(("body", "taken"), [
+    (_used_by("rate(x{a=\"$v\"}[5m]) / ${w}"), True),
+    (_used_by("$v", datasource={"uid": "${w}"}), True),  # a datasource uid is read
+    (_used_by("$v", title="$w"), False),  # read by the walk, but not among the places the bounds read
+    (_used_by("${v:$w}"), False),  # `$w` is inside the format of `${v:...}`: no reference to w
+    (_used_by("$v", custom={"a": "$w"}), False),  # below a key the walk skips: w is unused
+    (_used_by("$v $w $u"), False),  # u is not defined
+    (_used_by("$v $w ${__all_variables}"), False),
+    (_used_by("$v [[w]]"), False),  # the text's `[[` cannot be bounded by the `$` runs
+    (_used_by("$v $w $n\u00e9"), False),  # a name that runs on into a non-ASCII character
+    (_used_by("$v $w", extra=(1, "$u")), False),  # a tuple: orjson writes it, the walk does not read it
+    (_used_by("$v $w", repeat="v"), True), (_used_by("$v $w", repeat="z"), False),
+    (_used_by("$v", w_query="label_values(up{a=\"$w\"}, b)"), False),  # its own query is no use of w
+    (_used_by("$v", w_query="label_values(up{a=\"$v\"}, b)"), False),
+    (_used_by("$v", w_query="q", panels=[{"id": 2, "targets": [{"expr": "$w"}]}]), True),  # a row's panel
+    (_used_by("$v", w_query="q", panels=[_Panel(id=2, targets=[{"expr": "$w"}])]), False),
+])
+def test_the_fast_path_is_taken_only_where_its_bounds_decide(body: dict[str, Any], taken: bool,
+                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    """Against the rule's own walk (the fast path turned off): where the fast path is taken, nothing is found."""
+    assert _fast_path(body) is taken
+    found = _findings(copy.deepcopy(body))
+    with monkeypatch.context() as patch:
+        patch.setattr(rule, "_all_defined_and_used", lambda *args: False)
+        assert found == _findings(copy.deepcopy(body))
+    assert not (taken and found)
+
+
+def test_reference_dashboards_take_the_fast_path() -> None:
+    if not NAMES:
+        pytest.skip(f"reference dashboards not found at {REFERENCE}/dashboards (a clone without ../shared)")
+    assert _fast_path(_dashboard("node-exporter-full.json"))
 
 
 @given(texts=st.lists(TEXT, max_size=8))
