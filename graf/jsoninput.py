@@ -95,7 +95,7 @@ def _parse_fast(raw: bytes) -> Any:
       each `:` stays one `:` (no `\\u003a` escape, checked), so the parsed value written out has as
       many colons as the file exactly when no member was dropped, and fewer when one was.
     A file that is the value's own text (`_is_written`: as orjson, Grafana or graf write it; or
-    `_is_written_ascii`: as json.dumps writes it) needs none of these but the depth: it is compared with
+    `_is_written_escaped`: as json.dumps writes it) needs none of these but the depth: it is compared with
     the text instead.
     """
     try:
@@ -105,7 +105,7 @@ def _parse_fast(raw: bytes) -> Any:
         return _UNSURE
     if _INDENT_TOO_DEEP in written:
         return _UNSURE
-    if _is_written(raw, written) or _is_written_ascii(raw, written):
+    if _is_written(raw, written) or _is_written_escaped(raw, written):
         return data
     if has_digit_run(raw) or (b"\\u003" in raw and _COLON_ESCAPE.search(raw)):
         return _UNSURE
@@ -124,26 +124,34 @@ def _is_written(raw: bytes, written: bytes) -> bool:
     """True when `raw` is `written` (orjson's own text of the value: no duplicate key, no long number, no
     escaped colon) followed only by whitespace, as a Grafana export or graf's own output is (two-space
     indent, UTF-8 unescaped). Any other difference (floats, spacing, escapes, a BOM) leaves it to the proofs,
-    but for one: `_is_written_ascii`."""
+    but for one: `_is_written_escaped`."""
     return raw.startswith(written) and not raw[len(written):].strip(b" \t\r\n")
 
 
-def _is_written_ascii(raw: bytes, written: bytes) -> bool:
-    """`_is_written` for a file written by `json.dumps(value, indent=2)` (Python's default: every
-    non-ASCII character as a `\\u` escape), as scripts and grafanalib's users write dashboards:
-    `raw` is `written` with each non-ASCII character backslash-escaped. Python's escape of a character
-    from U+0100 to U+FFFF is JSON's `\\uxxxx`, which reads back as that character; of any other (`\\xe9`,
-    `\\U0001f600`) it is not JSON at all, so a file equal to it is not one orjson read (the proofs take such
-    files). Either way, equal means `raw` reads as `written` does. Escaping costs half what the proofs
-    do, so it is not tried for a file whose text already differs before its first escape (another indent,
-    a compact file)."""
-    if not raw.isascii() or written.isascii():
+def _is_written_escaped(raw: bytes, written: bytes) -> bool:
+    """`_is_written` for a file whose non-ASCII characters are `\\u` escapes (json.dumps' default, as scripts
+    and grafanalib's users write dashboards): `raw` with each `\\uxxxx` of a character past ASCII (lower-case
+    hex, no surrogate) written as that character in UTF-8 is `written`.
+
+    The substitution also meets a `\\u` that is no escape: the `\\` of an escaped backslash then `u` and
+    four hex digits, whose run of backslashes has even length. Substituted, it leaves an odd run of backslashes
+    followed by a non-ASCII character, which JSON never holds; so if the result is `written`, every
+    substitution undid a real escape, and `raw` reads as `written` does. A file whose text already differs
+    before its first escape (another indent, a compact file) is not tried."""
+    if written.isascii():
         return False
-    start = raw.find(b"\\u", 0, 4096)
-    same_until = start if start >= 0 else 4096
+    first = raw.find(b"\\u", 0, 4096)
+    same_until = first if first >= 0 else 4096
     if raw[:same_until] != written[:same_until]:
         return False
-    return _is_written(raw, written.decode("utf-8").encode("ascii", "backslashreplace"))
+    parts = _SPLIT_AT_ESCAPES(raw)  # text, hex digits, text, ...
+    for i in range(1, len(parts), 2):
+        code = int(parts[i], 16)
+        parts[i] = chr(code).encode() if code >= 0x80 and not 0xD800 <= code <= 0xDFFF else b"\\u" + parts[i]
+    return _is_written(b"".join(parts), written)
+
+
+_SPLIT_AT_ESCAPES = re.compile(rb"\\u([0-9a-f]{4})").split
 
 
 def _parse_plain(raw: bytes, where: str) -> Any:

@@ -138,15 +138,15 @@ def test_orjson_text_of_a_dashboard_skips_the_proofs(tail: bytes, monkeypatch: p
 @pytest.mark.parametrize("indent", [2, 4])
 def test_json_dumps_text_skips_the_proofs_only_when_it_is_orjson_text_escaped(
         text: str, indent: int, monkeypatch: pytest.MonkeyPatch) -> None:
-    """json.dumps' default text (indent 2, non-ASCII as \\u escapes) of a value with characters from U+0100 to
-    U+FFFF is compared with orjson's text escaped; a Latin-1 or astral character (which Python escapes otherwise),
-    DEL (which json.dumps escapes and orjson does not) or another indent goes to the proofs, and reads the same."""
+    """json.dumps' default text (indent 2, non-ASCII as \\u escapes) of a value with characters past ASCII is
+    compared with orjson's text once the escapes are undone; an astral character (a surrogate pair), DEL (which
+    json.dumps escapes and orjson does not) or another indent goes to the proofs, and reads the same."""
     value = {"title": text, "panels": [{"id": 1, "expr": "rate(a:b[5m])", "legend": f"{text}: {{{{x}}}}"}]}
     raw = json.dumps(value, indent=indent).encode() + b"\n"
     assert agrees(raw)
-    skips = indent == 2 and all(0x100 <= ord(c) <= 0xFFFF for c in text if ord(c) > 0x7E)
+    skips = indent == 2 and all(0x80 <= ord(c) <= 0xFFFF for c in text if ord(c) > 0x7E)
     written = orjson.dumps(json.loads(raw), option=orjson.OPT_INDENT_2)
-    assert jsoninput._is_written_ascii(raw, written) is skips
+    assert jsoninput._is_written_escaped(raw, written) is skips
     with monkeypatch.context() as patched:
         patched.setattr(jsoninput, "_DIGITS_AS_ZERO", b"")  # a proof run raises ValueError (no 256-byte table)
         if skips:
@@ -158,6 +158,7 @@ def test_json_dumps_text_skips_the_proofs_only_when_it_is_orjson_text_escaped(
 
 @pytest.mark.parametrize("raw", [
     b'{\n  "a": "\\\\u2013"\n}',  # a backslash and "u2013": ASCII in orjson's text too, so not compared escaped
+    b'{\n  "a": "\\u2013",\n  "b": "\\\\u2014"\n}',  # the same next to a real escape: "\\" then "u2014" is no escape
     b'{\n  "a": "\\u2013",\n  "a": "\\u2013"\n}',  # a duplicate: orjson's text has one member
     b'{\n  "a": "\\u2013",\n  "n": 18446744073709551616\n}',  # orjson's text has a float there
     b'{\n  "a": "\\u2013\\u003a"\n}',  # an escaped colon
@@ -165,13 +166,28 @@ def test_json_dumps_text_skips_the_proofs_only_when_it_is_orjson_text_escaped(
     b'{\n  "a": "\\u2013",\n  "b": 1.50\n}',  # a float written otherwise
 ])
 def test_a_text_escaped_otherwise_than_orjson_text_goes_to_the_proofs(raw: bytes) -> None:
-    assert not jsoninput._is_written_ascii(raw, orjson.dumps(orjson.loads(raw), option=orjson.OPT_INDENT_2))
+    assert not jsoninput._is_written_escaped(raw, orjson.dumps(orjson.loads(raw), option=orjson.OPT_INDENT_2))
+    agrees(raw)
+
+
+@FUZZ
+@given(st.lists(st.text(st.sampled_from(["\\", "u", "2", "0", "1", "3", "e", "9", "\u2013", "\u00e9", '"', "a"]),
+                        max_size=12), min_size=1, max_size=4),
+       st.lists(st.tuples(st.integers(0, 10**6), st.sampled_from([b"\\", b"\\u2013", b"\\u00e9", b"u", b'"'])),
+                max_size=2))
+def test_backslashes_next_to_escapes(texts: list[str], edits: list[tuple[int, bytes]]) -> None:
+    """Escaped backslashes before `u` and hex digits, real escapes, and bytes put in anywhere: whatever the
+    fast path reads, it reads as the plain path does."""
+    raw = json.dumps({"a": texts, "t": "\u2013"}, indent=2).encode()
+    for at, insert in edits:
+        at %= len(raw) + 1
+        raw = raw[:at] + insert + raw[at:]
     agrees(raw)
 
 
 def test_a_text_escaped_as_orjson_text_is_read_without_the_proofs() -> None:
     raw = b'{\n  "a": "\\u2013",\n  "b": 1.5\n}'
-    assert jsoninput._is_written_ascii(raw, orjson.dumps(orjson.loads(raw), option=orjson.OPT_INDENT_2))
+    assert jsoninput._is_written_escaped(raw, orjson.dumps(orjson.loads(raw), option=orjson.OPT_INDENT_2))
     assert agrees(raw)
 
 
