@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from functools import lru_cache
 from typing import Any
 
@@ -114,12 +114,14 @@ def dashboard_verdicts(exprs: Sequence[str], values: Samples, label: str | None)
     # Checker(values, keep_parts=True).parsed(expr) of each query, written out in the loop: one Python
     # frame less per query, and the parts kept in locals.
     lookup, outside_x, outside_1, inside = _parts_of(values)
-    prepare, error_of = _prepare, (_error_keeping_tree if label else _error)
+    prepare = _prepare
+    error_of: Callable[[str], str | None] = _error_keeping_tree if label else _error
     errors: list[str | None] = []
     missing: list[tuple[str, ...]] = []
     for expr in distinct:
-        text: str | None = prepare(expr, values, lookup, "x", outside_x, inside)
-        error = error_of(text)
+        first = prepare(expr, values, lookup, "x", outside_x, inside)
+        text: str | None = first
+        error = error_of(first)
         if error is not None:
             second = prepare(expr, values, lookup, "1", outside_1, inside)
             if second != text and error_of(second) is None:
