@@ -46,11 +46,23 @@ class _Writer:
 
     def compile(self) -> Check:
         entry = self.function(self.root)
-        source = "\n".join(line for function in self.functions for line in function)
+        source = self.source()
         namespace = dict(self.constants)
         exec(compile(source, "<graf.validate.codegen>", "exec"), namespace)
         check: Check = namespace[entry]
         return check
+
+    def source(self) -> str:
+        """Every function, each taking the builtins and constants it names as keyword defaults:
+        a local is read faster than a global or a builtin, once per value checked."""
+        out = []
+        for function in self.functions:
+            body = "\n".join(function[1:])
+            names = [*_BUILTINS, *sorted(set(_CONSTANT.findall(body)) & self.constants.keys())]
+            head = function[0][:-2]  # "def _f1(v):" without "):"
+            out.append("".join([head, *(f", {name}={name}" for name in names), "):"]))
+            out.append(body)
+        return "\n".join(out)
 
     def fresh(self, prefix: str) -> str:
         self.names += 1
@@ -176,16 +188,13 @@ class _Writer:
             if key in required:  # present: tested above
                 body: list[str] = []
                 self.statements(sub, item, body, depth)
-                if body:
-                    out.append(f"{pad}{item} = {var}[{key!r}]")
-                    out.extend(body)
+                out.extend(_bound(item, f"{var}[{key!r}]", body, pad))
                 continue
             body = []
             self.statements(sub, item, body, depth + 1)
             if body:  # `in` then a subscript: cheaper than .get() for the many properties a body leaves out
                 out.append(f"{pad}if {key!r} in {var}:")
-                out.append(f"{pad}    {item} = {var}[{key!r}]")
-                out.extend(body)
+                out.extend(_bound(item, f"{var}[{key!r}]", body, pad + "    "))
         if additional not in (True, False):
             key, item = self.fresh("k"), self.fresh("x")
             body = []
@@ -218,8 +227,8 @@ class _Writer:
 
     def string(self, schema: dict[str, Any], var: str, out: list[str], depth: int) -> None:
         pad = "    " * depth
-        if schema.get("minLength") == 1:
-            out.append(f"{pad}if {var} == '': return False")
+        if schema.get("minLength") == 1:  # `var` is a str here
+            out.append(f"{pad}if not {var}: return False")
         elif "minLength" in schema:
             out.append(f"{pad}if len({var}) < {schema['minLength']!r}: return False")
         if "maxLength" in schema:
@@ -290,6 +299,20 @@ class _Writer:
         return f"_json_equal({var}, {self.constant(value)})"
 
 
+def _bound(item: str, value: str, body: list[str], pad: str) -> list[str]:
+    """`body` testing `item`, preceded by `item = value`, or with `value` in place of `item` when the
+    body is one line naming it once (a subscript then costs less than a store and a load)."""
+    if not body:
+        return []
+    if len(body) == 1 and sum(1 for m in _ITEMS.finditer(body[0]) if m[0] == item) == 1:
+        return [_ITEMS.sub(lambda m: value if m[0] == item else m[0], body[0])]
+    return [f"{pad}{item} = {value}", *body]
+
+
+_LITERAL = r"'(?:[^'\\]|\\.)*'" "|" r'"(?:[^"\\]|\\.)*"'  # a repr()ed str: a key may read like a name
+_ITEMS = re.compile(rf"{_LITERAL}|\bx\d+\b")
+_CONSTANT = re.compile(r"\b_c\d+\b")
+_BUILTINS = ("type", "str", "dict", "list", "int", "float", "bool", "len", "any")
 _INLINE = frozenset({"type", "const", "enum", "properties", "required", "additionalProperties"})
 
 
