@@ -79,12 +79,15 @@ class _Writer:
         return name
 
     def define(self, name: str, schema: Any) -> None:
-        lines = [f"def {name}(v):"]
+        lines = [f"def {name}(v):", "    try:"]
         self.functions.append(lines)  # before the body: a recursive $ref may add functions meanwhile
         body: list[str] = []
-        self.statements(schema, "v", body, 1)
-        lines.extend(body)
-        lines.append("    return True")
+        self.statements(schema, "v", body, 2)
+        lines.extend(body or ["        pass"])
+        # a required property is read without an `in` test first (see object()): its KeyError is the
+        # function's "invalid"; no other code here can raise one (every other subscript has its `in`
+        # test, and each function called catches its own)
+        lines.extend(["    except KeyError:", "        return False", "    return True"])
 
     def resolve(self, ref: str) -> Any:
         if not ref.startswith("#/"):
@@ -175,29 +178,34 @@ class _Writer:
     def object(self, schema: dict[str, Any], var: str, out: list[str], depth: int) -> None:
         pad = "    " * depth
         properties = schema.get("properties", {})
+        read: list[str] = []  # the properties' tests, after the tests of the whole object
+        required = set(schema.get("required", ()))
+        for key, sub in properties.items():
+            item = self.fresh("x")
+            body: list[str] = []
+            if key in required:
+                self.statements(sub, item, body, depth)
+                if body:  # the subscript raises KeyError when the key is missing: see define()
+                    required.discard(key)
+                    read.append(f"{pad}{item} = {var}[{key!r}]")
+                    read.extend(body)
+                continue
+            self.statements(sub, item, body, depth + 1)
+            if body:  # `in` then a subscript: cheaper than .get() for the many properties a body leaves out
+                read.append(f"{pad}if {key!r} in {var}:")
+                read.extend(_bound(item, f"{var}[{key!r}]", body, pad + "    "))
         for key in schema.get("required", ()):
-            out.append(f"{pad}if {key!r} not in {var}: return False")
+            if key in required:
+                out.append(f"{pad}if {key!r} not in {var}: return False")
         if "minProperties" in schema:
             out.append(f"{pad}if len({var}) < {schema['minProperties']!r}: return False")
         additional = schema.get("additionalProperties", True)
         if additional is False:
             out.append(f"{pad}if not {self.constant(frozenset(properties))}.issuperset({var}): return False")
-        required = set(schema.get("required", ()))
-        for key, sub in properties.items():
-            item = self.fresh("x")
-            if key in required:  # present: tested above
-                body: list[str] = []
-                self.statements(sub, item, body, depth)
-                out.extend(_bound(item, f"{var}[{key!r}]", body, pad))
-                continue
-            body = []
-            self.statements(sub, item, body, depth + 1)
-            if body:  # `in` then a subscript: cheaper than .get() for the many properties a body leaves out
-                out.append(f"{pad}if {key!r} in {var}:")
-                out.extend(_bound(item, f"{var}[{key!r}]", body, pad + "    "))
+        out.extend(read)
         if additional not in (True, False):
             key, item = self.fresh("k"), self.fresh("x")
-            body = []
+            body: list[str] = []
             self.statements(additional, item, body, depth + 2)
             if body:
                 out.append(f"{pad}for {key}, {item} in {var}.items():")
