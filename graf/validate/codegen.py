@@ -205,7 +205,7 @@ class _Writer:
         out.extend(read)
         if additional not in (True, False):
             key, item = self.fresh("k"), self.fresh("x")
-            body: list[str] = []
+            body = []
             self.statements(additional, item, body, depth + 2)
             if body:
                 out.append(f"{pad}for {key}, {item} in {var}.items():")
