@@ -1,8 +1,9 @@
 """CPU per file of the dashboard schema check on Node-Exporter-Full copies, and what each tier costs to build.
 
-The copies are validate_bench.node_copy's (every query distinct), each parsed from its own JSON text
-as graf validate reads it. Three checks of graf's dashboard schema, each over every copy, ROUNDS times
-in turn; the figure is the median CPU per file, the ratio is against the closures in the same run:
+The copies are validate_bench.node_copy's (every query distinct), each read from its own JSON text
+by graf.jsoninput.parse_json, as graf validate reads a file. Three checks of graf's dashboard schema,
+each over every copy, ROUNDS times in turn; the figure is the median CPU per file, the ratio is
+against the closures in the same run:
   jsonschema            the authority (Draft202012Validator.is_valid), on a sample of the copies
   closures              graf.validate.compiled: the fast path for a kind's first GENERATE_AFTER bodies
   generated             graf.validate.codegen: the schema written out as Python, from then on
@@ -58,10 +59,12 @@ def main() -> int:
 
     import jsonschema
 
+    from graf import jsoninput
     from graf.validate import codegen, compiled, schema
 
     root = schema.schema("dashboard")
-    bodies = [json.loads(json.dumps(node_copy(base, i, unique_queries=True))) for i in range(args.count)]
+    bodies = [jsoninput.parse_json(json.dumps(node_copy(base, i, unique_queries=True), indent=2).encode(), "copy")
+              for i in range(args.count)]
     checks: dict[str, tuple[Callable[[Any], bool], list[Any]]] = {
         "jsonschema": (jsonschema.Draft202012Validator(root).is_valid, bodies[:JSONSCHEMA_SAMPLE]),
         "closures": (compiled.compile_schema(root), bodies),
