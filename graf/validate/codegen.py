@@ -4,7 +4,9 @@ jsonschema is the authority (it reports the errors); this is its fast path for t
 answer "valid". It writes the schema out as the source of one Python function (plain `if` tests
 and `for` loops, every `$ref` inlined except where a schema refers to itself, which becomes a
 call) and compiles it once, so a large dashboard costs one pass of straight-line code instead of
-a closure call per schema node. A keyword it does not know raises at compile time, so it can
+a closure call per schema node. In that code every builtin and constant is a local (a keyword
+default), a required property is read without an `in` test (its KeyError is the answer "invalid"),
+and a property tested in one line is read in that line. A keyword it does not know raises at compile time, so it can
 never wave through what jsonschema would reject; a test checks both agree on the reference
 dashboards and on many broken variants of them.
 """
