@@ -6,9 +6,9 @@ and `for` loops, every `$ref` inlined except where a schema refers to itself, wh
 call) and compiles it once, so a large dashboard costs one pass of straight-line code instead of
 a closure call per schema node. In that code every builtin and constant is a local (a keyword
 default), a required property is read without an `in` test (its KeyError is the answer "invalid"),
-and a property tested in one line is read in that line. A keyword it does not know raises at compile time, so it can
-never wave through what jsonschema would reject; a test checks both agree on the reference
-dashboards and on many broken variants of them.
+and a property tested in one line is read in that line. A keyword it does not know raises at
+compile time, so it can never wave through what jsonschema would reject; a test checks both agree
+on the reference dashboards and on many broken variants of them.
 """
 
 from __future__ import annotations
