@@ -165,7 +165,7 @@ class _Writer:
                     out.extend(otherwise)
         for keywords, family, write in ((_OBJECT, "object", self.object), (_ARRAY, "array", self.array),
                                         (_STRING, "string", self.string), (_NUMBER, "number", self.number)):
-            python = _passing([family])[0]
+            python = _FAMILY[family]
             if not keywords.intersection(schema) or (known is not None and not known & python):
                 continue
             if known is not None and known <= python:
@@ -333,6 +333,9 @@ def _passing(names: list[str]) -> tuple[frozenset[str], frozenset[str]]:
     if "integer" in names and "number" not in names:
         return python, python | {"float"}
     return python, python
+
+
+_FAMILY = {family: _passing([family])[0] for family in ("object", "array", "string", "number")}
 
 
 def _type_test(names: list[str], var: str) -> str:
