@@ -108,8 +108,8 @@ class EarlyReads:
 
 def read_state(api: Grafana, desired: Sequence[Resource], *, only: Iterable[str] = (), listed: bool = False,
                intervals: bool = False, concurrency: int = DEFAULT_CONCURRENCY, kinds: KindSet = LEGACY,
-               tolerant: bool = False, removed_in: Scope | None = None, early: EarlyReads | None = None
-               ) -> LiveState:
+               tolerant: bool = False, removed_in: Scope | None = None, early: EarlyReads | None = None,
+               on_read: Callable[[Any], None] | None = None) -> LiveState:
     """Live copies of every desired resource (a missing one is None), plus, with `listed`, every resource
     Grafana lists for the selected kinds (to find graf-managed ones the code no longer has), and with
     `intervals` the evaluation interval of each group the desired alert rules belong to.
@@ -127,7 +127,8 @@ def read_state(api: Grafana, desired: Sequence[Resource], *, only: Iterable[str]
     each), then a GET for each not in code and not another environment's; where a list carries whole objects,
     at no cost. The plan shows graf's among them as deleted with --prune.
 
-    With `early` (tolerant reads only), the reads it already sent are taken from it and the rest share its pool."""
+    With `early` (tolerant reads only), the reads it already sent are taken from it and the rest share its pool.
+    `on_read` is called with each answer (a LiveResource, None, a list, ...) as the wait for the next goes on."""
     assert early is None or tolerant, "early reads are tolerant reads"
     pool = early.pool if early is not None else None
     chosen = [k for k in kinds if not set(only) or k.name in set(only)]
@@ -154,7 +155,11 @@ def read_state(api: Grafana, desired: Sequence[Resource], *, only: Iterable[str]
     rest = [read for i, read in enumerate(reads) if i not in sent]
     answered = iter(run_all((lambda read: _attempt(read)) if tolerant else (lambda read: read()), rest, concurrency,
                             pool=pool))
-    found = [sent[i].result() if i in sent else next(answered) for i in range(len(reads))]
+    found = []
+    for i in range(len(reads)):
+        found.append(sent[i].result() if i in sent else next(answered))
+        if on_read is not None:
+            on_read(found[-1])
     failed = [f for f in found if isinstance(f, _Unread)]
     if failed and len(failed) == len(found):
         raise failed[0].error
@@ -249,6 +254,14 @@ def read_plan(api: Grafana, desired: Sequence[Resource], *, only: Iterable[str] 
     show them as pending."""
     state = read_state(api, desired, only=only, listed=prune, intervals=interval is not None,
                        concurrency=concurrency, kinds=kinds, tolerant=True,
-                       removed_in=(scope or Scope()) if orphans and not prune else None, early=early)
+                       removed_in=(scope or Scope()) if orphans and not prune else None, early=early,
+                       on_read=_hashed)
     return plan(desired, state.resources, state.pushed, prune=prune, force=force, scope=scope, interval=interval,
                 groups=state.groups, force_v2=force_v2, unread=state.unread)
+
+
+def _hashed(answer: Any) -> None:
+    """The live body's hash made while later answers are still on their way, so the plan that follows (which
+    compares it with graf's record) does not hash every body after the last answer."""
+    if isinstance(answer, LiveResource) and answer.meta.record is not None:
+        answer.body_hash  # noqa: B018 - computed and kept (a cached_property)

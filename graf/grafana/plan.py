@@ -137,7 +137,7 @@ def untouched(record: Record, live: LiveResource) -> bool:
     The version alone proves nothing: a dashboard deleted and re-created with the same uid, or a copy
     made with "Save as", starts again at version 1, the version graf records for a create.
     """
-    if record.matches(live.kind, live.body):
+    if record.hash == live.body_hash:
         return True
     if not (record.bound and record.version is not None and record.version == live.meta.version):
         return False
@@ -308,7 +308,7 @@ def _decide(want: Resource | None, live: LiveResource | None, record: Record | N
         note = "same as code" if same else "differs from code"
         return change("skipped", f"{live.meta.locked}; {note}; graf never writes it", want, live)
     if same:
-        if markable and (record is None or not record.matches(kind, live.body)):
+        if markable and (record is None or record.hash != live.body_hash):
             return change("adopt", "same as code; graf records it as managed (no content change)", want, live)
         return change("unchanged", "same as code", want, live)
     if live.meta.stored_as:

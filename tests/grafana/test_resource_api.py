@@ -53,7 +53,22 @@ def test_discovery_picks_the_classic_json_version_each_server_serves(version: st
     assert [k.name for k in kinds] == [k.name for k in KINDS]
     expected = f"/apis/dashboard.grafana.app/{dashboards}" if dashboards else "/api (legacy)"
     assert kinds.get("dashboard").transport == expected
+    assert kinds.get("folder").transport == (f"/apis/folder.grafana.app/{folders}" if folders else "/api (legacy)")
     assert kinds.get("datasource") is next(k for k in KINDS if k.name == "datasource")
+
+
+def test_a_legacy_server_s_kinds_import_no_apis_module() -> None:
+    """On 11.x the kinds are found between /api/health's answer and the first read: nothing else is imported."""
+    import subprocess
+    import sys
+
+    code = ("import sys; from graf.grafana.discovery import ServerInfo; from graf.grafana.kinds import KindSet; "
+            "legacy = KindSet.for_server(ServerInfo('11.6.0')); "
+            "print(sorted(m for m in sys.modules if m.endswith('_apis'))); "
+            "KindSet.for_server(ServerInfo('13.1.0', 'v1', 'v1')); "
+            "print(sorted(m.rsplit('.', 1)[1] for m in sys.modules if m.endswith('_apis')))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split("\n")
+    assert out[:2] == ["[]", "['dashboard_apis', 'folder_apis']"]
 
 
 def test_the_apis_kinds_meet_the_protocol() -> None:

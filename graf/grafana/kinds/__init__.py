@@ -44,11 +44,18 @@ class KindSet:
 
     @classmethod
     def for_server(cls, server: ServerInfo) -> KindSet:
-        """`/apis` for dashboards and folders where `server` serves a classic-JSON version, legacy otherwise."""
-        from graf.grafana.kinds import dashboard_apis, folder_apis
+        """`/apis` for dashboards and folders where `server` serves a classic-JSON version, legacy otherwise.
+        Their modules are imported only then: on a legacy server this runs between /api/health's answer and the
+        first read."""
+        chosen: dict[str, KindIO] = {}
+        if server.dashboards:
+            from graf.grafana.kinds import dashboard_apis
 
-        chosen = {"dashboard": dashboard_apis.kind_io(server.dashboards) if server.dashboards else None,
-                  "folder": folder_apis.kind_io(server.folders) if server.folders else None}
+            chosen["dashboard"] = dashboard_apis.kind_io(server.dashboards)
+        if server.folders:
+            from graf.grafana.kinds import folder_apis
+
+            chosen["folder"] = folder_apis.kind_io(server.folders)
         return cls(tuple(chosen.get(k.name) or k for k in KINDS), server)
 
 

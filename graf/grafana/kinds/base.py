@@ -21,13 +21,14 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 from urllib.parse import quote
 
 from graf.errors import GrafanaError
 from graf.grafana.client import Grafana
 from graf.grafana.record import MARKER, Record
-from graf.resources import JSON, Kind, Resource
+from graf.resources import JSON, Kind, Resource, normal_hash
 
 
 @dataclass(frozen=True)
@@ -48,6 +49,12 @@ class LiveMeta:
 @dataclass(frozen=True)
 class LiveResource(Resource):
     meta: LiveMeta = field(default_factory=LiveMeta, compare=False)
+
+    @cached_property
+    def body_hash(self) -> str:
+        """`normal_hash(self.body)`, kept once computed: a live body is in graf's normal form (every kind's
+        `normalise` makes one) and nothing changes it after the read. A plan compares it with graf's record."""
+        return normal_hash(self.body)
 
 
 @dataclass(frozen=True)
