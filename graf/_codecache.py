@@ -22,12 +22,13 @@ from __future__ import annotations
 import __future__
 
 import builtins
+import hashlib
 import marshal
 import os
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
-from importlib.util import MAGIC_NUMBER
+from importlib.util import MAGIC_NUMBER, find_spec
 from pathlib import Path
 from types import CodeType, ModuleType
 from typing import Any, cast
@@ -163,6 +164,22 @@ def folder() -> Path:
     base = os.environ.get("XDG_CACHE_HOME", "").strip()
     root = Path(base) if base and Path(base).is_absolute() else Path.home() / ".cache"
     return root / "graf" / "code"
+
+
+def installed(module: str) -> str:
+    """A digest of an installed module's files (names, sizes, modification times), found without importing it."""
+    spec = find_spec(module)
+    if spec is None:
+        return "absent"
+    places = list(spec.submodule_search_locations or [])
+    files = sorted(p for place in places for p in Path(place).iterdir() if p.is_file())
+    if not places and spec.origin:
+        files = [Path(spec.origin)]
+    stamp = hashlib.sha256()
+    for file in files:
+        info = file.stat()
+        stamp.update(f"{file.name}\0{info.st_size}\0{info.st_mtime_ns}\0".encode())
+    return stamp.hexdigest()[:12]
 
 
 def path(generator: str, module: ModuleType) -> Path:

@@ -68,6 +68,17 @@ class _Refused(Exception):
 
 
 def _parse(text: str, path: Path) -> Any:
+    """The document `text` reads as: as read before (graf.config.yamlcache, the CLI), else read by PyYAML."""
+    from graf.config import yamlcache
+
+    document = yamlcache.lookup(text)
+    if document is yamlcache.MISSING:
+        document = _read_document(text, path)
+        yamlcache.remember(text, document)
+    return document
+
+
+def _read_document(text: str, path: Path) -> Any:
     import yaml
 
     data = _parse_fast(text, path.name)

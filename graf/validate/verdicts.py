@@ -31,6 +31,8 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+from graf._codecache import installed
+
 VARIABLE = "GRAF_VALIDATE_CACHE"
 MERGE_FROM = 8  # shards: more than this and a reader writes them back as one
 _VALUES = (str, type(None), tuple)
@@ -73,25 +75,7 @@ def _generation() -> str:
     for file in [*sources, *(package / name for name in _ALSO_READ)]:
         code.update(file.read_bytes())
     python = f"py{sys.version_info[0]}{sys.version_info[1]}"
-    return f"{python}-promql-parser-{_installed('promql_parser')}-graf-{code.hexdigest()[:12]}"
-
-
-def _installed(module: str) -> str:
-    """A digest of an installed module's files (names, sizes, modification times), found without importing it."""
-    from importlib.util import find_spec
-
-    spec = find_spec(module)
-    if spec is None:
-        return "absent"
-    places = list(spec.submodule_search_locations or [])
-    files = sorted(p for place in places for p in Path(place).iterdir() if p.is_file())
-    if not places and spec.origin:
-        files = [Path(spec.origin)]
-    stamp = hashlib.sha256()
-    for file in files:
-        info = file.stat()
-        stamp.update(f"{file.name}\0{info.st_size}\0{info.st_mtime_ns}\0".encode())
-    return stamp.hexdigest()[:12]
+    return f"{python}-promql-parser-{installed('promql_parser')}-graf-{code.hexdigest()[:12]}"
 
 
 # Outside graf/validate, the code a file's findings depend on (all of graf/validate is hashed).

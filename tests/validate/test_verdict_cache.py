@@ -111,11 +111,11 @@ def test_a_reinstalled_parser_starts_a_new_folder(tmp_path: Path, monkeypatch: p
     (package / "_native.so").write_bytes(b"v1")
     monkeypatch.syspath_prepend(str(tmp_path))
     importlib.invalidate_caches()
-    first = verdicts._installed("fake_parser")
-    assert verdicts._installed("fake_parser") == first
+    first = verdicts.installed("fake_parser")
+    assert verdicts.installed("fake_parser") == first
     (package / "_native.so").write_bytes(b"v2 longer")
-    assert verdicts._installed("fake_parser") != first
-    assert verdicts._installed("no_such_module_here") == "absent"
+    assert verdicts.installed("fake_parser") != first
+    assert verdicts.installed("no_such_module_here") == "absent"
 
 
 @pytest.mark.parametrize("jobs", ["1", "2"])
