@@ -87,8 +87,8 @@ def test_a_document_of_more_than_plain_values_is_read_every_time(cache_on: Path,
 
 
 @pytest.mark.parametrize("content", [
-    b"", b"\x00garbage", marshal.dumps({"a": {1, 2}}), marshal.dumps({1: "a"}), marshal.dumps(compile("1", "x", "eval")),
-    marshal.dumps({"version": [b"bytes"]}),
+    b"", b"\x00garbage", marshal.dumps({"a": {1, 2}}), marshal.dumps({1: "a"}),
+    marshal.dumps(compile("1", "x", "eval")), marshal.dumps({"version": [b"bytes"]}),
 ])
 def test_a_broken_or_foreign_cache_file_is_ignored(cache_on: Path, tmp_path: Path, content: bytes,
                                                    monkeypatch: pytest.MonkeyPatch) -> None:
@@ -153,7 +153,8 @@ def test_the_cli_reads_a_known_graf_yaml_without_importing_pyyaml(tmp_path: Path
         "environments:\n  prod:\n    grafana: {url: \"http://127.0.0.1:9\"}\n    folder: {uid: shop, title: Shop}\n",
         encoding="utf-8")
     probe = ("import sys, runpy\nsys.argv = ['graf', 'validate']\n"
-             "try:\n    runpy.run_module('graf', run_name='__main__')\nexcept SystemExit as exit:\n    code = exit.code\n"
+             "try:\n    runpy.run_module('graf', run_name='__main__')\n"
+             "except SystemExit as exit:\n    code = exit.code\n"
              "print('YAML-IMPORTED' if 'yaml' in sys.modules else 'NO-YAML', file=sys.stderr)\nsys.exit(code)\n")
     env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path / "cache")}
     env.pop("GRAF_CODE_CACHE", None)
