@@ -22,6 +22,7 @@ from __future__ import annotations
 import __future__
 
 import builtins
+import contextlib
 import hashlib
 import marshal
 import os
@@ -277,6 +278,19 @@ def _read(file: Path) -> dict[Key, CodeType]:
 
 def _write(file: Path, codes: dict[Key, CodeType]) -> None:
     write_marshal(file, codes)
+
+
+def keep_newest(folder: Path, pattern: str, count: int) -> None:
+    """Of the files in `folder` matching `pattern`, the `count` most recently written kept, the others removed
+    (one that cannot go costs disk only)."""
+    found = []
+    with contextlib.suppress(OSError):  # a folder that cannot be listed
+        for file in folder.glob(pattern):
+            with contextlib.suppress(OSError):  # gone meanwhile
+                found.append((file.stat().st_mtime_ns, file))
+    for _, file in sorted(found, reverse=True)[count:]:
+        with contextlib.suppress(OSError):
+            file.unlink(missing_ok=True)
 
 
 def write_marshal(file: Path, value: Any) -> bool:

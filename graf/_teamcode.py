@@ -16,7 +16,6 @@ written ones past `MAX_STORES` (a folder whose file went is read from its __pyca
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import marshal
 import os
@@ -81,20 +80,7 @@ def _read(file: Path) -> dict[str, Entry]:
 
 
 def _write(file: Path, known: dict[str, Entry]) -> None:
-    from graf._codecache import write_marshal
+    from graf._codecache import keep_newest, write_marshal
 
     if write_marshal(file, known):
-        with contextlib.suppress(OSError):  # an old file that cannot go costs disk only
-            _prune(file.parent)
-
-
-def _prune(cache: Path) -> None:
-    """The least recently written team files past `MAX_STORES` removed."""
-    stores = []
-    for file in cache.glob("team-*.marshal"):
-        try:
-            stores.append((file.stat().st_mtime_ns, file))
-        except OSError:
-            continue
-    for _, file in sorted(stores, reverse=True)[MAX_STORES:]:
-        file.unlink(missing_ok=True)
+        keep_newest(file.parent, "team-*.marshal", MAX_STORES)

@@ -29,6 +29,15 @@ def check_json(value: Any, where: str) -> None:
     _walk(value, where)
 
 
+def is_plain(value: Any) -> bool:
+    """Whether `value` is plain JSON of exactly the built-in types within the limits (what `check_json` takes
+    at once, without a message for what it does not)."""
+    try:
+        return _plain(value, 0) <= MAX_NODES
+    except (_NotPlain, UnicodeEncodeError):
+        return False
+
+
 class _NotPlain(Exception):
     """Raised by `_plain` at anything it does not take at once; `_walk` then decides and says why."""
 
