@@ -127,23 +127,22 @@ def _surely_used(wanted: set[str], body: dict[str, Any], idx: DashboardIndex) ->
     Read until all are found (in a Node Exporter Full, the first panel's): the walk goes only into plain dicts
     and lists, and so does this; each text is read with REFERENCE on its own."""
     missing = set(wanted)
-    for _, variable in idx.variables:
-        if not missing:
-            return True
-        query = variable.get("query")
-        for text in (query.get("query") if type(query) is dict else query, _uid(variable.get("datasource"))):
-            if type(text) is str and ("$" in text or "[[" in text):
-                missing -= set(names(text, builtins=True)) - {variable.get("name")}
-    for text in _panel_texts(body):
+    for text, own in _surely_read(body, idx):
         if not missing:
             return True
         if type(text) is str and ("$" in text or "[[" in text):
-            missing -= set(names(text, builtins=True))
+            missing -= set(names(text, builtins=True)) - {own}
     return not missing
 
 
-def _panel_texts(body: dict[str, Any]) -> Iterator[Any]:
-    """The datasource uid and target queries and datasource uids of each panel of `body` (not all strings)."""
+def _surely_read(body: dict[str, Any], idx: DashboardIndex) -> Iterator[tuple[Any, Any]]:
+    """(text, the name it does not count as a use of) for each variable's query and datasource uid, then each
+    panel's datasource uid and its targets' queries and datasource uids (not all of them strings)."""
+    for _, variable in idx.variables:
+        query = variable.get("query")
+        own = variable.get("name")
+        yield (query.get("query") if type(query) is dict else query), own
+        yield _uid(variable.get("datasource")), own
     for panel in _plain_list(body.get("panels")):
         if type(panel) is dict:
             yield from _texts_of(panel)
@@ -152,12 +151,12 @@ def _panel_texts(body: dict[str, Any]) -> Iterator[Any]:
                     yield from _texts_of(child)
 
 
-def _texts_of(panel: dict[str, Any]) -> Iterator[Any]:
-    yield _uid(panel.get("datasource"))
+def _texts_of(panel: dict[str, Any]) -> Iterator[tuple[Any, None]]:
+    yield _uid(panel.get("datasource")), None
     for target in _plain_list(panel.get("targets")):
         if type(target) is dict:
-            yield target.get("expr")
-            yield _uid(target.get("datasource"))
+            yield target.get("expr"), None
+            yield _uid(target.get("datasource")), None
 
 
 def _plain_list(value: Any) -> list[Any]:
