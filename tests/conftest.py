@@ -27,6 +27,20 @@ def _clean_environment(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest
 
 
 @pytest.fixture
+def code_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """The CLI's caches on (graf._codecache: compiled code, team modules, graf.yaml's document), in a folder of
+    this test's; yields that folder."""
+    from graf import _codecache
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    _codecache.enable()
+    try:
+        yield tmp_path / "cache" / "graf" / "code"
+    finally:
+        _codecache.finish()
+
+
+@pytest.fixture
 def example_project(tmp_path: Path) -> Iterator[Path]:
     """A copy of the example graf.yaml in a temp folder; yields the file's path."""
     target = tmp_path / "graf.yaml"

@@ -8,7 +8,6 @@ import marshal
 import os
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -34,17 +33,6 @@ copy: *base
 """
 
 
-@pytest.fixture
-def cache_on(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
-    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
-    monkeypatch.delenv("GRAF_CODE_CACHE", raising=False)
-    _codecache.enable()
-    try:
-        yield tmp_path / "cache" / "graf" / "code"
-    finally:
-        _codecache.finish()
-
-
 def _read(tmp_path: Path, text: str) -> Any:
     path = tmp_path / "graf.yaml"
     path.write_text(text, encoding="utf-8")
@@ -63,7 +51,7 @@ def _reads_counted(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     return counted
 
 
-def test_a_text_read_before_gives_the_same_document_without_pyyaml(cache_on: Path, tmp_path: Path,
+def test_a_text_read_before_gives_the_same_document_without_pyyaml(code_cache: Path, tmp_path: Path,
                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
     reads = _reads_counted(monkeypatch)
     first = _read(tmp_path, TEXT)
@@ -71,29 +59,29 @@ def test_a_text_read_before_gives_the_same_document_without_pyyaml(cache_on: Pat
     assert reads == [TEXT]
     assert strict(again) == strict(first)  # types too: 2.0 stays a float, yes a bool, ~ None
     assert again["copy"] is again["base"]  # an alias is still one object
-    assert len(list(cache_on.glob("yaml-*.marshal"))) == 1
+    assert len(list(code_cache.glob("yaml-*.marshal"))) == 1
     assert _read(tmp_path, TEXT + "other: 1\n")["other"] == 1  # another text: read by PyYAML
     assert len(reads) == 2
 
 
-def test_a_document_of_more_than_plain_values_is_read_every_time(cache_on: Path, tmp_path: Path,
+def test_a_document_of_more_than_plain_values_is_read_every_time(code_cache: Path, tmp_path: Path,
                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
     reads = _reads_counted(monkeypatch)
     text = "version: 1\nreleased: 2026-12-01\n"
     assert str(_read(tmp_path, text)["released"]) == "2026-12-01"
     assert str(_read(tmp_path, text)["released"]) == "2026-12-01"
     assert len(reads) == 2
-    assert not list(cache_on.glob("yaml-*.marshal"))
+    assert not list(code_cache.glob("yaml-*.marshal"))
 
 
 @pytest.mark.parametrize("content", [
     b"", b"\x00garbage", marshal.dumps({"a": {1, 2}}), marshal.dumps({1: "a"}),
     marshal.dumps(compile("1", "x", "eval")), marshal.dumps({"version": [b"bytes"]}),
 ])
-def test_a_broken_or_foreign_cache_file_is_ignored(cache_on: Path, tmp_path: Path, content: bytes,
+def test_a_broken_or_foreign_cache_file_is_ignored(code_cache: Path, tmp_path: Path, content: bytes,
                                                    monkeypatch: pytest.MonkeyPatch) -> None:
     first = _read(tmp_path, TEXT)
-    [file] = cache_on.glob("yaml-*.marshal")
+    [file] = code_cache.glob("yaml-*.marshal")
     file.write_bytes(content)
     reads = _reads_counted(monkeypatch)
     assert strict(_read(tmp_path, TEXT)) == strict(first)
@@ -125,13 +113,13 @@ def test_off_in_the_library_and_with_the_code_cache_off(tmp_path: Path, monkeypa
     assert not (tmp_path / "cache").exists()
 
 
-def test_the_oldest_files_go_past_the_limit(cache_on: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_oldest_files_go_past_the_limit(code_cache: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(yamlcache, "MAX_FILES", 3)
     for i in range(5):
         _read(tmp_path, f"version: 1\nn: {i}\n")
-        os.utime(next(iter(sorted(cache_on.glob("yaml-*.marshal"), key=lambda f: f.stat().st_mtime_ns))),
+        os.utime(next(iter(sorted(code_cache.glob("yaml-*.marshal"), key=lambda f: f.stat().st_mtime_ns))),
                  ns=(i, i))  # the first written is the oldest, whatever the clock's resolution
-    assert len(list(cache_on.glob("yaml-*.marshal"))) == 3
+    assert len(list(code_cache.glob("yaml-*.marshal"))) == 3
 
 
 def test_a_new_reader_or_pyyaml_is_another_generation(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -5,24 +5,12 @@ from __future__ import annotations
 
 import importlib.util
 import os
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from graf import _codecache, _teamcode, team
 from graf.errors import RenderError
-
-
-@pytest.fixture
-def cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
-    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
-    monkeypatch.delenv("GRAF_CODE_CACHE", raising=False)
-    _codecache.enable()
-    try:
-        yield tmp_path / "cache" / "graf" / "code"
-    finally:
-        _codecache.finish()
 
 
 def _module(root: Path, name: str, body: str) -> Path:
@@ -50,10 +38,10 @@ def test_the_loaders_own_code(tmp_path: Path) -> None:
     assert not again.changed
 
 
-def test_kept_per_folder_and_read_again_when_the_source_changes(tmp_path: Path, cache: Path) -> None:
+def test_kept_per_folder_and_read_again_when_the_source_changes(tmp_path: Path, code_cache: Path) -> None:
     path = _module(tmp_path, "b", "def dashboard(ctx):\n    return {'v': 1}\n")
     assert _load(tmp_path, path) == {"v": 1}
-    files = list(cache.glob("team-*.marshal"))
+    files = list(code_cache.glob("team-*.marshal"))
     assert len(files) == 1
     kept = files[0].read_bytes()
     assert _load(tmp_path, path) == {"v": 1}
@@ -66,10 +54,10 @@ def test_kept_per_folder_and_read_again_when_the_source_changes(tmp_path: Path, 
     assert _load(tmp_path, path) == {"v": 33}
 
 
-def test_a_broken_store_is_ignored_and_written_anew(tmp_path: Path, cache: Path) -> None:
+def test_a_broken_store_is_ignored_and_written_anew(tmp_path: Path, code_cache: Path) -> None:
     path = _module(tmp_path, "c", "def dashboard(ctx):\n    return {'c': True}\n")
     assert _load(tmp_path, path) == {"c": True}
-    (file,) = cache.glob("team-*.marshal")
+    (file,) = code_cache.glob("team-*.marshal")
     file.write_bytes(b"not marshal data")
     assert _load(tmp_path, path) == {"c": True}
     assert _teamcode._read(file)
@@ -84,7 +72,7 @@ def test_not_kept_outside_the_cli(tmp_path: Path, monkeypatch: pytest.MonkeyPatc
 
 @pytest.mark.parametrize("body", ["def dashboard(ctx):\n    return {'x': 1\n", "import no_such_module_here\n",
                                   "def dashboard(ctx):\n    return {}['missing']\n"])
-def test_failures_read_the_same(tmp_path: Path, cache: Path, body: str) -> None:
+def test_failures_read_the_same(tmp_path: Path, code_cache: Path, body: str) -> None:
     path = _module(tmp_path, "e", body)
     with pytest.raises(RenderError) as stored:
         _load(tmp_path, path)
