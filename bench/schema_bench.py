@@ -27,7 +27,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench.validate_bench import node_copy, node_exporter_full  # noqa: E402
+from bench.validate_bench import copy_text, node_exporter_full  # noqa: E402
 
 JSONSCHEMA_SAMPLE = 4
 
@@ -63,8 +63,7 @@ def main() -> int:
     from graf.validate import codegen, compiled, schema
 
     root = schema.schema("dashboard")
-    bodies = [jsoninput.parse_json(json.dumps(node_copy(base, i, unique_queries=True), indent=2).encode(), "copy")
-              for i in range(args.count)]
+    bodies = [jsoninput.parse_json(copy_text(base, i), "copy") for i in range(args.count)]
     checks: dict[str, tuple[Callable[[Any], bool], list[Any]]] = {
         "jsonschema": (jsonschema.Draft202012Validator(root).is_valid, bodies[:JSONSCHEMA_SAMPLE]),
         "closures": (compiled.compile_schema(root), bodies),

@@ -65,6 +65,12 @@ def node_copy(base: dict[str, Any], i: int, *, unique_queries: bool) -> dict[str
     return body
 
 
+def copy_text(base: dict[str, Any], i: int) -> bytes:
+    """`node_copy` number `i` with every query distinct, as `json.dumps(indent=2)` writes it (non-ASCII as `\\u`
+    escapes, like the published Node Exporter Full): what `graf validate` finds on disk."""
+    return json.dumps(node_copy(base, i, unique_queries=True), indent=2).encode()
+
+
 def _panels(body: dict[str, Any]) -> list[dict[str, Any]]:
     out = []
     for panel in body.get("panels", []):

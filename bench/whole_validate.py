@@ -26,7 +26,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bench._whole import GRAF, PYTHON, checked, measure, row  # noqa: E402
-from bench.validate_bench import node_copy, node_exporter_full  # noqa: E402
+from bench.validate_bench import copy_text, node_exporter_full  # noqa: E402
 
 READ_ALL = ("import json, pathlib, sys\n"
             "for p in sorted(pathlib.Path(sys.argv[1]).glob('*.json')): json.loads(p.read_bytes())\n")
@@ -35,9 +35,8 @@ READ_ALL = ("import json, pathlib, sys\n"
 def write_copies(base: dict[str, Any], count: int, folder: Path) -> int:
     size = 0
     for i in range(count):
-        body = node_copy(base, i, unique_queries=True)
         path = folder / f"node-{i:04d}.json"
-        path.write_text(json.dumps(body, indent=2), encoding="utf-8")
+        path.write_bytes(copy_text(base, i))
         size += path.stat().st_size
     return size
 
