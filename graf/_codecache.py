@@ -23,7 +23,6 @@ import __future__
 
 import builtins
 import contextlib
-import hashlib
 import marshal
 import os
 import sys
@@ -176,6 +175,8 @@ def installed(module: str) -> str:
     files = sorted(p for place in places for p in Path(place).iterdir() if p.is_file())
     if not places and spec.origin:
         files = [Path(spec.origin)]
+    import hashlib  # here, not at the top: `graf --help` imports this module and never needs it
+
     stamp = hashlib.sha256()
     for file in files:
         info = file.stat()
